@@ -1,0 +1,67 @@
+package dev.nodemedic.daemon.api;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * What the agent gives a running daemon instance: its configuration, time, threads, a logger, and
+ * the way to report. Every method may be called from any thread.
+ */
+public interface DaemonContext<C> {
+
+    /** This instance's name, unique on the node; the daemon's {@link ProblemDaemon#name()} by default. */
+    String instanceName();
+
+    /** The bound configuration. */
+    C config();
+
+    /** The file the configuration came from, to resolve relative paths and name in messages. */
+    Optional<Path> configFile();
+
+    /** The only source of time a daemon should read; tests step it by hand. */
+    Clock clock();
+
+    /**
+     * A scheduler for periodic work, cancelled when the instance stops. A task that throws stops the
+     * instance as a failure (see {@link ProblemDaemon#start}).
+     */
+    ScheduledExecutorService scheduler();
+
+    /**
+     * Makes named threads for blocking work (reading a device, following a process). An uncaught
+     * exception on one stops the instance as a failure. They are interrupted when the instance stops.
+     */
+    ThreadFactory threads();
+
+    /** A logger named for this instance. Log transitions, not every observation. */
+    System.Logger logger();
+
+    /**
+     * Sets one of this instance's conditions (declared by {@link ProblemDaemon#conditions}). Setting
+     * the same status, reason and message again changes nothing; its transition time moves only when
+     * the status changes.
+     *
+     * @throws IllegalArgumentException if this instance did not declare {@code type}
+     */
+    void setCondition(String type, ConditionStatus status, String reason, String message);
+
+    /** Emits an event with this instance's default source, stamped with {@link #clock()}. */
+    default void emit(Severity severity, String reason, String message) {
+        emit(new Event(defaultEventSource(), severity, reason, message, clock().instant()));
+    }
+
+    /** Emits an event. Repeats are aggregated and rate-limited by the reporter, not here. */
+    void emit(Event event);
+
+    /** The source of events emitted without one: the daemon's name. */
+    String defaultEventSource();
+
+    /**
+     * Reports that this instance cannot go on, from a thread the context does not own (a library's
+     * callback, say). Same effect as throwing from {@link ProblemDaemon#start}.
+     */
+    void fail(Throwable cause);
+}

@@ -1,0 +1,67 @@
+package dev.nodemedic.daemon.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class ContractTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Ready", "MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable"})
+    void kubeletConditionTypesCannotBeDeclared(String type) {
+        assertThatThrownBy(() -> new ConditionDeclaration(type, "Fine", "fine"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("condition type " + type + " belongs to kubelet and cannot be declared by a daemon");
+    }
+
+    @Test
+    void aDaemonsOwnConditionTypeIsDeclared() {
+        ConditionDeclaration declaration = new ConditionDeclaration("KernelDeadlock", "KernelHasNoDeadlock", "kernel has no deadlock");
+        assertThat(declaration.type()).isEqualTo("KernelDeadlock");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Kernel Deadlock", "Tab\tHere"})
+    void typesAndReasonsAreOneWord(String bad) {
+        assertThatThrownBy(() -> new Event("kernel-monitor", Severity.WARNING, bad, "m", Instant.EPOCH))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("reason");
+    }
+
+    @Test
+    void overlongReasonIsRefusedWithItsLength() {
+        assertThatThrownBy(() -> new Condition("A".repeat(129), ConditionStatus.TRUE, "R", "m", Instant.EPOCH))
+                .hasMessageContaining("is 129 characters, at most 128");
+    }
+
+    @Test
+    void statusReadsTheApiSpellingBack() {
+        for (ConditionStatus status : ConditionStatus.values()) {
+            assertThat(ConditionStatus.fromApiValue(status.apiValue())).isEqualTo(status);
+        }
+        assertThatThrownBy(() -> ConditionStatus.fromApiValue("true")).hasMessageContaining("not one of True, False, Unknown");
+    }
+
+    @Test
+    void severityBecomesTheEventType() {
+        assertThat(Severity.WARNING.eventType()).isEqualTo("Warning");
+        assertThat(Severity.INFO.eventType()).isEqualTo("Normal");
+    }
+
+    @Test
+    void versionComesFromTheBuild() {
+        assertThat(DaemonApi.VERSION).matches("\\d+\\.\\d+\\.\\d+");
+    }
+
+    @Test
+    void sameStateIgnoresTransitionTime() {
+        Condition a = new Condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "hung", Instant.EPOCH);
+        Condition b = new Condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "hung", Instant.EPOCH.plusSeconds(5));
+        assertThat(a.sameStateAs(b)).isTrue();
+        assertThat(a.sameStateAs(new Condition("KernelDeadlock", ConditionStatus.FALSE, "DockerHung", "hung", Instant.EPOCH))).isFalse();
+    }
+}

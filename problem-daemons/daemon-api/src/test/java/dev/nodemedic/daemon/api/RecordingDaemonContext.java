@@ -1,0 +1,156 @@
+package dev.nodemedic.daemon.api;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A {@link DaemonContext} for a daemon's own tests: records what the daemon reported. Threads and the
+ * scheduler are real; time is whatever clock the test passes (a {@link ManualClock}, usually).
+ */
+public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCloseable {
+    private final String instanceName;
+    private final C config;
+    private final Path configFile;
+    private final Clock clock;
+    private final List<ConditionDeclaration> declared;
+    private final Map<String, Condition> conditions = new ConcurrentHashMap<>();
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService scheduler;
+    private final AtomicInteger threadCount = new AtomicInteger();
+
+    public RecordingDaemonContext(ProblemDaemon<C> daemon, C config, Clock clock) {
+        this(daemon.name(), config, null, clock, daemon.conditions(config));
+    }
+
+    public RecordingDaemonContext(String instanceName, C config, Path configFile, Clock clock, List<ConditionDeclaration> declared) {
+        this.instanceName = instanceName;
+        this.config = config;
+        this.configFile = configFile;
+        this.clock = clock;
+        this.declared = List.copyOf(declared);
+        for (ConditionDeclaration d : declared) {
+            conditions.put(d.type(), new Condition(d.type(), ConditionStatus.FALSE, d.healthyReason(), d.healthyMessage(), clock.instant()));
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(threads());
+    }
+
+    @Override
+    public String instanceName() {
+        return instanceName;
+    }
+
+    @Override
+    public C config() {
+        return config;
+    }
+
+    @Override
+    public Optional<Path> configFile() {
+        return Optional.ofNullable(configFile);
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public ThreadFactory threads() {
+        return runnable -> {
+            Thread thread = new Thread(runnable, instanceName + "-" + threadCount.incrementAndGet());
+            thread.setDaemon(true);
+            thread.setUncaughtExceptionHandler((t, e) -> failures.add(e));
+            return thread;
+        };
+    }
+
+    @Override
+    public System.Logger logger() {
+        return System.getLogger("test." + instanceName);
+    }
+
+    @Override
+    public void setCondition(String type, ConditionStatus status, String reason, String message) {
+        if (declared.stream().noneMatch(d -> d.type().equals(type))) {
+            throw new IllegalArgumentException("condition type " + type + " was not declared by " + instanceName);
+        }
+        conditions.compute(type, (t, old) -> {
+            Condition next = new Condition(type, status, reason, message, clock.instant());
+            if (old != null && old.status() == status) {
+                return new Condition(type, status, reason, message, old.lastTransitionTime());
+            }
+            return next;
+        });
+    }
+
+    @Override
+    public void emit(Event event) {
+        events.add(event);
+    }
+
+    @Override
+    public String defaultEventSource() {
+        return instanceName;
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+        failures.add(cause);
+    }
+
+    public Condition condition(String type) {
+        Condition condition = conditions.get(type);
+        if (condition == null) {
+            throw new IllegalArgumentException("no condition " + type + "; declared: " + conditions.keySet());
+        }
+        return condition;
+    }
+
+    public List<Event> events() {
+        return List.copyOf(events);
+    }
+
+    public List<Throwable> failures() {
+        return List.copyOf(failures);
+    }
+
+    /** Waits, up to {@code limit}, for something a daemon thread does; fails the test with {@code what} if it never happens. */
+    public static void awaitTrue(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up after " + limit + " waiting for: " + what);
+            }
+            Thread.onSpinWait();
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+    }
+
+    public List<Condition> conditions() {
+        return new ArrayList<>(conditions.values());
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

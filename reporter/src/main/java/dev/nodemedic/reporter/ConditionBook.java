@@ -1,0 +1,139 @@
+package dev.nodemedic.reporter;
+
+import dev.nodemedic.daemon.api.Condition;
+import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.ConditionStatus;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The latest truth for every declared condition type, one owner per type. Writers take a lock; readers
+ * take {@link #snapshot()}, which never changes under them. Listeners hear every change, in order,
+ * with the snapshot before and after it.
+ */
+public final class ConditionBook {
+    private final Object lock = new Object();
+    private final BiConsumer<BookSnapshot, BookSnapshot> listener;
+    private volatile BookSnapshot snapshot = BookSnapshot.EMPTY;
+    /** What a failed owner's conditions said before they went Unknown, restored when it declares again. */
+    private final Map<String, Condition> beforeFailure = new HashMap<>();
+
+    public ConditionBook(BiConsumer<BookSnapshot, BookSnapshot> listener) {
+        this.listener = listener;
+    }
+
+    public BookSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * Gives {@code owner} its condition types. A type it owned before keeps its state (so a restarted
+     * daemon does not flap a real problem back to healthy); a new type starts at its healthy default.
+     * Types the owner had and no longer declares are withdrawn.
+     *
+     * @throws ConditionClaimException if another owner holds one of the types; nothing changes then
+     */
+    public void declare(String owner, List<ConditionDeclaration> declarations, Instant now) throws ConditionClaimException {
+        synchronized (lock) {
+            Map<String, OwnedCondition> next = new HashMap<>(snapshot.conditions());
+            for (ConditionDeclaration declaration : declarations) {
+                OwnedCondition held = next.get(declaration.type());
+                if (held != null && !held.owner().equals(owner)) {
+                    throw new ConditionClaimException("condition type " + declaration.type() + " is already owned by daemon " + held.owner());
+                }
+            }
+            next.values().removeIf(c -> c.owner().equals(owner) && declarations.stream().noneMatch(d -> d.type().equals(c.type())));
+            for (ConditionDeclaration declaration : declarations) {
+                OwnedCondition held = next.get(declaration.type());
+                Condition condition = beforeFailure.remove(declaration.type());
+                if (condition == null) {
+                    condition = held != null && held.condition().status() != ConditionStatus.UNKNOWN
+                            ? held.condition()
+                            : healthy(declaration, held, now);
+                }
+                next.put(declaration.type(), new OwnedCondition(owner, declaration, condition));
+            }
+            publish(next);
+        }
+    }
+
+    /** Removes every type {@code owner} holds: its daemon was removed, so the types go from the node too. */
+    public void withdraw(String owner) {
+        synchronized (lock) {
+            Map<String, OwnedCondition> next = new HashMap<>(snapshot.conditions());
+            if (next.values().removeIf(c -> c.owner().equals(owner))) {
+                beforeFailure.keySet().removeIf(type -> !next.containsKey(type));
+                publish(next);
+            }
+        }
+    }
+
+    /**
+     * Sets one condition. The transition time moves only when the status changes.
+     *
+     * @return whether anything changed
+     * @throws IllegalArgumentException if {@code owner} does not own {@code type}
+     */
+    public boolean set(String owner, String type, ConditionStatus status, String reason, String message, Instant now) {
+        synchronized (lock) {
+            OwnedCondition held = snapshot.conditions().get(type);
+            if (held == null || !held.owner().equals(owner)) {
+                throw new IllegalArgumentException("daemon " + owner + " set condition " + type + " but did not declare it");
+            }
+            Condition old = held.condition();
+            Instant transition = old.status() == status ? old.lastTransitionTime() : now;
+            Condition next = new Condition(type, status, reason, message, transition);
+            if (next.sameStateAs(old)) {
+                return false;
+            }
+            Map<String, OwnedCondition> all = new HashMap<>(snapshot.conditions());
+            all.put(type, new OwnedCondition(owner, held.declaration(), next));
+            publish(all);
+            return true;
+        }
+    }
+
+    /**
+     * Marks every condition of {@code owner} Unknown: it stopped watching, so nobody knows. What they
+     * said before is kept and restored if the owner declares them again.
+     */
+    public void markUnknown(String owner, String reason, String message, Instant now) {
+        synchronized (lock) {
+            Map<String, OwnedCondition> next = new HashMap<>(snapshot.conditions());
+            boolean changed = false;
+            for (OwnedCondition held : snapshot.all()) {
+                if (!held.owner().equals(owner)) {
+                    continue;
+                }
+                Condition old = held.condition();
+                if (old.status() != ConditionStatus.UNKNOWN) {
+                    beforeFailure.put(held.type(), old);
+                }
+                Instant transition = old.status() == ConditionStatus.UNKNOWN ? old.lastTransitionTime() : now;
+                Condition unknown = new Condition(held.type(), ConditionStatus.UNKNOWN, reason, message, transition);
+                if (!unknown.sameStateAs(old)) {
+                    next.put(held.type(), new OwnedCondition(owner, held.declaration(), unknown));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                publish(next);
+            }
+        }
+    }
+
+    private static Condition healthy(ConditionDeclaration declaration, OwnedCondition held, Instant now) {
+        boolean sameStatus = held != null && held.condition().status() == ConditionStatus.FALSE;
+        return new Condition(declaration.type(), ConditionStatus.FALSE, declaration.healthyReason(), declaration.healthyMessage(),
+                sameStatus ? held.condition().lastTransitionTime() : now);
+    }
+
+    private void publish(Map<String, OwnedCondition> next) {
+        BookSnapshot previous = snapshot;
+        snapshot = previous.with(next);
+        listener.accept(previous, snapshot);
+    }
+}

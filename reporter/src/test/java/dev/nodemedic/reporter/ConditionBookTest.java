@@ -1,0 +1,105 @@
+package dev.nodemedic.reporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.ManualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConditionBookTest {
+    private static final ConditionDeclaration DEADLOCK = new ConditionDeclaration("KernelDeadlock", "KernelHasNoDeadlock", "kernel has no deadlock");
+    private static final ConditionDeclaration READONLY = new ConditionDeclaration("ReadonlyFilesystem", "FilesystemIsNotReadOnly", "Filesystem is not read-only");
+
+    private final ManualClock clock = new ManualClock();
+    private final List<BookSnapshot> published = new ArrayList<>();
+    private final ConditionBook book = new ConditionBook((before, after) -> published.add(after));
+
+    @Test
+    void declaredTypesStartAtTheirHealthyDefault() throws Exception {
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+
+        var held = book.snapshot().get("KernelDeadlock").orElseThrow();
+        assertThat(held.owner()).isEqualTo("kernel-log");
+        assertThat(held.condition().status()).isEqualTo(ConditionStatus.FALSE);
+        assertThat(held.condition().reason()).isEqualTo("KernelHasNoDeadlock");
+        assertThat(held.condition().message()).isEqualTo("kernel has no deadlock");
+    }
+
+    @Test
+    void aTypeHasOneOwner() throws Exception {
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+
+        assertThatThrownBy(() -> book.declare("other", List.of(READONLY, DEADLOCK), clock.instant()))
+                .isInstanceOf(ConditionClaimException.class)
+                .hasMessage("condition type KernelDeadlock is already owned by daemon kernel-log");
+        assertThat(book.snapshot().get("ReadonlyFilesystem")).as("a refused claim changes nothing").isEmpty();
+    }
+
+    @Test
+    void transitionTimeMovesOnlyWhenStatusChanges() throws Exception {
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+        clock.advance(Duration.ofMinutes(1));
+        var raised = clock.instant();
+        book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "task docker:7 blocked", raised);
+        clock.advance(Duration.ofMinutes(1));
+        book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "AUFSUmountHung", "task umount blocked", clock.instant());
+
+        var condition = book.snapshot().get("KernelDeadlock").orElseThrow().condition();
+        assertThat(condition.reason()).isEqualTo("AUFSUmountHung");
+        assertThat(condition.lastTransitionTime()).isEqualTo(raised);
+    }
+
+    @Test
+    void settingTheSameStateAgainPublishesNothing() throws Exception {
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+        assertThat(book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "m", clock.instant())).isTrue();
+        int count = published.size();
+
+        assertThat(book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "m", clock.instant())).isFalse();
+        assertThat(published).hasSize(count);
+    }
+
+    @Test
+    void onlyTheOwnerSetsAType() throws Exception {
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+        assertThatThrownBy(() -> book.set("intruder", "KernelDeadlock", ConditionStatus.TRUE, "X", "m", clock.instant()))
+                .hasMessage("daemon intruder set condition KernelDeadlock but did not declare it");
+    }
+
+    @Test
+    void aFailedOwnerGoesUnknownAndGetsItsStateBackWhenItDeclaresAgain() throws Exception {
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+        book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "hung", clock.instant());
+
+        book.markUnknown("kernel-log", "DaemonFailed", "kernel-log stopped: /dev/kmsg permission denied", clock.instant());
+        assertThat(book.snapshot().get("KernelDeadlock").orElseThrow().condition().status()).isEqualTo(ConditionStatus.UNKNOWN);
+
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+        var back = book.snapshot().get("KernelDeadlock").orElseThrow().condition();
+        assertThat(back.status()).isEqualTo(ConditionStatus.TRUE);
+        assertThat(back.reason()).isEqualTo("DockerHung");
+    }
+
+    @Test
+    void withdrawRemovesTheOwnersTypesOnly() throws Exception {
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+        book.declare("disk", List.of(READONLY), clock.instant());
+
+        book.withdraw("kernel-log");
+
+        assertThat(book.snapshot().conditions()).containsOnlyKeys("ReadonlyFilesystem");
+        assertThat(book.snapshot().version()).isEqualTo(published.getLast().version());
+    }
+
+    @Test
+    void declaringAgainDropsTypesNoLongerDeclared() throws Exception {
+        book.declare("kernel-log", List.of(DEADLOCK, READONLY), clock.instant());
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+        assertThat(book.snapshot().conditions()).containsOnlyKeys("KernelDeadlock");
+    }
+}
