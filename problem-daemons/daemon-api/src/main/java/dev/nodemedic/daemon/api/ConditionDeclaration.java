@@ -1,6 +1,7 @@
 package dev.nodemedic.daemon.api;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A condition type a daemon owns, with its healthy default: what the node shows while nothing is
@@ -11,9 +12,12 @@ import java.util.Objects;
  * @param healthyMessage such as {@code kernel has no deadlock}
  */
 public record ConditionDeclaration(String type, String healthyReason, String healthyMessage) {
+    /** The node condition types kubelet writes. Two writers of one condition would fight, so no daemon may claim these. */
+    public static final Set<String> KUBELET_TYPES = Set.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure", "NetworkUnavailable");
+
     public ConditionDeclaration {
         Names.requireToken("condition type", type);
-        if (KubeletConditions.OWNED.contains(type)) {
+        if (KUBELET_TYPES.contains(type)) {
             throw new IllegalArgumentException("condition type " + type + " belongs to kubelet and cannot be declared by a daemon");
         }
         Names.requireToken("reason", healthyReason);

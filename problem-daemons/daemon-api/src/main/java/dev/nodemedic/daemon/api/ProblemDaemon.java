@@ -40,7 +40,7 @@ public interface ProblemDaemon<C> extends ExtensionPoint {
     /**
      * The condition types this instance owns, each with its healthy default. Called after the config
      * is bound and before {@link #start}. A type owned by another daemon or by kubelet
-     * ({@link KubeletConditions#OWNED}) is refused, and this instance is not started.
+     * ({@link ConditionDeclaration#KUBELET_TYPES}) is refused, and this instance is not started.
      */
     List<ConditionDeclaration> conditions(C config);
 
