@@ -1,7 +1,10 @@
 package dev.nodemedic.daemon.config;
 
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.ObjectMapper;
@@ -16,11 +19,19 @@ final class BindingError {
     }
 
     static String describe(String source, String text, ObjectMapper mapper, JacksonException e) {
-        StringBuilder out = new StringBuilder(source);
+        List<JacksonException.Reference> references = new ArrayList<>(e.getPath());
         TokenStreamLocation location = e.getLocation();
-        if (location == null || location.getLineNr() <= 0) {
-            location = SourceLocator.locate(mapper, text, e.getPath()).orElse(null);
+        if (e instanceof ValueInstantiationException invalid) {
+            // Thrown from a record's constructor after all its fields were read: Jackson's location is
+            // the object's end. The daemon-api asks messages to start with the field's name, so when
+            // one does, point at that field.
+            fieldNamedBy(invalid).ifPresent(field -> references.add(new JacksonException.Reference(null, field)));
+            location = null;
         }
+        if (location == null || location.getLineNr() <= 0) {
+            location = SourceLocator.locate(mapper, text, references).orElse(null);
+        }
+        StringBuilder out = new StringBuilder(source);
         if (location != null && location.getLineNr() > 0) {
             out.append(':').append(location.getLineNr()).append(':').append(location.getColumnNr());
         }
@@ -30,6 +41,21 @@ final class BindingError {
         }
         out.append(": ").append(what(e));
         return out.toString();
+    }
+
+    private static Optional<String> fieldNamedBy(ValueInstantiationException e) {
+        Class<?> type = e.getType() == null ? null : e.getType().getRawClass();
+        String message = e.getCause() == null ? null : e.getCause().getMessage();
+        if (type == null || !type.isRecord() || message == null) {
+            return Optional.empty();
+        }
+        for (RecordComponent component : type.getRecordComponents()) {
+            String name = component.getName();
+            if (message.startsWith(name) && (message.length() == name.length() || " .[:".indexOf(message.charAt(name.length())) >= 0)) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
     }
 
     private static String what(JacksonException e) {

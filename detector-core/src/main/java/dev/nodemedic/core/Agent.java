@@ -1,0 +1,142 @@
+package dev.nodemedic.core;
+
+import dev.nodemedic.core.config.AgentConfig;
+import dev.nodemedic.core.http.AgentInfo;
+import dev.nodemedic.core.http.StatusServer;
+import dev.nodemedic.core.plugins.InstancePlanner;
+import dev.nodemedic.core.plugins.PluginHost;
+import dev.nodemedic.core.plugins.PluginsFolder;
+import dev.nodemedic.core.plugins.PluginsReconciler;
+import dev.nodemedic.core.plugins.Refusals;
+import dev.nodemedic.core.supervision.Supervisor;
+import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.reporter.Exporter;
+import dev.nodemedic.reporter.RecentEvents;
+import dev.nodemedic.reporter.Reporter;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent, wired: reporter, plugin host, supervision and the status server. Plugin and daemon
+ * lifecycle all happens on one thread ({@code supervision}); the status server reads snapshots on
+ * Vert.x's event loop.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    /** How often a failed daemon's restart time is checked; restarts are due in whole seconds. */
+    static final long TICK_MILLIS = 200;
+    /** How often the plugins folder is looked at; a jar needs two equal looks, so it loads within ~2 s. */
+    static final long LOOK_MILLIS = 1000;
+
+    private final Vertx vertx;
+    private final ScheduledExecutorService loop;
+    private final PluginHost host;
+    private final Supervisor supervisor;
+    private final Reporter reporter;
+    private final StatusServer status;
+
+    private Agent(Vertx vertx, ScheduledExecutorService loop, PluginHost host, Supervisor supervisor, Reporter reporter, StatusServer status) {
+        this.vertx = vertx;
+        this.loop = loop;
+        this.host = host;
+        this.supervisor = supervisor;
+        this.reporter = reporter;
+        this.status = status;
+    }
+
+    /**
+     * Starts the agent and returns once the status server listens and the jars already in the plugins
+     * folder are loaded.
+     *
+     * @param exporters given the agent's one Vertx, the exporters beyond the log (the Kubernetes one in a cluster)
+     */
+    public static Agent start(AgentConfig config, String nodeName, String version, String mode, Clock clock,
+            Function<Vertx, List<Exporter>> exporters) throws Exception {
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                // One event loop serves the status page and the API client with room to spare; the
+                // default (two per core) only costs memory on a node agent.
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(2)
+                // No .vertx cache folder: the container's root file system is read-only.
+                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+        ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("supervision").daemon(true).factory());
+        try {
+            List<Exporter> all = new java.util.ArrayList<>(exporters.apply(vertx));
+            all.addFirst(new dev.nodemedic.reporter.log.LogExporter(nodeName));
+            Reporter reporter = new Reporter(all, new RecentEvents(50));
+            Supervisor supervisor = new Supervisor(reporter, clock, loop, config.supervision());
+            PluginHost host = new PluginHost(config.pluginsDir());
+            Refusals refusals = new Refusals();
+            PluginsReconciler reconciler = new PluginsReconciler(new PluginsFolder(config.pluginsDir()), host,
+                    new InstancePlanner(host, new ConfigBinder(), config), supervisor, refusals, clock);
+            loop.submit(() -> {
+                reconciler.reconcileAtStart();
+                return null;
+            }).get();
+            loop.scheduleWithFixedDelay(() -> guarded("tick", () -> supervisor.tick(clock.instant())), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            loop.scheduleWithFixedDelay(() -> guarded("plugins folder", reconciler::reconcile), LOOK_MILLIS, LOOK_MILLIS, TimeUnit.MILLISECONDS);
+
+            AgentInfo info = new AgentInfo(nodeName, version, mode, config.pluginsDir().toString(), clock.instant());
+            StatusServer status = new StatusServer(config.status().address(), config.status().port(), info, reporter, supervisor, refusals, clock);
+            vertx.deployVerticle(status).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            log.info("agent started node={} mode={} status=http://{}:{}/ plugins={}", nodeName, mode, config.status().address(), status.actualPort(),
+                    config.pluginsDir());
+            return new Agent(vertx, loop, host, supervisor, reporter, status);
+        } catch (Exception | Error e) {
+            loop.shutdownNow();
+            vertx.close();
+            throw e;
+        }
+    }
+
+    public int statusPort() {
+        return status.actualPort();
+    }
+
+    public Reporter reporter() {
+        return reporter;
+    }
+
+    public Supervisor supervisor() {
+        return supervisor;
+    }
+
+    /** Stops daemons newest first, unloads plugins, closes the server. Bounded by the daemons' stop timeouts. */
+    @Override
+    public void close() throws Exception {
+        try {
+            loop.submit(() -> {
+                supervisor.stopAll();
+                host.close();
+            }).get(2, TimeUnit.MINUTES);
+        } finally {
+            loop.shutdownNow();
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            log.info("agent stopped");
+        }
+    }
+
+    /** A periodic task that throws would never run again; log and carry on instead. */
+    private static void guarded(String what, Step step) {
+        try {
+            step.run();
+        } catch (Exception | LinkageError e) {
+            log.error("supervision step failed step=\"{}\"; retried at the next step", what, e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.nodemedic.core;
+
+import dev.nodemedic.core.config.AgentConfig;
+import dev.nodemedic.core.config.AgentConfigLoader;
+import dev.nodemedic.core.plugins.InstancePlanner;
+import dev.nodemedic.core.plugins.LoadOutcome;
+import dev.nodemedic.core.plugins.PluginHost;
+import dev.nodemedic.daemon.api.ConfigException;
+import dev.nodemedic.daemon.config.ConfigBinder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "check-config", description = {"Checks config files without running anything: exit 0 when all are valid, 1 with the errors.",
+        "Each FILE is an agent config, checked with the daemon config files it leads to; with --daemon, each FILE is a config of that daemon",
+        "(such as an NPD kernel-monitor.json for --daemon kernel-log)."})
+final class CheckConfigCommand implements Callable<Integer> {
+    @ParentCommand
+    NodemedicCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE")
+    List<Path> files;
+
+    @Option(names = "--daemon", paramLabel = "NAME", description = "Check the files as configs of this daemon.")
+    String daemon;
+
+    @Option(names = "--plugins-dir", paramLabel = "DIR", description = "Where the daemons' plugins are. Default: the agent config's, else plugins/ of the installation.")
+    Path pluginsDir;
+
+    @Override
+    public Integer call() {
+        LogFormat.text.install(Level.SEVERE);
+        PrintWriter out = spec.commandLine().getOut();
+        ConfigBinder binder = new ConfigBinder();
+        int errors = 0;
+        for (Path file : files) {
+            try {
+                AgentConfig config = daemon == null
+                        ? new AgentConfigLoader(binder).load(Optional.of(file), parent.home)
+                        : daemonOnly(file);
+                errors += checkDaemons(file, config, binder, out);
+            } catch (ConfigException e) {
+                out.println("✗ " + e.getMessage());
+                errors++;
+            }
+        }
+        out.flush();
+        return errors == 0 ? 0 : 1;
+    }
+
+    /** An agent config of one instance of {@code --daemon}, reading {@code file}. */
+    private AgentConfig daemonOnly(Path file) throws ConfigException {
+        AgentConfig defaults = new AgentConfigLoader(new ConfigBinder()).load(Optional.empty(), parent.home);
+        return new AgentConfig(null, defaults.pluginsDir(), defaults.configDir(), null,
+                List.of(new dev.nodemedic.core.config.DaemonInstanceConfig(daemon, null, file.toAbsolutePath(), true)), null);
+    }
+
+    private int checkDaemons(Path file, AgentConfig config, ConfigBinder binder, PrintWriter out) {
+        Path dir = pluginsDir != null ? pluginsDir.toAbsolutePath() : config.pluginsDir();
+        int errors = 0;
+        int checked = 0;
+        try (PluginHost host = new PluginHost(dir); DirectoryStream<Path> jars = Files.isDirectory(dir) ? Files.newDirectoryStream(dir, "*.jar") : null) {
+            InstancePlanner planner = new InstancePlanner(host, binder, config);
+            for (Path jar : jars == null ? List.<Path>of() : jars) {
+                if (!(host.load(jar) instanceof LoadOutcome.Loaded loaded)) {
+                    continue;
+                }
+                for (InstancePlanner.Planned planned : planner.plan(loaded)) {
+                    if (daemon != null && !(planned instanceof InstancePlanner.Planned.Ready || planned instanceof InstancePlanner.Planned.Refused)) {
+                        continue;
+                    }
+                    switch (planned) {
+                        case InstancePlanner.Planned.Ready ready -> {
+                            if (daemon == null || ready.spec().daemonName().equals(daemon)) {
+                                checked++;
+                                out.println("✓ " + ready.spec().configFile().map(Path::toString).orElse("(defaults)") + ": daemon instance "
+                                        + ready.spec().instanceName() + " owns " + ready.spec().conditions().stream().map(c -> c.type()).toList());
+                            }
+                        }
+                        case InstancePlanner.Planned.Refused refused -> {
+                            checked++;
+                            errors++;
+                            out.println("✗ " + refused.why());
+                        }
+                        case InstancePlanner.Planned.Disabled disabled -> out.println("- daemon instance " + disabled.instanceName() + " is disabled");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            out.println("✗ cannot list the plugins folder " + dir + ": " + e.getMessage());
+            return errors + 1;
+        }
+        if (daemon != null && checked == 0) {
+            out.println("✗ " + file + ": no plugin in " + dir + " brings a daemon named " + daemon);
+            return errors + 1;
+        }
+        if (daemon == null) {
+            out.println("✓ " + file + ": valid agent config");
+        }
+        return errors;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.nodemedic.core;
+
+import dev.nodemedic.core.plugins.LoadOutcome;
+import dev.nodemedic.core.plugins.PluginHost;
+import dev.nodemedic.daemon.api.CommandContext;
+import dev.nodemedic.daemon.api.ConfigException;
+import dev.nodemedic.daemon.api.DaemonCommand;
+import dev.nodemedic.daemon.config.ConfigBinder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+
+/** The sub-commands plugins add ({@link DaemonCommand}), found by loading the jars of the plugins folder. */
+final class PluginCommands {
+    private final Path pluginsDir;
+
+    PluginCommands(Path pluginsDir) {
+        this.pluginsDir = pluginsDir;
+    }
+
+    boolean has(String name) {
+        try (PluginHost host = new PluginHost(pluginsDir)) {
+            return find(host, name).isPresent();
+        }
+    }
+
+    int run(String name, List<String> args, PrintStream out, PrintStream err) {
+        LogFormat.text.install(Level.WARNING);
+        try (PluginHost host = new PluginHost(pluginsDir)) {
+            DaemonCommand command = find(host, name).orElseThrow();
+            ConfigBinder binder = new ConfigBinder();
+            CommandContext context = new CommandContext() {
+                @Override
+                public PrintStream out() {
+                    return out;
+                }
+
+                @Override
+                public PrintStream err() {
+                    return err;
+                }
+
+                @Override
+                public Clock clock() {
+                    return Clock.systemUTC();
+                }
+
+                @Override
+                public <T> T bind(Path file, Class<T> type) throws ConfigException {
+                    return binder.bind(file, type);
+                }
+            };
+            return command.run(context, args);
+        } catch (Exception e) {
+            err.println("nodemedic " + name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        }
+    }
+
+    void describe(PrintWriter out) {
+        try (PluginHost host = new PluginHost(pluginsDir)) {
+            List<DaemonCommand> commands = all(host);
+            if (!commands.isEmpty()) {
+                out.println();
+                out.println("Commands from plugins in " + pluginsDir + ":");
+                for (DaemonCommand command : commands) {
+                    out.printf("  %-13s %s%n", command.name(), command.description());
+                }
+                out.flush();
+            }
+        }
+    }
+
+    private static Optional<DaemonCommand> find(PluginHost host, String name) {
+        return all(host).stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    private static List<DaemonCommand> all(PluginHost host) {
+        List<DaemonCommand> commands = new ArrayList<>();
+        for (Path jar : jars(host)) {
+            if (host.load(jar) instanceof LoadOutcome.Loaded loaded) {
+                for (Class<?> type : loaded.commands()) {
+                    commands.add((DaemonCommand) host.create(type));
+                }
+            }
+        }
+        return commands;
+    }
+
+    private static List<Path> jars(PluginHost host) {
+        Path dir = host.pluginsDir();
+        List<Path> jars = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return jars;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.jar")) {
+            entries.forEach(jars::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the plugins folder " + dir, e);
+        }
+        jars.sort(null);
+        return jars;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.nodemedic.core.config;
+
+import dev.nodemedic.daemon.api.ConfigException;
+import dev.nodemedic.daemon.config.ConfigBinder;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Reads the agent config and makes its paths absolute: relative ones are taken from the config
+ * file's folder, or from the distribution's home when there is no file, so the agent behaves the
+ * same whatever folder it is started from.
+ */
+public final class AgentConfigLoader {
+    private final ConfigBinder binder;
+
+    public AgentConfigLoader(ConfigBinder binder) {
+        this.binder = binder;
+    }
+
+    public AgentConfig load(Optional<Path> file, Path home) throws ConfigException {
+        AgentConfig raw = file.isPresent() ? binder.bind(file.get(), AgentConfig.class) : binder.defaults(AgentConfig.class);
+        Path base = file.map(f -> f.toAbsolutePath().getParent()).orElse(home.toAbsolutePath());
+        return new AgentConfig(raw.nodeName(), base.resolve(raw.pluginsDir()).normalize(), base.resolve(raw.configDir()).normalize(),
+                raw.status(),
+                raw.daemons().stream()
+                        .map(d -> new DaemonInstanceConfig(d.daemon(), d.name(), d.config() == null ? null : base.resolve(d.config()).normalize(), d.enabled()))
+                        .toList(),
+                raw.supervision());
+    }
+}

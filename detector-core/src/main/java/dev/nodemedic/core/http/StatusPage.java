@@ -1,0 +1,123 @@
+package dev.nodemedic.core.http;
+
+import dev.nodemedic.core.plugins.Refusals;
+import dev.nodemedic.core.supervision.DaemonState;
+import dev.nodemedic.core.supervision.DaemonStatus;
+import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.reporter.BookSnapshot;
+import dev.nodemedic.reporter.OwnedCondition;
+import dev.nodemedic.reporter.RecentEvents;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** Renders the status page: plain server-side HTML a person reads on the node, refreshed every few seconds. */
+final class StatusPage {
+    private StatusPage() {
+    }
+
+    static String render(AgentInfo agent, Instant now, List<DaemonStatus> daemons, List<Refusals.Refusal> refusals, BookSnapshot book,
+            List<RecentEvents.Entry> events) {
+        StringBuilder html = new StringBuilder(8192);
+        html.append("""
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+                <title>nodemedic · """).append(esc(agent.nodeName())).append("""
+                </title>
+                <style>
+                body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem 2rem;color:#1d1d1f}
+                h1{font-size:1.35rem;margin:0 0 .2rem} h2{font-size:1.05rem;margin:1.6rem 0 .5rem}
+                .sub{color:#666} table{border-collapse:collapse;width:100%} td,th{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #e4e4e7;vertical-align:top}
+                th{font-weight:600;background:#f6f6f7} .ok{color:#137333} .bad{color:#b3261e;font-weight:600} .unk{color:#a15c00;font-weight:600}
+                .none{color:#888;font-style:italic} code{font-size:.9em}
+                </style></head><body>
+                """);
+        html.append("<h1>nodemedic on ").append(esc(agent.nodeName())).append("</h1>");
+        html.append("<div class=\"sub\">version ").append(esc(agent.version())).append(" · ").append(esc(agent.mode())).append(" mode · up ")
+                .append(human(Duration.between(agent.startedAt(), now))).append(" · plugins from <code>").append(esc(agent.pluginsDir()))
+                .append("</code> · <a href=\"/conditions\">/conditions</a> · <a href=\"/healthz\">/healthz</a></div>");
+
+        html.append("<h2>Conditions</h2>");
+        if (book.all().isEmpty()) {
+            html.append("<p class=\"none\">No daemon has declared a condition.</p>");
+        } else {
+            html.append("<table><tr><th>Type</th><th>Status</th><th>Reason</th><th>Message</th><th>Since</th><th>Daemon</th></tr>");
+            for (OwnedCondition owned : book.all()) {
+                var c = owned.condition();
+                String css = c.status() == ConditionStatus.FALSE ? "ok" : c.status() == ConditionStatus.TRUE ? "bad" : "unk";
+                html.append("<tr><td>").append(esc(c.type())).append("</td><td class=\"").append(css).append("\">").append(c.status().apiValue())
+                        .append("</td><td>").append(esc(c.reason())).append("</td><td>").append(esc(c.message())).append("</td><td>")
+                        .append(esc(c.lastTransitionTime().toString())).append("</td><td>").append(esc(owned.owner())).append("</td></tr>");
+            }
+            html.append("</table>");
+        }
+
+        html.append("<h2>Daemons</h2>");
+        if (daemons.isEmpty()) {
+            html.append("<p class=\"none\">No daemon runs. Put daemon plugin jars in the plugins folder; they start within seconds.</p>");
+        } else {
+            html.append("<table><tr><th>Daemon</th><th>Plugin</th><th>Version</th><th>State</th><th>Restarts</th><th>Last error</th></tr>");
+            for (DaemonStatus d : daemons) {
+                String css = d.state() == DaemonState.RUNNING ? "ok" : d.state() == DaemonState.BACKING_OFF ? "bad" : "";
+                String state = d.state().name().toLowerCase().replace('_', ' ') + " since " + d.since()
+                        + d.nextStart().map(at -> ", next start " + at).orElse("");
+                html.append("<tr><td>").append(esc(d.instanceName())).append("</td><td>").append(esc(d.pluginId())).append("</td><td>")
+                        .append(esc(d.pluginVersion())).append("</td><td class=\"").append(css).append("\">").append(esc(state)).append("</td><td>")
+                        .append(d.restarts()).append("</td><td>").append(esc(d.lastError().orElse("—"))).append("</td></tr>");
+            }
+            html.append("</table>");
+        }
+
+        html.append("<h2>Refused</h2>");
+        if (refusals.isEmpty()) {
+            html.append("<p class=\"none\">Nothing refused.</p>");
+        } else {
+            html.append("<table><tr><th>Jar</th><th>Why</th><th>When</th></tr>");
+            for (Refusals.Refusal r : refusals) {
+                html.append("<tr><td><code>").append(esc(r.jar())).append("</code></td><td class=\"bad\">").append(esc(r.why())).append("</td><td>")
+                        .append(esc(r.at().toString())).append("</td></tr>");
+            }
+            html.append("</table>");
+        }
+
+        html.append("<h2>Recent events</h2>");
+        if (events.isEmpty()) {
+            html.append("<p class=\"none\">No events yet.</p>");
+        } else {
+            html.append("<table><tr><th>When</th><th>Type</th><th>Reason</th><th>Message</th><th>Source</th></tr>");
+            for (RecentEvents.Entry e : events) {
+                var event = e.event();
+                html.append("<tr><td>").append(esc(event.timestamp().toString())).append("</td><td>").append(event.severity().eventType())
+                        .append("</td><td>").append(esc(event.reason())).append("</td><td>").append(esc(event.message())).append("</td><td>")
+                        .append(esc(event.source())).append("</td></tr>");
+            }
+            html.append("</table>");
+        }
+        html.append("</body></html>\n");
+        return html.toString();
+    }
+
+    static String esc(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String human(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m " + (s % 60) + "s" : (s / 3600) + "h " + (s % 3600 / 60) + "m";
+    }
+}

@@ -1,0 +1,98 @@
+package dev.nodemedic.core.plugins;
+
+import dev.nodemedic.core.config.AgentConfig;
+import dev.nodemedic.core.config.DaemonInstanceConfig;
+import dev.nodemedic.core.supervision.DaemonSpec;
+import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.ConfigException;
+import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.config.ConfigBinder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Works out which daemon instances a loaded plugin brings and settles each one's config and
+ * conditions: the agent config's {@code daemons} entries for that daemon, or one instance named
+ * after the daemon. The agent runs the plan; {@code check-config} only prints it.
+ */
+public final class InstancePlanner {
+    private static final List<String> CONFIG_SUFFIXES = List.of(".yaml", ".yml", ".json");
+
+    /** One instance's fate. */
+    public sealed interface Planned {
+        record Ready(DaemonSpec spec) implements Planned {
+        }
+
+        record Disabled(String instanceName) implements Planned {
+        }
+
+        /** @param why names the instance, the file and field at fault, and what happens now */
+        record Refused(String instanceName, String why) implements Planned {
+        }
+    }
+
+    private final PluginHost host;
+    private final ConfigBinder binder;
+    private final AgentConfig config;
+
+    public InstancePlanner(PluginHost host, ConfigBinder binder, AgentConfig config) {
+        this.host = host;
+        this.binder = binder;
+        this.config = config;
+    }
+
+    public List<Planned> plan(LoadOutcome.Loaded plugin) {
+        List<Planned> planned = new ArrayList<>();
+        for (Class<?> daemonClass : plugin.daemons()) {
+            @SuppressWarnings("unchecked")
+            Class<ProblemDaemon<Object>> type = (Class<ProblemDaemon<Object>>) daemonClass;
+            ProblemDaemon<Object> probe;
+            try {
+                probe = host.create(type);
+                probe.name();
+            } catch (RuntimeException | LinkageError e) {
+                planned.add(new Planned.Refused(daemonClass.getSimpleName(), "daemon " + daemonClass.getName() + " cannot be created (" + e
+                        + "); it needs a public no-argument constructor"));
+                continue;
+            }
+            List<DaemonInstanceConfig> instances = config.daemons().stream().filter(d -> d.daemon().equals(probe.name())).toList();
+            if (instances.isEmpty()) {
+                instances = List.of(new DaemonInstanceConfig(probe.name(), null, null, true));
+            }
+            for (DaemonInstanceConfig instance : instances) {
+                planned.add(instance.enabled() ? plan(plugin, type, probe, instance) : new Planned.Disabled(instance.instanceName()));
+            }
+        }
+        return planned;
+    }
+
+    private Planned plan(LoadOutcome.Loaded plugin, Class<ProblemDaemon<Object>> type, ProblemDaemon<Object> probe, DaemonInstanceConfig instance) {
+        Optional<Path> file = instance.configFile().or(() -> conventionalConfig(instance.instanceName()));
+        Object bound;
+        try {
+            bound = file.isPresent() ? binder.bind(file.get(), probe.configType()) : binder.defaults(probe.configType());
+        } catch (ConfigException e) {
+            return refused(instance, e.getMessage());
+        }
+        List<ConditionDeclaration> conditions;
+        try {
+            conditions = List.copyOf(probe.conditions(bound));
+        } catch (RuntimeException e) {
+            return refused(instance, e.getMessage());
+        }
+        return new Planned.Ready(new DaemonSpec(instance.instanceName(), probe.name(), plugin.pluginId(), plugin.version(), () -> host.create(type),
+                bound, file, conditions));
+    }
+
+    /** {@code <configDir>/<instance>.yaml} (or .yml, .json) when it exists: config without editing the agent config. */
+    private Optional<Path> conventionalConfig(String instanceName) {
+        return CONFIG_SUFFIXES.stream().map(suffix -> config.configDir().resolve(instanceName + suffix)).filter(Files::isRegularFile).findFirst();
+    }
+
+    private static Planned refused(DaemonInstanceConfig instance, String why) {
+        return new Planned.Refused(instance.instanceName(), "daemon instance " + instance.instanceName() + " is not started: " + why + "; the other daemons run");
+    }
+}

@@ -1,0 +1,28 @@
+package dev.nodemedic.core.supervision;
+
+import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.ProblemDaemon;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Everything needed to run one daemon instance, settled before it first starts: its config is bound
+ * and its conditions are known, so a restart only makes a new object and starts it.
+ *
+ * @param instanceName unique on the node
+ * @param daemonName   the daemon's own name
+ * @param pluginId     the plugin that brought it
+ * @param pluginVersion that plugin's version
+ * @param factory      makes a fresh daemon object (one per start)
+ * @param config       the bound configuration
+ * @param configFile   where it came from, if anywhere
+ * @param conditions   the types it owns with their healthy defaults
+ */
+public record DaemonSpec(String instanceName, String daemonName, String pluginId, String pluginVersion,
+        Supplier<ProblemDaemon<Object>> factory, Object config, Optional<Path> configFile, List<ConditionDeclaration> conditions) {
+    public DaemonSpec {
+        conditions = List.copyOf(conditions);
+    }
+}

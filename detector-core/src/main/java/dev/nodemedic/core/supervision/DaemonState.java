@@ -1,0 +1,11 @@
+package dev.nodemedic.core.supervision;
+
+/** Where a daemon instance is in its life, as the status page shows it. */
+public enum DaemonState {
+    /** start() returned and nothing has failed since. */
+    RUNNING,
+    /** It failed; it starts again when its backoff is over. */
+    BACKING_OFF,
+    /** Stopped for good: its plugin was removed or the agent is shutting down. */
+    STOPPED
+}

@@ -1,0 +1,156 @@
+package dev.nodemedic.core.supervision;
+
+import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.DaemonContext;
+import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.reporter.Reporter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The context of one start of one daemon instance. Once closed it goes deaf: a thread the daemon left
+ * behind can no longer change the book, so a late write never overwrites the Unknown its failure set.
+ */
+final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
+    private final DaemonSpec spec;
+    private final Reporter reporter;
+    private final Clock clock;
+    private final Consumer<Throwable> onFailure;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger threadCount = new AtomicInteger();
+    private final System.Logger logger;
+    private volatile boolean closed;
+
+    InstanceContext(DaemonSpec spec, Reporter reporter, Clock clock, Consumer<Throwable> onFailure) {
+        this.spec = spec;
+        this.reporter = reporter;
+        this.clock = clock;
+        this.onFailure = onFailure;
+        this.logger = System.getLogger("daemon." + spec.instanceName());
+        this.scheduler = new FailureReportingScheduler(Thread.ofVirtual().name(spec.instanceName() + "-scheduler").factory());
+        scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public String instanceName() {
+        return spec.instanceName();
+    }
+
+    @Override
+    public Object config() {
+        return spec.config();
+    }
+
+    @Override
+    public Optional<Path> configFile() {
+        return spec.configFile();
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public ThreadFactory threads() {
+        return runnable -> {
+            Thread thread = Thread.ofPlatform().daemon(true).name(spec.instanceName() + "-" + threadCount.incrementAndGet()).unstarted(() -> {
+                try {
+                    runnable.run();
+                } finally {
+                    threads.remove(Thread.currentThread());
+                }
+            });
+            thread.setUncaughtExceptionHandler((t, e) -> fail(e));
+            threads.add(thread);
+            return thread;
+        };
+    }
+
+    @Override
+    public System.Logger logger() {
+        return logger;
+    }
+
+    @Override
+    public void setCondition(String type, ConditionStatus status, String reason, String message) {
+        if (closed) {
+            return;
+        }
+        if (spec.conditions().stream().noneMatch(d -> d.type().equals(type))) {
+            throw new IllegalArgumentException("daemon " + spec.instanceName() + " set condition " + type + " but did not declare it; declared: "
+                    + spec.conditions().stream().map(d -> d.type()).toList());
+        }
+        reporter.book().set(spec.instanceName(), type, status, reason, message, clock.instant());
+    }
+
+    @Override
+    public void emit(Event event) {
+        if (!closed) {
+            reporter.emit(spec.instanceName(), event);
+        }
+    }
+
+    @Override
+    public String defaultEventSource() {
+        return spec.daemonName();
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+        if (!closed) {
+            onFailure.accept(cause);
+        }
+    }
+
+    /** Deafens the context, cancels its tasks and interrupts its threads. Called after the daemon's stop(). */
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        threads.forEach(Thread::interrupt);
+    }
+
+    /** A scheduler that treats a task's exception as the daemon's failure instead of hiding it in a Future. */
+    private final class FailureReportingScheduler extends ScheduledThreadPoolExecutor {
+        FailureReportingScheduler(ThreadFactory factory) {
+            super(1, factory);
+        }
+
+        @Override
+        protected void afterExecute(Runnable task, Throwable thrown) {
+            super.afterExecute(task, thrown);
+            if (thrown == null && task instanceof Future<?> future && future.isDone()) {
+                try {
+                    future.get();
+                } catch (CancellationException cancelled) {
+                    return;
+                } catch (ExecutionException e) {
+                    thrown = e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (thrown != null) {
+                fail(thrown);
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.nodemedic.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodemedic.core.config.AgentConfig;
+import dev.nodemedic.core.config.DaemonInstanceConfig;
+import dev.nodemedic.core.supervision.DaemonState;
+import dev.nodemedic.core.supervision.DaemonStatus;
+import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.RecordingDaemonContext;
+import dev.nodemedic.reporter.OwnedCondition;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent as it runs: real plugin jars dropped into and taken out of a watched folder, the status server over HTTP. */
+class AgentTest {
+    /** The bound for a dropped-in or removed jar to take effect. */
+    static final Duration FIVE_SECONDS = Duration.ofSeconds(5);
+
+    @TempDir
+    Path root;
+
+    private Agent agent;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private Path plugins() {
+        return root.resolve("plugins");
+    }
+
+    private Agent start(List<DaemonInstanceConfig> daemons) throws Exception {
+        Files.createDirectories(plugins());
+        Files.createDirectories(root.resolve("config"));
+        AgentConfig config = new AgentConfig("node-a", plugins(), root.resolve("config"), new AgentConfig.StatusConfig("127.0.0.1", 0), daemons,
+                new AgentConfig.SupervisionConfig(Duration.ofMillis(200), Duration.ofSeconds(1), null, Duration.ofMillis(300), null));
+        agent = Agent.start(config, "node-a", "test", "local", Clock.systemUTC(), vertx -> List.of());
+        return agent;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.statusPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Optional<OwnedCondition> condition(String type) {
+        return agent.reporter().book().snapshot().get(type);
+    }
+
+    private Optional<DaemonStatus> daemon(String name) {
+        return agent.supervisor().statuses().stream().filter(d -> d.instanceName().equals(name)).findFirst();
+    }
+
+    @Test
+    void aJarDroppedInRunsAndItsConditionsLeaveWithIt() throws Exception {
+        start(List.of());
+        assertThat(get("/conditions").body()).isEqualTo("{\"node\":\"node-a\",\"conditions\":[]}");
+
+        Path jar = TestPlugins.install(TestPlugins.REBOOT_REQUIRED, plugins(), "reboot-required.jar");
+        RecordingDaemonContext.awaitTrue("RebootRequired to be declared", FIVE_SECONDS, () -> condition("RebootRequired").isPresent());
+        assertThat(get("/conditions").body()).contains("\"type\":\"RebootRequired\",\"status\":\"False\",\"reason\":\"NoRebootRequired\"")
+                .contains("\"daemon\":\"reboot-required\"");
+
+        Files.delete(jar);
+        RecordingDaemonContext.awaitTrue("RebootRequired to be withdrawn", FIVE_SECONDS, () -> condition("RebootRequired").isEmpty());
+        assertThat(agent.supervisor().statuses()).isEmpty();
+
+        TestPlugins.install(TestPlugins.REBOOT_REQUIRED, plugins(), "reboot-required.jar");
+        RecordingDaemonContext.awaitTrue("RebootRequired to come back", FIVE_SECONDS, () -> condition("RebootRequired").isPresent());
+    }
+
+    @Test
+    void aReplacedJarIsReloadedWithItsNewVersion() throws Exception {
+        TestPlugins.install(TestPlugins.REBOOT_REQUIRED, plugins(), "reboot-required.jar");
+        start(List.of());
+        assertThat(daemon("reboot-required").orElseThrow().pluginVersion()).isEqualTo("0.1.0-SNAPSHOT");
+
+        Path next = TestPlugins.withVersion(TestPlugins.REBOOT_REQUIRED, "0.2.0", root.resolve("next.jar"));
+        Files.move(next, plugins().resolve("reboot-required.jar"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+
+        RecordingDaemonContext.awaitTrue("version 0.2.0 to run", FIVE_SECONDS,
+                () -> daemon("reboot-required").map(d -> d.pluginVersion().equals("0.2.0") && d.state() == DaemonState.RUNNING).orElse(false));
+    }
+
+    @Test
+    void refusedJarsShowOnTheStatusPageWhileTheOthersRun() throws Exception {
+        TestPlugins.install(TestPlugins.WRONG_API, plugins(), "gpu-health.jar");
+        TestPlugins.install(TestPlugins.CLAIMS_READY, plugins(), "claims-ready.jar");
+        TestPlugins.install(TestPlugins.REBOOT_REQUIRED, plugins(), "reboot-required.jar");
+        start(List.of());
+
+        String page = get("/").body();
+
+        assertThat(page).contains("gpu-health.jar requires daemon-api &gt;=2.0.0 &amp; &lt;3.0.0, this nodemedic has 1.0.0");
+        assertThat(page).contains("daemon instance claims-ready is not started: condition type Ready belongs to kubelet and cannot be declared by a daemon");
+        assertThat(page).contains("<td>RebootRequired</td><td class=\"ok\">False</td>");
+        assertThat(daemon("reboot-required").orElseThrow().state()).isEqualTo(DaemonState.RUNNING);
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aDaemonThatThrowsFromStartIsUnknownAndRetriedWhileTheOthersRun() throws Exception {
+        TestPlugins.install(TestPlugins.FAULTY, plugins(), "faulty.jar");
+        TestPlugins.install(TestPlugins.REBOOT_REQUIRED, plugins(), "reboot-required.jar");
+        start(List.of());
+
+        OwnedCondition faulty = condition("FaultyProblem").orElseThrow();
+        assertThat(faulty.condition().status()).isEqualTo(ConditionStatus.UNKNOWN);
+        assertThat(faulty.condition().reason()).isEqualTo("DaemonNotRunning");
+        assertThat(faulty.condition().message()).startsWith("faulty stopped: fixture refuses to start (IllegalStateException); restart in ");
+        RecordingDaemonContext.awaitTrue("a restart", FIVE_SECONDS, () -> daemon("faulty").orElseThrow().restarts() >= 2);
+        assertThat(daemon("reboot-required").orElseThrow().state()).isEqualTo(DaemonState.RUNNING);
+        assertThat(get("/").body()).contains("fixture refuses to start");
+    }
+
+    @Test
+    void aDaemonThatHangsInStopIsAbandonedAndItsPluginStillUnloads() throws Exception {
+        Files.createDirectories(root.resolve("config"));
+        Files.writeString(root.resolve("config/faulty.yaml"), "mode: hangOnStop\n");
+        Path jar = TestPlugins.install(TestPlugins.FAULTY, plugins(), "faulty.jar");
+        start(List.of());
+        assertThat(condition("FaultyProblem").orElseThrow().condition().reason()).isEqualTo("FaultyRunning");
+
+        Files.delete(jar);
+
+        RecordingDaemonContext.awaitTrue("the hung daemon's conditions to be withdrawn", FIVE_SECONDS, () -> condition("FaultyProblem").isEmpty());
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aDaemonConfigWithAnUnknownFieldIsRefusedNamingFileLineAndField() throws Exception {
+        Files.createDirectories(root.resolve("config"));
+        Files.writeString(root.resolve("config/faulty.yaml"), "# faulty fixture\nmodes: healthy\n");
+        TestPlugins.install(TestPlugins.FAULTY, plugins(), "faulty.jar");
+        start(List.of());
+
+        assertThat(agent.supervisor().statuses()).isEmpty();
+        assertThat(get("/").body()).contains(root.resolve("config/faulty.yaml") + ":2:1: modes: unknown field &quot;modes&quot;; did you mean &quot;mode&quot;?");
+    }
+
+    @Test
+    void namedInstancesEachGetTheirOwnConfig() throws Exception {
+        Files.createDirectories(root.resolve("config"));
+        Files.writeString(root.resolve("config/healthy.yaml"), "mode: healthy\n");
+        TestPlugins.install(TestPlugins.FAULTY, plugins(), "faulty.jar");
+        start(List.of(new DaemonInstanceConfig("faulty", "healthy-one", root.resolve("config/healthy.yaml"), true)));
+
+        assertThat(daemon("healthy-one").orElseThrow().state()).isEqualTo(DaemonState.RUNNING);
+        assertThat(condition("FaultyProblem").orElseThrow().owner()).isEqualTo("healthy-one");
+    }
+}

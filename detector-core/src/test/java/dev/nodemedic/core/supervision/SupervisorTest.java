@@ -1,0 +1,235 @@
+package dev.nodemedic.core.supervision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodemedic.core.config.AgentConfig.SupervisionConfig;
+import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.DaemonContext;
+import dev.nodemedic.daemon.api.ManualClock;
+import dev.nodemedic.daemon.api.NoConfig;
+import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.api.RecordingDaemonContext;
+import dev.nodemedic.reporter.OwnedCondition;
+import dev.nodemedic.reporter.RecentEvents;
+import dev.nodemedic.reporter.Reporter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Supervision logic with hand-made daemons and a hand-stepped clock; real plugin jars are in PluginSupervisionTest. */
+class SupervisorTest {
+    static final ConditionDeclaration PROBLEM = new ConditionDeclaration("TestProblem", "TestIsFine", "fine");
+
+    /** The supervision thread, stepped by the test: failures reported from other threads wait here. */
+    static final class SteppedLoop implements Executor {
+        final ConcurrentLinkedQueue<Runnable> queued = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void execute(Runnable task) {
+            queued.add(task);
+        }
+
+        void drain() {
+            Runnable task;
+            while ((task = queued.poll()) != null) {
+                task.run();
+            }
+        }
+    }
+
+    /** Fails to start while {@code failures} is positive, counting down. */
+    static final class FlakyDaemon implements ProblemDaemon<NoConfig> {
+        final AtomicInteger failures;
+        final AtomicInteger starts;
+        DaemonContext<NoConfig> context;
+
+        FlakyDaemon(AtomicInteger failures, AtomicInteger starts) {
+            this.failures = failures;
+            this.starts = starts;
+        }
+
+        @Override
+        public String name() {
+            return "flaky";
+        }
+
+        @Override
+        public Class<NoConfig> configType() {
+            return NoConfig.class;
+        }
+
+        @Override
+        public List<ConditionDeclaration> conditions(NoConfig config) {
+            return List.of(PROBLEM);
+        }
+
+        @Override
+        public void start(DaemonContext<NoConfig> context) {
+            starts.incrementAndGet();
+            this.context = context;
+            if (failures.getAndDecrement() > 0) {
+                throw new IllegalStateException("cannot open /dev/kmsg: permission denied");
+            }
+            context.setCondition("TestProblem", ConditionStatus.TRUE, "SomethingBroke", "it broke");
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    final ManualClock clock = new ManualClock();
+    final SteppedLoop loop = new SteppedLoop();
+    final Reporter reporter = new Reporter(List.of(), new RecentEvents(10));
+    final SupervisionConfig settings = new SupervisionConfig(Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMinutes(10),
+            Duration.ofMillis(300), Duration.ofSeconds(5));
+    final Supervisor supervisor = new Supervisor(reporter, clock, loop, settings);
+    final AtomicInteger failures = new AtomicInteger();
+    final AtomicInteger starts = new AtomicInteger();
+
+    OwnedCondition condition() {
+        return reporter.book().snapshot().get("TestProblem").orElseThrow();
+    }
+
+    DaemonStatus status() {
+        return supervisor.statuses().getFirst();
+    }
+
+    @Test
+    void aDaemonThatThrowsFromStartGoesUnknownWithTheReasonAndRestartsAfterBackoff() {
+        failures.set(1);
+
+        assertThat(supervisor.add(spec("flaky"))).isEmpty();
+
+        assertThat(condition().condition().status()).isEqualTo(ConditionStatus.UNKNOWN);
+        assertThat(condition().condition().reason()).isEqualTo("DaemonNotRunning");
+        assertThat(condition().condition().message())
+                .isEqualTo("flaky stopped: cannot open /dev/kmsg: permission denied (IllegalStateException); restart in 1s");
+        assertThat(status().state()).isEqualTo(DaemonState.BACKING_OFF);
+
+        clock.advance(Duration.ofMillis(999));
+        supervisor.tick(clock.instant());
+        assertThat(starts).hasValue(1);
+
+        clock.advance(Duration.ofMillis(1));
+        supervisor.tick(clock.instant());
+        assertThat(starts).hasValue(2);
+        assertThat(status().state()).isEqualTo(DaemonState.RUNNING);
+        assertThat(status().restarts()).isEqualTo(1);
+        assertThat(condition().condition().status()).isEqualTo(ConditionStatus.TRUE);
+    }
+
+    @Test
+    void backoffDoublesUpToItsCap() {
+        failures.set(100);
+        supervisor.add(spec("flaky"));
+        List<Duration> waits = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Duration wait = Duration.between(clock.instant(), status().nextStart().orElseThrow());
+            waits.add(wait);
+            clock.advance(wait);
+            supervisor.tick(clock.instant());
+        }
+        assertThat(waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8),
+                Duration.ofSeconds(8), Duration.ofSeconds(8));
+    }
+
+    @Test
+    void aStableRunStartsTheBackoffOver() {
+        failures.set(3);
+        supervisor.add(spec("flaky"));
+        for (int i = 0; i < 3; i++) {
+            clock.set(status().nextStart().orElseThrow());
+            supervisor.tick(clock.instant());
+        }
+        assertThat(status().state()).isEqualTo(DaemonState.RUNNING);
+
+        clock.advance(Duration.ofMinutes(10));
+        supervisor.tick(clock.instant());
+        FlakyDaemon running = lastDaemon();
+        running.context.fail(new IllegalStateException("lost the journal"));
+        loop.drain();
+
+        assertThat(Duration.between(clock.instant(), status().nextStart().orElseThrow())).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aFailureReportedFromAnotherThreadIsHandledOnTheLoop() throws Exception {
+        supervisor.add(spec("flaky"));
+        FlakyDaemon running = lastDaemon();
+
+        Thread thread = running.context.threads().newThread(() -> {
+            throw new IllegalStateException("source died");
+        });
+        thread.start();
+        thread.join();
+        assertThat(status().state()).as("nothing changes until the loop runs").isEqualTo(DaemonState.RUNNING);
+
+        loop.drain();
+
+        assertThat(status().state()).isEqualTo(DaemonState.BACKING_OFF);
+        assertThat(status().lastError()).contains("source died (IllegalStateException)");
+    }
+
+    @Test
+    void aTaskThatThrowsOnTheDaemonsSchedulerFailsTheDaemon() throws Exception {
+        supervisor.add(spec("flaky"));
+        FlakyDaemon running = lastDaemon();
+
+        running.context.scheduler().execute(() -> {
+            throw new IllegalArgumentException("bad rule");
+        });
+        RecordingDaemonContext.awaitTrue("the failure to reach the loop", Duration.ofSeconds(10), () -> !loop.queued.isEmpty());
+        loop.drain();
+
+        assertThat(status().lastError()).contains("bad rule (IllegalArgumentException)");
+    }
+
+    @Test
+    void writesFromAStoppedDaemonsLeftoverThreadsAreIgnored() {
+        supervisor.add(spec("flaky"));
+        FlakyDaemon old = lastDaemon();
+        old.context.fail(new IllegalStateException("gone"));
+        loop.drain();
+
+        old.context.setCondition("TestProblem", ConditionStatus.FALSE, "LateWrite", "from a thread that outlived its daemon");
+
+        assertThat(condition().condition().status()).isEqualTo(ConditionStatus.UNKNOWN);
+    }
+
+    @Test
+    void aNameAlreadyRunningIsRefused() {
+        supervisor.add(spec("flaky"));
+        assertThat(supervisor.add(spec("flaky"))).hasValueSatisfying(why -> assertThat(why).contains("an instance of that name already runs"));
+    }
+
+    @Test
+    void removingThePluginStopsItsDaemonsAndWithdrawsTheirConditions() {
+        supervisor.add(spec("flaky"));
+
+        supervisor.removePlugin("flaky-plugin");
+
+        assertThat(reporter.book().snapshot().conditions()).isEmpty();
+        assertThat(supervisor.statuses()).isEmpty();
+    }
+
+    /** The newest daemon object the factory made: the test's handle on its context. */
+    private FlakyDaemon lastFlaky;
+
+    private FlakyDaemon lastDaemon() {
+        return lastFlaky;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    DaemonSpec spec(String name) {
+        return new DaemonSpec(name, "flaky", "flaky-plugin", "1.0.0", () -> {
+            lastFlaky = new FlakyDaemon(failures, starts);
+            return (ProblemDaemon) lastFlaky;
+        }, new NoConfig(), Optional.empty(), List.of(PROBLEM));
+    }
+}
