@@ -1,5 +1,7 @@
 package dev.nodemedic.core;
 
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
@@ -15,19 +17,21 @@ public final class Main {
     public static void main(String[] args) {
         // Before anything logs: JUL reads this once, when it starts.
         System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
-        System.exit(execute(args));
+        Path home = Path.of(System.getProperty("nodemedic.home", ".")).toAbsolutePath().normalize();
+        System.exit(execute(home, System.out, System.err, args));
     }
 
-    static int execute(String... args) {
-        Path home = Path.of(System.getProperty("nodemedic.home", ".")).toAbsolutePath().normalize();
+    static int execute(Path home, PrintStream out, PrintStream err, String... args) {
         // A first word that is not ours may be a plugin's command (such as kernel-log's "rules").
         if (args.length > 0 && !args[0].startsWith("-") && !OWN.contains(args[0])) {
             PluginCommands commands = new PluginCommands(home.resolve("plugins"));
             if (commands.has(args[0])) {
-                return commands.run(args[0], Arrays.asList(args).subList(1, args.length), System.out, System.err);
+                return commands.run(args[0], Arrays.asList(args).subList(1, args.length), out, err);
             }
         }
         CommandLine cli = new CommandLine(new NodemedicCommand(home));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
     }
 }

@@ -1,0 +1,96 @@
+package dev.nodemedic.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as an operator meets it: exit codes and what is printed. */
+class MainTest {
+    @TempDir
+    Path home;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.execute(home, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void versionNamesTheDaemonApiItHosts() {
+        assertThat(run("version")).isZero();
+        assertThat(out()).matches("nodemedic \\S+ \\(daemon-api 1\\.0\\.0, Java .*\\)\\s*");
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("run", "check-config", "version");
+    }
+
+    @Test
+    void checkConfigAcceptsAValidAgentConfigAndItsDaemonConfigs() throws Exception {
+        TestPlugins.install(TestPlugins.FAULTY, home.resolve("plugins"), "faulty.jar");
+        Files.writeString(home.resolve("faulty.yaml"), "mode: healthy\n");
+        Path agent = Files.writeString(home.resolve("agent.yaml"), """
+                pluginsDir: plugins
+                daemons:
+                  - daemon: faulty
+                    config: faulty.yaml
+                """);
+
+        assertThat(run("check-config", agent.toString())).isZero();
+        assertThat(out()).contains("✓ " + home.resolve("faulty.yaml") + ": daemon instance faulty owns [FaultyProblem]")
+                .contains("✓ " + agent + ": valid agent config");
+    }
+
+    @Test
+    void checkConfigNamesLineAndFieldAndSuggestsTheFieldMeant() throws Exception {
+        Path agent = Files.writeString(home.resolve("agent.yaml"), """
+                nodeName: node-a
+                status:
+                  adress: 0.0.0.0
+                """);
+
+        assertThat(run("check-config", agent.toString())).isEqualTo(1);
+        assertThat(out()).startsWith("✗ " + agent + ":3:3: status.adress: unknown field \"adress\"; did you mean \"address\"?");
+    }
+
+    @Test
+    void checkConfigReportsABadDaemonConfigNamedByTheAgentConfig() throws Exception {
+        TestPlugins.install(TestPlugins.FAULTY, home.resolve("plugins"), "faulty.jar");
+        Files.writeString(home.resolve("faulty.yaml"), "mode: sometimes\n");
+        Path agent = Files.writeString(home.resolve("agent.yaml"), "daemons:\n  - daemon: faulty\n    config: faulty.yaml\n");
+
+        assertThat(run("check-config", agent.toString())).isEqualTo(1);
+        assertThat(out()).contains("✗ daemon instance faulty is not started: " + home.resolve("faulty.yaml")
+                + ":1:7: mode: \"sometimes\" is not a valid value (one of throwOnStart, failAfterStart, hangOnStop, healthy)");
+    }
+
+    @Test
+    void checkConfigOfOneDaemonsFiles() throws Exception {
+        TestPlugins.install(TestPlugins.FAULTY, home.resolve("plugins"), "faulty.jar");
+        Path good = Files.writeString(home.resolve("good.yaml"), "mode: healthy\n");
+
+        assertThat(run("check-config", "--daemon", "faulty", good.toString())).isZero();
+        assertThat(run("check-config", "--daemon", "no-such-daemon", good.toString())).isEqualTo(1);
+        assertThat(out()).contains("no plugin in " + home.resolve("plugins") + " brings a daemon named no-such-daemon");
+    }
+
+    @Test
+    void runWithABadConfigExitsTwoNamingTheFile() throws Exception {
+        Path agent = Files.writeString(home.resolve("agent.yaml"), "pluginDir: x\n");
+        assertThat(run("run", "--local", "--config", agent.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(agent + ":1:1: pluginDir: unknown field \"pluginDir\"; did you mean \"pluginsDir\"?");
+    }
+}
