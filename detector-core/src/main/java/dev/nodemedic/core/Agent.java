@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ public final class Agent implements AutoCloseable {
     private final Supervisor supervisor;
     private final Reporter reporter;
     private final StatusServer status;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Agent(Vertx vertx, ScheduledExecutorService loop, PluginHost host, Supervisor supervisor, Reporter reporter, StatusServer status) {
         this.vertx = vertx;
@@ -114,6 +116,9 @@ public final class Agent implements AutoCloseable {
     /** Stops daemons newest first, unloads plugins, closes the server. Bounded by the daemons' stop timeouts. */
     @Override
     public void close() throws Exception {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             loop.submit(() -> {
                 supervisor.stopAll();

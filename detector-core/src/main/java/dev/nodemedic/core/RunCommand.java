@@ -6,11 +6,14 @@ import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,6 +44,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Log at debug level.")
     boolean debug;
 
+    @Option(names = "--stop-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop by itself after this long (90s, 5m): for a trial run, a smoke test, or the build's AOT training run.")
+    Duration stopAfter;
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return ConfigBinder.parseDuration(value);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         logFormat.install(debug ? Level.FINE : Level.INFO);
@@ -70,7 +84,11 @@ final class RunCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }));
-        stopped.await();
+        if (stopAfter == null) {
+            stopped.await();
+        } else if (!stopped.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS)) {
+            agent.close();
+        }
         return 0;
     }
 }

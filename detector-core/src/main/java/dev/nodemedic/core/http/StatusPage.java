@@ -22,7 +22,7 @@ final class StatusPage {
         html.append("""
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
-                <title>nodemedic · """).append(esc(agent.nodeName())).append("""
+                """).append("<title>nodemedic on ").append(esc(agent.nodeName())).append("""
                 </title>
                 <style>
                 body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem 2rem;color:#1d1d1f}

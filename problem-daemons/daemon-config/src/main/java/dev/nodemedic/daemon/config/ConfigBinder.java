@@ -68,6 +68,15 @@ public final class ConfigBinder {
         }
     }
 
+    /**
+     * Reads a duration as config files write them: Go's syntax ({@code 90s}, {@code 5m}, {@code 1h30m}) or ISO-8601.
+     *
+     * @throws IllegalArgumentException saying what is expected
+     */
+    public static Duration parseDuration(String text) {
+        return GoDuration.parse(text);
+    }
+
     /** The value of {@code type} with every field at its default, as for an instance with no file. */
     public <T> T defaults(Class<T> type) throws ConfigException {
         return bind("(defaults of " + type.getSimpleName() + ")", "{}", type);
