@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.logging.Level;
 import picocli.CommandLine;
 
 /** The {@code nodemedic} command. The only place that calls System.exit. */
@@ -22,6 +23,8 @@ public final class Main {
     }
 
     static int execute(Path home, PrintStream out, PrintStream err, String... args) {
+        // Quiet until a command says otherwise: 'run' logs at INFO, the rest only warnings.
+        LogFormat.text.install(Level.WARNING);
         // A first word that is not ours may be a plugin's command (such as kernel-log's "rules").
         if (args.length > 0 && !args[0].startsWith("-") && !OWN.contains(args[0])) {
             PluginCommands commands = new PluginCommands(home.resolve("plugins"));

@@ -9,6 +9,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "nodemedic",
         mixinStandardHelpOptions = true,
+        // Sub-commands inherit --help and --version.
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = NodemedicCommand.Version.class,
         description = {"Finds what is wrong with a Kubernetes node and says so as NodeConditions, Events, metrics and a status page.", ""},
         footer = {"", "Plugins in the plugins folder may add commands (the kernel-log plugin adds 'rules'); 'nodemedic help' lists them."},

@@ -39,6 +39,18 @@ class MainTest {
     }
 
     @Test
+    void everySubCommandHasHelp() {
+        assertThat(run("run", "--help")).isZero();
+        assertThat(out()).contains("--local", "--plugins-dir", "--stop-after");
+    }
+
+    @Test
+    void anUnknownCommandIsAnErrorThatShowsTheUsage() {
+        assertThat(run("bogus")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unmatched argument at index 0: 'bogus'").contains("Usage: nodemedic");
+    }
+
+    @Test
     void checkConfigAcceptsAValidAgentConfigAndItsDaemonConfigs() throws Exception {
         TestPlugins.install(TestPlugins.FAULTY, home.resolve("plugins"), "faulty.jar");
         Files.writeString(home.resolve("faulty.yaml"), "mode: healthy\n");
