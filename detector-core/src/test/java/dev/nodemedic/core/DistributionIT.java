@@ -1,0 +1,74 @@
+package dev.nodemedic.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The distribution the build assembled, run through its launcher as an operator runs it. */
+class DistributionIT {
+    private static final Path DIST = Path.of(System.getProperty("nodemedic.dist", "target/nodemedic"));
+
+    @TempDir
+    Path work;
+
+    record Run(int exit, String output) {
+    }
+
+    private Run launch(List<String> args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(DIST.resolve("bin/nodemedic").toString());
+        command.addAll(args);
+        Path log = work.resolve("output.txt");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the launcher finished").isTrue();
+        return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theDistributionHasItsParts() {
+        assertThat(DIST.resolve("bin/nodemedic")).isExecutable();
+        assertThat(DIST.resolve("plugins/reboot-required-" + version() + ".jar")).isRegularFile();
+        assertThat(DIST.resolve("config/nodemedic.yaml")).isRegularFile();
+        assertThat(DIST.resolve("lib/detector-core-" + version() + ".jar")).isRegularFile();
+    }
+
+    @Test
+    void theLauncherFindsJava25AndPrintsTheVersion() throws Exception {
+        Run run = launch(List.of("version"));
+        assertThat(run.exit()).isZero();
+        assertThat(run.output()).startsWith("nodemedic " + version() + " (daemon-api 1.0.0, Java 25");
+    }
+
+    @Test
+    void theAgentRunsLocallyOnTheShippedConfigAndStops() throws Exception {
+        // The shipped config with a free port, so a real agent on 20256 does not collide.
+        Path config = work.resolve("nodemedic.yaml");
+        Files.writeString(config, Files.readString(DIST.resolve("config/nodemedic.yaml")).replace("port: 20256", "port: 0")
+                .replace("pluginsDir: ../plugins", "pluginsDir: " + DIST.resolve("plugins").toAbsolutePath()));
+
+        Run run = launch(List.of("run", "--local", "--config", config.toString(), "--stop-after", "2s", "--log-format", "json"));
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.output()).contains("\"message\":\"daemon started daemon=reboot-required")
+                .contains("\"message\":\"agent started node=")
+                .contains("\"message\":\"agent stopped\"");
+        assertThat(run.output().lines()).allSatisfy(line -> assertThat(line).startsWith("{\"time\":\""));
+    }
+
+    @Test
+    void checkConfigAcceptsTheShippedConfig() throws Exception {
+        Run run = launch(List.of("check-config", DIST.resolve("config/nodemedic.yaml").toString()));
+        assertThat(run.exit()).as(run.output()).isZero();
+    }
+
+    private static String version() {
+        return AgentVersion.ofThisBuild().version();
+    }
+}
