@@ -13,10 +13,12 @@ import dev.nodemedic.daemon.config.ConfigBinder;
 import dev.nodemedic.reporter.Exporter;
 import dev.nodemedic.reporter.RecentEvents;
 import dev.nodemedic.reporter.Reporter;
+import dev.nodemedic.reporter.log.LogExporter;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -73,8 +75,8 @@ public final class Agent implements AutoCloseable {
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("supervision").daemon(true).factory());
         try {
-            List<Exporter> all = new java.util.ArrayList<>(exporters.apply(vertx));
-            all.addFirst(new dev.nodemedic.reporter.log.LogExporter(nodeName));
+            List<Exporter> all = new ArrayList<>(exporters.apply(vertx));
+            all.addFirst(new LogExporter(nodeName));
             Reporter reporter = new Reporter(all, new RecentEvents(50));
             Supervisor supervisor = new Supervisor(reporter, clock, loop, config.supervision());
             PluginHost host = new PluginHost(config.pluginsDir());

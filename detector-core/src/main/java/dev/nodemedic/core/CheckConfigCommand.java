@@ -2,6 +2,7 @@ package dev.nodemedic.core;
 
 import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.config.AgentConfigLoader;
+import dev.nodemedic.core.config.DaemonInstanceConfig;
 import dev.nodemedic.core.plugins.InstancePlanner;
 import dev.nodemedic.core.plugins.LoadOutcome;
 import dev.nodemedic.core.plugins.PluginHost;
@@ -52,7 +53,7 @@ final class CheckConfigCommand implements Callable<Integer> {
             try {
                 AgentConfig config = daemon == null
                         ? new AgentConfigLoader(binder).load(Optional.of(file), parent.home)
-                        : daemonOnly(file);
+                        : daemonOnly(file, binder);
                 errors += checkDaemons(file, config, binder, out);
             } catch (ConfigException e) {
                 out.println("✗ " + e.getMessage());
@@ -64,10 +65,10 @@ final class CheckConfigCommand implements Callable<Integer> {
     }
 
     /** An agent config of one instance of {@code --daemon}, reading {@code file}. */
-    private AgentConfig daemonOnly(Path file) throws ConfigException {
-        AgentConfig defaults = new AgentConfigLoader(new ConfigBinder()).load(Optional.empty(), parent.home);
+    private AgentConfig daemonOnly(Path file, ConfigBinder binder) throws ConfigException {
+        AgentConfig defaults = new AgentConfigLoader(binder).load(Optional.empty(), parent.home);
         return new AgentConfig(null, defaults.pluginsDir(), defaults.configDir(), null,
-                List.of(new dev.nodemedic.core.config.DaemonInstanceConfig(daemon, null, file.toAbsolutePath(), true)), null);
+                List.of(new DaemonInstanceConfig(daemon, null, file.toAbsolutePath(), true)), null);
     }
 
     private int checkDaemons(Path file, AgentConfig config, ConfigBinder binder, PrintWriter out) {

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.logging.Level;
 import picocli.CommandLine;
@@ -27,9 +28,9 @@ public final class Main {
         LogFormat.text.install(Level.WARNING);
         // A first word that is not ours may be a plugin's command (such as kernel-log's "rules").
         if (args.length > 0 && !args[0].startsWith("-") && !OWN.contains(args[0])) {
-            PluginCommands commands = new PluginCommands(home.resolve("plugins"));
-            if (commands.has(args[0])) {
-                return commands.run(args[0], Arrays.asList(args).subList(1, args.length), out, err);
+            OptionalInt exit = new PluginCommands(home.resolve("plugins")).run(args[0], Arrays.asList(args).subList(1, args.length), out, err);
+            if (exit.isPresent()) {
+                return exit.getAsInt();
             }
         }
         CommandLine cli = new CommandLine(new NodemedicCommand(home));

@@ -17,7 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Level;
+import java.util.OptionalInt;
 
 /** The sub-commands plugins add ({@link DaemonCommand}), found by loading the jars of the plugins folder. */
 final class PluginCommands {
@@ -27,16 +27,14 @@ final class PluginCommands {
         this.pluginsDir = pluginsDir;
     }
 
-    boolean has(String name) {
+    /** Runs the plugin command {@code name}; empty when no plugin brings one of that name. */
+    OptionalInt run(String name, List<String> args, PrintStream out, PrintStream err) {
         try (PluginHost host = new PluginHost(pluginsDir)) {
-            return find(host, name).isPresent();
-        }
-    }
-
-    int run(String name, List<String> args, PrintStream out, PrintStream err) {
-        LogFormat.text.install(Level.WARNING);
-        try (PluginHost host = new PluginHost(pluginsDir)) {
-            DaemonCommand command = find(host, name).orElseThrow();
+            Optional<DaemonCommand> found = find(host, name);
+            if (found.isEmpty()) {
+                return OptionalInt.empty();
+            }
+            DaemonCommand command = found.get();
             ConfigBinder binder = new ConfigBinder();
             CommandContext context = new CommandContext() {
                 @Override
@@ -59,10 +57,12 @@ final class PluginCommands {
                     return binder.bind(file, type);
                 }
             };
-            return command.run(context, args);
-        } catch (Exception e) {
-            err.println("nodemedic " + name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
+            try {
+                return OptionalInt.of(command.run(context, args));
+            } catch (Exception e) {
+                err.println("nodemedic " + name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                return OptionalInt.of(1);
+            }
         }
     }
 

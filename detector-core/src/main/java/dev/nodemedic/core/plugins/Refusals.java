@@ -1,6 +1,7 @@
 package dev.nodemedic.core.plugins;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ public final class Refusals {
     synchronized void refuse(String jar, String why, Instant at) {
         log.warn("refused {}", why);
         List<Refusal> existing = byJar.getOrDefault(jar, List.of());
-        List<Refusal> next = new java.util.ArrayList<>(existing);
+        List<Refusal> next = new ArrayList<>(existing);
         next.add(new Refusal(jar, why, at));
         byJar.put(jar, List.copyOf(next));
         while (byJar.size() > CAPACITY) {
