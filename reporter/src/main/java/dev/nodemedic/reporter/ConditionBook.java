@@ -5,8 +5,10 @@ import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -20,6 +22,10 @@ public final class ConditionBook {
     private volatile BookSnapshot snapshot = BookSnapshot.EMPTY;
     /** What a failed owner's conditions said before they went Unknown, restored when it declares again. */
     private final Map<String, Condition> beforeFailure = new HashMap<>();
+    /** Conditions found on the node at start, waiting for their type to be declared. */
+    private final Map<String, Condition> adoptable = new HashMap<>();
+    /** Types whose daemon has spoken since it declared them: adoption never overrides a fresh observation. */
+    private final Set<String> observed = new HashSet<>();
 
     public ConditionBook(BiConsumer<BookSnapshot, BookSnapshot> listener) {
         this.listener = listener;
@@ -49,6 +55,10 @@ public final class ConditionBook {
             for (ConditionDeclaration declaration : declarations) {
                 OwnedCondition held = next.get(declaration.type());
                 Condition condition = beforeFailure.remove(declaration.type());
+                Condition found = adoptable.remove(declaration.type());
+                if (condition == null && found != null && (held == null || !observed.contains(declaration.type()))) {
+                    condition = found;
+                }
                 if (condition == null) {
                     condition = held != null && held.condition().status() != ConditionStatus.UNKNOWN
                             ? held.condition()
@@ -66,6 +76,7 @@ public final class ConditionBook {
             Map<String, OwnedCondition> next = new HashMap<>(snapshot.conditions());
             if (next.values().removeIf(c -> c.owner().equals(owner))) {
                 beforeFailure.keySet().removeIf(type -> !next.containsKey(type));
+                observed.removeIf(type -> !next.containsKey(type));
                 publish(next);
             }
         }
@@ -83,6 +94,8 @@ public final class ConditionBook {
             if (held == null || !held.owner().equals(owner)) {
                 throw new IllegalArgumentException("daemon " + owner + " set condition " + type + " but did not declare it");
             }
+            observed.add(type);
+            adoptable.remove(type);
             Condition old = held.condition();
             Instant transition = old.status() == status ? old.lastTransitionTime() : now;
             Condition next = new Condition(type, status, reason, message, transition);
@@ -116,6 +129,37 @@ public final class ConditionBook {
                 Condition unknown = new Condition(held.type(), ConditionStatus.UNKNOWN, reason, message, transition);
                 if (!unknown.sameStateAs(old)) {
                     next.put(held.type(), new OwnedCondition(owner, held.declaration(), unknown));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                publish(next);
+            }
+        }
+    }
+
+    /**
+     * Takes over conditions the agent found on the node at start (set during this boot, still True),
+     * so a restarted agent does not flap a real problem to healthy. A declared type takes the found
+     * condition unless its daemon has already said something since declaring it; a type declared
+     * later starts from it instead of its healthy default. Kubelet's types and conditions whose type
+     * is owned by nobody are simply kept until declared.
+     */
+    public void adopt(Map<String, Condition> found) {
+        synchronized (lock) {
+            Map<String, OwnedCondition> next = new HashMap<>(snapshot.conditions());
+            boolean changed = false;
+            for (Condition condition : found.values()) {
+                OwnedCondition held = next.get(condition.type());
+                if (held == null) {
+                    adoptable.put(condition.type(), condition);
+                } else if (observed.contains(condition.type())) {
+                    continue;
+                } else if (held.condition().status() == ConditionStatus.UNKNOWN) {
+                    // Its daemon failed before saying anything: what it gets back when it recovers.
+                    beforeFailure.put(condition.type(), condition);
+                } else if (!held.condition().sameStateAs(condition)) {
+                    next.put(condition.type(), new OwnedCondition(held.owner(), held.declaration(), condition));
                     changed = true;
                 }
             }

@@ -2,12 +2,15 @@ package dev.nodemedic.reporter;
 
 import dev.nodemedic.daemon.api.Event;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one reporter of a node: the {@link ConditionBook} and the exporters that carry its truth and
  * the daemons' events out. Daemons reach it only through their context.
  */
 public final class Reporter {
+    private static final Logger log = LoggerFactory.getLogger(Reporter.class);
     private final List<Exporter> exporters;
     private final ConditionBook book;
     private final RecentEvents recentEvents;
@@ -29,13 +32,27 @@ public final class Reporter {
     public void emit(String owner, Event event) {
         recentEvents.add(owner, event);
         for (Exporter exporter : exporters) {
-            exporter.eventEmitted(owner, event);
+            try {
+                exporter.eventEmitted(owner, event);
+            } catch (RuntimeException e) {
+                log.error("exporter failed on an event; the other exporters got it exporter={} daemon={} reason={}",
+                        exporter.getClass().getSimpleName(), owner, event.reason(), e);
+            }
         }
     }
 
+    /**
+     * Runs under the book's lock: one exporter's bug must neither keep the change from the others nor
+     * reach the daemon that set the condition.
+     */
     private void conditionsChanged(BookSnapshot previous, BookSnapshot snapshot) {
         for (Exporter exporter : exporters) {
-            exporter.conditionsChanged(previous, snapshot);
+            try {
+                exporter.conditionsChanged(previous, snapshot);
+            } catch (RuntimeException e) {
+                log.error("exporter failed on a condition change; the other exporters got it exporter={} version={}",
+                        exporter.getClass().getSimpleName(), snapshot.version(), e);
+            }
         }
     }
 }

@@ -3,12 +3,14 @@ package dev.nodemedic.reporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConditionBookTest {
@@ -101,5 +103,36 @@ class ConditionBookTest {
         book.declare("kernel-log", List.of(DEADLOCK, READONLY), clock.instant());
         book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
         assertThat(book.snapshot().conditions()).containsOnlyKeys("KernelDeadlock");
+    }
+
+    @Test
+    void anAdoptedProblemReplacesTheHealthyDefaultOfAnUntouchedType() throws Exception {
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+        var raised = clock.instant().minus(Duration.ofMinutes(3));
+
+        book.adopt(Map.of("KernelDeadlock", new Condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "hung", raised)));
+
+        var held = book.snapshot().get("KernelDeadlock").orElseThrow().condition();
+        assertThat(held.status()).isEqualTo(ConditionStatus.TRUE);
+        assertThat(held.lastTransitionTime()).isEqualTo(raised);
+    }
+
+    @Test
+    void aTypeDeclaredAfterAdoptionStartsFromTheAdoptedCondition() throws Exception {
+        book.adopt(Map.of("KernelDeadlock", new Condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "hung", clock.instant())));
+
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+
+        assertThat(book.snapshot().get("KernelDeadlock").orElseThrow().condition().reason()).isEqualTo("DockerHung");
+    }
+
+    @Test
+    void adoptionNeverOverridesWhatTheDaemonSaidSinceItDeclared() throws Exception {
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+        book.set("kernel-log", "KernelDeadlock", ConditionStatus.FALSE, "KernelHasNoDeadlock", "checked: fine", clock.instant());
+
+        book.adopt(Map.of("KernelDeadlock", new Condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "hung", clock.instant())));
+
+        assertThat(book.snapshot().get("KernelDeadlock").orElseThrow().condition().status()).isEqualTo(ConditionStatus.FALSE);
     }
 }

@@ -4,6 +4,7 @@ import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.reporter.BookSnapshot;
 import dev.nodemedic.reporter.Exporter;
 import dev.nodemedic.reporter.OwnedCondition;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +23,13 @@ public final class LogExporter implements Exporter {
     @Override
     public void conditionsChanged(BookSnapshot previous, BookSnapshot snapshot) {
         for (OwnedCondition now : snapshot.all()) {
-            OwnedCondition before = previous.get(now.type()).orElse(null);
-            if (before == null) {
+            Optional<OwnedCondition> before = previous.get(now.type());
+            if (before.isEmpty()) {
                 log.info("condition declared node={} daemon={} type={} status={} reason={}", node, now.owner(), now.type(),
                         now.condition().status().apiValue(), now.condition().reason());
-            } else if (!before.condition().sameStateAs(now.condition())) {
+            } else if (!before.get().condition().sameStateAs(now.condition())) {
                 log.info("condition changed node={} daemon={} type={} from={} to={} reason={} message={}", node, now.owner(), now.type(),
-                        before.condition().status().apiValue(), now.condition().status().apiValue(), now.condition().reason(),
+                        before.get().condition().status().apiValue(), now.condition().status().apiValue(), now.condition().reason(),
                         quoted(now.condition().message()));
             }
         }
