@@ -2,29 +2,34 @@ package dev.nodemedic.core;
 
 import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.http.AgentInfo;
+import dev.nodemedic.core.http.MetricsServer;
 import dev.nodemedic.core.http.StatusServer;
 import dev.nodemedic.core.plugins.InstancePlanner;
 import dev.nodemedic.core.plugins.PluginHost;
 import dev.nodemedic.core.plugins.PluginsFolder;
 import dev.nodemedic.core.plugins.PluginsReconciler;
 import dev.nodemedic.core.plugins.Refusals;
+import dev.nodemedic.core.supervision.DaemonMetrics;
 import dev.nodemedic.core.supervision.Supervisor;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import dev.nodemedic.reporter.Exporter;
 import dev.nodemedic.reporter.RecentEvents;
 import dev.nodemedic.reporter.Reporter;
+import dev.nodemedic.reporter.kubernetes.KubernetesReporting;
 import dev.nodemedic.reporter.log.LogExporter;
+import dev.nodemedic.reporter.prometheus.PrometheusExporter;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,39 +51,45 @@ public final class Agent implements AutoCloseable {
     private final Supervisor supervisor;
     private final Reporter reporter;
     private final StatusServer status;
+    private final MetricsServer metrics;
+    private final Optional<KubernetesReporting> cluster;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Agent(Vertx vertx, ScheduledExecutorService loop, PluginHost host, Supervisor supervisor, Reporter reporter, StatusServer status) {
+    private Agent(Vertx vertx, ScheduledExecutorService loop, PluginHost host, Supervisor supervisor, Reporter reporter, StatusServer status,
+            MetricsServer metrics, Optional<KubernetesReporting> cluster) {
         this.vertx = vertx;
         this.loop = loop;
         this.host = host;
         this.supervisor = supervisor;
         this.reporter = reporter;
         this.status = status;
+        this.metrics = metrics;
+        this.cluster = cluster;
     }
 
     /**
-     * Starts the agent and returns once the status server listens and the jars already in the plugins
-     * folder are loaded.
-     *
-     * @param exporters given the agent's one Vertx, the exporters beyond the log (the Kubernetes one in a cluster)
+     * Starts the agent and returns once the status and metrics servers listen, the jars already in the
+     * plugins folder are loaded, and (in a cluster) the exporter has started from the node's state.
      */
-    public static Agent start(AgentConfig config, String nodeName, String version, String mode, Clock clock,
-            Function<Vertx, List<Exporter>> exporters) throws Exception {
+    public static Agent start(AgentConfig config, String nodeName, String version, String mode, Clock clock, ClusterConnector connector)
+            throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions()
-                // One event loop serves the status page and the API client with room to spare; the
-                // default (two per core) only costs memory on a node agent.
+                // One event loop serves the status page, metrics and the API client with room to spare;
+                // the default (two per core) only costs memory on a node agent.
                 .setEventLoopPoolSize(1)
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2)
                 // No .vertx cache folder: the container's root file system is read-only.
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("supervision").daemon(true).factory());
+        Optional<KubernetesReporting> cluster = Optional.empty();
         try {
-            List<Exporter> all = new ArrayList<>(exporters.apply(vertx));
-            all.addFirst(new LogExporter(nodeName));
-            Reporter reporter = new Reporter(all, new RecentEvents(50));
-            Supervisor supervisor = new Supervisor(reporter, clock, loop, config.supervision());
+            PrometheusExporter prometheus = new PrometheusExporter();
+            cluster = connector.connect(vertx, prometheus.registry());
+            List<Exporter> exporters = new ArrayList<>(List.of(new LogExporter(nodeName), prometheus));
+            cluster.ifPresent(k -> exporters.add(k.exporter()));
+            Reporter reporter = new Reporter(exporters, new RecentEvents(50));
+            Supervisor supervisor = new Supervisor(reporter, clock, loop, config.supervision(), new DaemonMetrics(prometheus.registry()));
             PluginHost host = new PluginHost(config.pluginsDir());
             Refusals refusals = new Refusals();
             PluginsReconciler reconciler = new PluginsReconciler(new PluginsFolder(config.pluginsDir()), host,
@@ -87,17 +98,23 @@ public final class Agent implements AutoCloseable {
                 reconciler.reconcileAtStart();
                 return null;
             }).get();
+            // After the first daemons declared their types: the exporter reads the node and would
+            // otherwise take our types there for stale ones and delete them.
+            cluster.ifPresent(k -> k.start(reporter.book()));
             loop.scheduleWithFixedDelay(() -> guarded("tick", () -> supervisor.tick(clock.instant())), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
             loop.scheduleWithFixedDelay(() -> guarded("plugins folder", reconciler::reconcile), LOOK_MILLIS, LOOK_MILLIS, TimeUnit.MILLISECONDS);
 
             AgentInfo info = new AgentInfo(nodeName, version, mode, config.pluginsDir().toString(), clock.instant());
             StatusServer status = new StatusServer(config.status().address(), config.status().port(), info, reporter, supervisor, refusals, clock);
-            vertx.deployVerticle(status).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            log.info("agent started node={} mode={} status=http://{}:{}/ plugins={}", nodeName, mode, config.status().address(), status.actualPort(),
-                    config.pluginsDir());
-            return new Agent(vertx, loop, host, supervisor, reporter, status);
+            MetricsServer metrics = new MetricsServer(config.metrics().address(), config.metrics().port(), prometheus);
+            await(vertx.deployVerticle(status));
+            await(vertx.deployVerticle(metrics));
+            log.info("agent started node={} mode={} status=http://{}:{}/ metrics=http://{}:{}/metrics plugins={}", nodeName, mode,
+                    config.status().address(), status.actualPort(), config.metrics().address(), metrics.actualPort(), config.pluginsDir());
+            return new Agent(vertx, loop, host, supervisor, reporter, status, metrics, cluster);
         } catch (Exception | Error e) {
             loop.shutdownNow();
+            cluster.ifPresent(KubernetesReporting::close);
             vertx.close();
             throw e;
         }
@@ -105,6 +122,10 @@ public final class Agent implements AutoCloseable {
 
     public int statusPort() {
         return status.actualPort();
+    }
+
+    public int metricsPort() {
+        return metrics.actualPort();
     }
 
     public Reporter reporter() {
@@ -115,7 +136,7 @@ public final class Agent implements AutoCloseable {
         return supervisor;
     }
 
-    /** Stops daemons newest first, unloads plugins, closes the server. Bounded by the daemons' stop timeouts. */
+    /** Stops daemons newest first, unloads plugins, stops reporting, closes the servers. Bounded by the daemons' stop timeouts. */
     @Override
     public void close() throws Exception {
         if (!closed.compareAndSet(false, true)) {
@@ -128,9 +149,15 @@ public final class Agent implements AutoCloseable {
             }).get(2, TimeUnit.MINUTES);
         } finally {
             loop.shutdownNow();
+            cluster.ifPresent(KubernetesReporting::close);
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             log.info("agent stopped");
         }
+    }
+
+    private static void await(Future<?> deployed) throws Exception {
+        // A taken port fails here, loudly, naming the address.
+        deployed.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     /** A periodic task that throws would never run again; log and carry on instead. */

@@ -67,7 +67,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     /** An agent config of one instance of {@code --daemon}, reading {@code file}. */
     private AgentConfig daemonOnly(Path file, ConfigBinder binder) throws ConfigException {
         AgentConfig defaults = new AgentConfigLoader(binder).load(Optional.empty(), parent.home);
-        return new AgentConfig(null, defaults.pluginsDir(), defaults.configDir(), null,
+        return new AgentConfig(null, defaults.pluginsDir(), defaults.configDir(), null, null, null,
                 List.of(new DaemonInstanceConfig(daemon, null, file.toAbsolutePath(), true)), null);
     }
 

@@ -4,21 +4,27 @@ import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.config.AgentConfigLoader;
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.reporter.kubernetes.BootTime;
+import dev.nodemedic.reporter.kubernetes.KubernetesReporting;
+import dev.nodemedic.reporter.kubernetes.KubernetesSettings;
+import dev.nodemedic.reporter.kubernetes.NodeName;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "run", description = {"Runs the node agent until it is stopped (SIGTERM or Ctrl-C).",
         "With --local it needs no cluster: conditions and events go to the log and the status page."})
@@ -29,8 +35,12 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--local", description = "Report to the log and the status page only; talk to no Kubernetes API.")
+    @Option(names = "--local", description = "Report to the log, the status page and metrics only; talk to no Kubernetes API.")
     boolean local;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "The kubeconfig to reach the API server with. Default: the config's, else the in-cluster service account, else KUBECONFIG, else ~/.kube/config.")
+    Path kubeconfig;
 
     @Option(names = "--config", paramLabel = "FILE", description = "The agent config (YAML). Default: none, every setting at its default.")
     Path config;
@@ -47,6 +57,26 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--stop-after", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Stop by itself after this long (90s, 5m): for a trial run, a smoke test, or the build's AOT training run.")
     Duration stopAfter;
+
+    private static ClusterConnector cluster(AgentConfig config, NodeName node, Clock clock) throws IOException {
+        // The boot time tells a condition set during this boot (adopted after an agent restart) from one set before a reboot.
+        BootTime boot = BootTime.fromProcStat(Path.of("/proc/stat"));
+        KubernetesSettings settings = KubernetesSettings.defaults(node.value(), boot).withHeartbeat(config.kubernetes().heartbeat());
+        return (vertx, registry) -> Optional.of(KubernetesReporting.connect(vertx, config.kubernetes().kubeconfigFile(), settings, clock, registry));
+    }
+
+    /** The host name as kubelet registers it by default: the kernel's, where there is one. */
+    private static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException notLinux) {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot tell this machine's host name (" + e.getMessage() + ")", e);
+            }
+        }
+    }
 
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
@@ -65,15 +95,26 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
             return 2;
         }
-        AgentConfig effective = pluginsDir == null ? loaded
-                : new AgentConfig(loaded.nodeName(), pluginsDir.toAbsolutePath().normalize(), loaded.configDir(), loaded.status(), loaded.daemons(),
-                        loaded.supervision());
-        if (!local) {
-            spec.commandLine().getErr().println("nodemedic: reporting to a cluster is not available in this build; run with --local");
+        AgentConfig effective = new AgentConfig(loaded.nodeName(),
+                pluginsDir == null ? loaded.pluginsDir() : pluginsDir.toAbsolutePath().normalize(), loaded.configDir(), loaded.status(), loaded.metrics(),
+                kubeconfig == null ? loaded.kubernetes() : new AgentConfig.KubernetesConfig(kubeconfig.toAbsolutePath(), loaded.kubernetes().heartbeat()),
+                loaded.daemons(), loaded.supervision());
+        NodeName node;
+        try {
+            node = NodeName.resolve(effective.configuredNodeName(), System.getenv(), RunCommand::hostName);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("nodemedic: " + e.getMessage() + "; set nodeName in the agent config or NODE_NAME");
             return 2;
         }
-        String node = NodeName.resolve(effective.configuredNodeName(), System.getenv());
-        Agent agent = Agent.start(effective, node, AgentVersion.ofThisBuild().version(), "local", Clock.systemUTC(), vertx -> List.of());
+        Clock clock = Clock.systemUTC();
+        ClusterConnector connector = local ? ClusterConnector.none() : cluster(effective, node, clock);
+        Agent agent;
+        try {
+            agent = Agent.start(effective, node.value(), AgentVersion.ofThisBuild().version(), local ? "local" : "cluster", clock, connector);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
             try {

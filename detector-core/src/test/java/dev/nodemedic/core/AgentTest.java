@@ -42,9 +42,10 @@ class AgentTest {
     private Agent start(List<DaemonInstanceConfig> daemons) throws Exception {
         Files.createDirectories(plugins());
         Files.createDirectories(root.resolve("config"));
-        AgentConfig config = new AgentConfig("node-a", plugins(), root.resolve("config"), new AgentConfig.StatusConfig("127.0.0.1", 0), daemons,
+        AgentConfig config = new AgentConfig("node-a", plugins(), root.resolve("config"), new AgentConfig.StatusConfig("127.0.0.1", 0),
+                new AgentConfig.MetricsConfig("127.0.0.1", 0), null, daemons,
                 new AgentConfig.SupervisionConfig(Duration.ofMillis(200), Duration.ofSeconds(1), null, Duration.ofMillis(300), null));
-        agent = Agent.start(config, "node-a", "test", "local", Clock.systemUTC(), vertx -> List.of());
+        agent = Agent.start(config, "node-a", "test", "local", Clock.systemUTC(), ClusterConnector.none());
         return agent;
     }
 

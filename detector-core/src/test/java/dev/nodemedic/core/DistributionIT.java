@@ -50,7 +50,7 @@ class DistributionIT {
     void theAgentRunsLocallyOnTheShippedConfigAndStops() throws Exception {
         // The shipped config with a free port, so a real agent on 20256 does not collide.
         Path config = work.resolve("nodemedic.yaml");
-        Files.writeString(config, Files.readString(DIST.resolve("config/nodemedic.yaml")).replace("port: 20256", "port: 0")
+        Files.writeString(config, Files.readString(DIST.resolve("config/nodemedic.yaml")).replace("port: 20256", "port: 0").replace("port: 20257", "port: 0")
                 .replace("pluginsDir: ../plugins", "pluginsDir: " + DIST.resolve("plugins").toAbsolutePath()));
 
         Run run = launch(List.of("run", "--local", "--config", config.toString(), "--stop-after", "2s", "--log-format", "json"));

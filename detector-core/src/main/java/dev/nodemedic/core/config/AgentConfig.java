@@ -14,16 +14,20 @@ import java.util.Set;
  * @param pluginsDir the folder of daemon plugin jars, watched while the agent runs
  * @param configDir  where a daemon instance's config file is looked for when {@code daemons} names none
  * @param status     the status server (health, conditions, status page)
+ * @param metrics    the Prometheus endpoint
+ * @param kubernetes how to reach the API server when not in local mode
  * @param daemons    instances to run with their config files; a daemon not listed runs once, as itself
  * @param supervision how hard to try with a failing daemon
  */
-public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, StatusConfig status, List<DaemonInstanceConfig> daemons,
-        SupervisionConfig supervision) {
+public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, StatusConfig status, MetricsConfig metrics, KubernetesConfig kubernetes,
+        List<DaemonInstanceConfig> daemons, SupervisionConfig supervision) {
 
     public AgentConfig {
         pluginsDir = pluginsDir == null ? Path.of("plugins") : pluginsDir;
         configDir = configDir == null ? Path.of("config") : configDir;
         status = status == null ? new StatusConfig(null, null) : status;
+        metrics = metrics == null ? new MetricsConfig(null, null) : metrics;
+        kubernetes = kubernetes == null ? new KubernetesConfig(null, null) : kubernetes;
         daemons = daemons == null ? List.of() : List.copyOf(daemons);
         supervision = supervision == null ? new SupervisionConfig(null, null, null, null, null) : supervision;
         Set<String> names = new HashSet<>();
@@ -50,6 +54,37 @@ public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, Stat
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port " + port + " is not a TCP port (0 to 65535; 0 picks a free one)");
             }
+        }
+    }
+
+    /**
+     * @param address where {@code /metrics} listens; loopback by default, 0.0.0.0 for a cluster's Prometheus to scrape
+     * @param port    NPD's metrics port, so existing scrape configs keep working
+     */
+    public record MetricsConfig(String address, Integer port) {
+        public MetricsConfig {
+            address = address == null ? "127.0.0.1" : address;
+            port = port == null ? 20257 : port;
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is not a TCP port (0 to 65535; 0 picks a free one)");
+            }
+        }
+    }
+
+    /**
+     * @param kubeconfig a kubeconfig file; default: the in-cluster service account, then {@code KUBECONFIG}, then {@code ~/.kube/config}
+     * @param heartbeat  how often an unchanged node status is written again, so readers can tell the agent is alive
+     */
+    public record KubernetesConfig(Path kubeconfig, Duration heartbeat) {
+        public KubernetesConfig {
+            heartbeat = heartbeat == null ? Duration.ofMinutes(5) : heartbeat;
+            if (heartbeat.compareTo(Duration.ofSeconds(10)) < 0) {
+                throw new IllegalArgumentException("heartbeat must be at least 10s (each one is a write to the API server), was " + heartbeat);
+            }
+        }
+
+        public Optional<Path> kubeconfigFile() {
+            return Optional.ofNullable(kubeconfig);
         }
     }
 

@@ -20,8 +20,10 @@ public final class AgentConfigLoader {
     public AgentConfig load(Optional<Path> file, Path home) throws ConfigException {
         AgentConfig raw = file.isPresent() ? binder.bind(file.get(), AgentConfig.class) : binder.defaults(AgentConfig.class);
         Path base = file.map(f -> f.toAbsolutePath().getParent()).orElse(home.toAbsolutePath());
+        AgentConfig.KubernetesConfig kubernetes = new AgentConfig.KubernetesConfig(
+                raw.kubernetes().kubeconfigFile().map(k -> base.resolve(k).normalize()).orElse(null), raw.kubernetes().heartbeat());
         return new AgentConfig(raw.nodeName(), base.resolve(raw.pluginsDir()).normalize(), base.resolve(raw.configDir()).normalize(),
-                raw.status(),
+                raw.status(), raw.metrics(), kubernetes,
                 raw.daemons().stream()
                         .map(d -> new DaemonInstanceConfig(d.daemon(), d.name(), d.config() == null ? null : base.resolve(d.config()).normalize(), d.enabled()))
                         .toList(),

@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +41,17 @@ public final class Supervisor {
     private final SupervisionConfig settings;
     private final Backoff backoff;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
+    private final Consumer<List<DaemonStatus>> onPublish;
     private volatile List<DaemonStatus> statuses = List.of();
     private volatile Instant lastTick;
 
     public Supervisor(Reporter reporter, Clock clock, Executor loop, SupervisionConfig settings) {
+        this(reporter, clock, loop, settings, statuses -> { });
+    }
+
+    /** @param onPublish hears every new snapshot of the instances' statuses, on the supervision thread */
+    public Supervisor(Reporter reporter, Clock clock, Executor loop, SupervisionConfig settings, Consumer<List<DaemonStatus>> onPublish) {
+        this.onPublish = onPublish;
         this.reporter = reporter;
         this.clock = clock;
         this.loop = loop;
@@ -231,6 +239,7 @@ public final class Supervisor {
                     i.lastError, i.since, i.state == DaemonState.BACKING_OFF ? Optional.of(i.nextStart) : Optional.empty()));
         }
         statuses = List.copyOf(next);
+        onPublish.accept(statuses);
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -1,0 +1,129 @@
+package dev.nodemedic.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodemedic.core.config.AgentConfig;
+import dev.nodemedic.reporter.kubernetes.BootTime;
+import dev.nodemedic.reporter.kubernetes.KubernetesReporting;
+import dev.nodemedic.reporter.kubernetes.KubernetesSettings;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent in cluster mode against a Kubernetes API over real HTTP (fabric8's mock server): a real
+ * plugin jar's condition ends as a strategic merge patch of the node's status that carries only our
+ * entry, and the same truth is on /metrics in NPD's names.
+ */
+@EnableKubernetesMockClient(crud = true)
+class AgentClusterTest {
+    static final String STATUS_PATH = "/api/v1/nodes/node-a/status";
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    @TempDir
+    Path root;
+
+    private Agent agent;
+    private final List<RecordedRequest> seen = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    private Path kubeconfig() throws Exception {
+        String url = client.getConfiguration().getMasterUrl();
+        return Files.writeString(root.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster:
+                    server: %s
+                    insecure-skip-tls-verify: true
+                users:
+                - name: agent
+                  user:
+                    token: test-token
+                contexts:
+                - name: mock
+                  context:
+                    cluster: mock
+                    user: agent
+                current-context: mock
+                """.formatted(url));
+    }
+
+    /** A request as recorded, its body read once (reading a recorded body consumes it). */
+    record Seen(RecordedRequest request, String body) {
+    }
+
+    private Seen awaitPatchContaining(String text) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (Instant.now().isBefore(deadline)) {
+            RecordedRequest request = server.takeRequest(50, TimeUnit.MILLISECONDS);
+            if (request != null) {
+                seen.add(request);
+                String body = request.getBody().readUtf8();
+                if (request.getMethod().equals("PATCH") && request.getPath().equals(STATUS_PATH) && body.contains(text)) {
+                    return new Seen(request, body);
+                }
+            }
+        }
+        throw new AssertionError("no PATCH of " + STATUS_PATH + " containing " + text + "; seen " + seen.stream().map(r -> r.getMethod() + " " + r.getPath()).toList());
+    }
+
+    @Test
+    void aDaemonsConditionBecomesAStrategicMergePatchOfOnlyOurEntry() throws Exception {
+        Node node = client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata()
+                .withNewStatus().withConditions(new NodeConditionBuilder().withType("Ready").withStatus("True").withReason("KubeletReady")
+                        .withMessage("kubelet is posting ready status").build()).endStatus().build()).create();
+        server.expect().patch().withPath(STATUS_PATH).andReturn(200, node).always();
+        Path marker = Files.writeString(root.resolve("reboot-required"), "");
+        Files.writeString(root.resolve("pkgs"), "linux-image-6.1.0-27-amd64\n");
+        Files.createDirectories(root.resolve("config"));
+        Files.writeString(root.resolve("config/reboot-required.yaml"), "markerFile: " + marker + "\npackagesFile: " + root.resolve("pkgs") + "\n");
+        TestPlugins.install(TestPlugins.REBOOT_REQUIRED, root.resolve("plugins"), "reboot-required.jar");
+        AgentConfig config = new AgentConfig("node-a", root.resolve("plugins"), root.resolve("config"), new AgentConfig.StatusConfig("127.0.0.1", 0),
+                new AgentConfig.MetricsConfig("127.0.0.1", 0), new AgentConfig.KubernetesConfig(kubeconfig(), null), List.of(), null);
+        KubernetesSettings settings = KubernetesSettings.defaults("node-a", new BootTime(Instant.now().minus(Duration.ofHours(1))));
+
+        agent = Agent.start(config, "node-a", "test", "cluster", Clock.systemUTC(),
+                (vertx, registry) -> Optional.of(KubernetesReporting.connect(vertx, config.kubernetes().kubeconfigFile(), settings, Clock.systemUTC(), registry)));
+
+        Seen patch = awaitPatchContaining("\"status\":\"True\"");
+        assertThat(patch.request().getHeader("Content-Type")).startsWith("application/strategic-merge-patch+json");
+        String body = patch.body();
+        assertThat(body).contains("\"type\":\"RebootRequired\"").contains("a reboot is required by linux-image-6.1.0-27-amd64 (nodemedic)")
+                .doesNotContain("Ready\"").doesNotContain("KubeletReady");
+
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("problem_gauge{reason=\"RebootRequired\",type=\"RebootRequired\"} 1")
+                .contains("nodemedic_daemon_up{daemon=\"reboot-required\",plugin=\"reboot-required\"} 1");
+    }
+}
