@@ -9,6 +9,8 @@ import dev.nodemedic.reporter.OwnedCondition;
 import dev.nodemedic.reporter.RecentEvents;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /** Renders the status page: plain server-side HTML a person reads on the node, refreshed every few seconds. */
@@ -47,7 +49,7 @@ final class StatusPage {
                 String css = c.status() == ConditionStatus.FALSE ? "ok" : c.status() == ConditionStatus.TRUE ? "bad" : "unk";
                 html.append("<tr><td>").append(esc(c.type())).append("</td><td class=\"").append(css).append("\">").append(c.status().apiValue())
                         .append("</td><td>").append(esc(c.reason())).append("</td><td>").append(esc(c.message())).append("</td><td>")
-                        .append(esc(c.lastTransitionTime().toString())).append("</td><td>").append(esc(owned.owner())).append("</td></tr>");
+                        .append(when(c.lastTransitionTime(), now)).append("</td><td>").append(esc(owned.owner())).append("</td></tr>");
             }
             html.append("</table>");
         }
@@ -59,8 +61,8 @@ final class StatusPage {
             html.append("<table><tr><th>Daemon</th><th>Plugin</th><th>Version</th><th>State</th><th>Restarts</th><th>Last error</th></tr>");
             for (DaemonStatus d : daemons) {
                 String css = d.state() == DaemonState.RUNNING ? "ok" : d.state() == DaemonState.BACKING_OFF ? "bad" : "";
-                String state = d.state().name().toLowerCase().replace('_', ' ') + " since " + d.since()
-                        + d.nextStart().map(at -> ", next start " + at).orElse("");
+                String state = d.state().name().toLowerCase().replace('_', ' ') + " since " + when(d.since(), now)
+                        + d.nextStart().map(at -> ", next start " + when(at, now)).orElse("");
                 html.append("<tr><td>").append(esc(d.instanceName())).append("</td><td>").append(esc(d.pluginId())).append("</td><td>")
                         .append(esc(d.pluginVersion())).append("</td><td class=\"").append(css).append("\">").append(esc(state)).append("</td><td>")
                         .append(d.restarts()).append("</td><td>").append(esc(d.lastError().orElse("—"))).append("</td></tr>");
@@ -75,7 +77,7 @@ final class StatusPage {
             html.append("<table><tr><th>Jar</th><th>Why</th><th>When</th></tr>");
             for (Refusals.Refusal r : refusals) {
                 html.append("<tr><td><code>").append(esc(r.jar())).append("</code></td><td class=\"bad\">").append(esc(r.why())).append("</td><td>")
-                        .append(esc(r.at().toString())).append("</td></tr>");
+                        .append(when(r.at(), now)).append("</td></tr>");
             }
             html.append("</table>");
         }
@@ -87,7 +89,7 @@ final class StatusPage {
             html.append("<table><tr><th>When</th><th>Type</th><th>Reason</th><th>Message</th><th>Source</th></tr>");
             for (RecentEvents.Entry e : events) {
                 var event = e.event();
-                html.append("<tr><td>").append(esc(event.timestamp().toString())).append("</td><td>").append(event.severity().eventType())
+                html.append("<tr><td>").append(when(event.timestamp(), now)).append("</td><td>").append(event.severity().eventType())
                         .append("</td><td>").append(esc(event.reason())).append("</td><td>").append(esc(event.message())).append("</td><td>")
                         .append(esc(event.source())).append("</td></tr>");
             }
@@ -114,6 +116,15 @@ final class StatusPage {
             }
         }
         return out.toString();
+    }
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    /** A time as people read it on a page: to the second, with how long ago (or how soon) it is. */
+    static String when(Instant at, Instant now) {
+        Duration d = Duration.between(at, now);
+        String relative = d.isNegative() ? "in " + human(d.negated()) : human(d) + " ago";
+        return CLOCK.format(at) + " (" + relative + ")";
     }
 
     private static String human(Duration d) {
