@@ -1,0 +1,79 @@
+package dev.nodemedic.daemons.customplugin;
+
+import dev.nodemedic.daemon.api.ConditionDeclaration;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One custom-plugin instance's config file: NPD's custom-plugin-monitor format
+ * ({@code custom-plugin-monitor.json}, {@code network-problem-monitor.json}, ...), which loads unchanged.
+ *
+ * @param plugin           NPD's plugin name; only {@code custom} exists (absent: custom)
+ * @param pluginConfig     interval, timeouts, output length, concurrency
+ * @param source           the source of this instance's events, such as {@code ntp-custom-plugin-monitor}
+ * @param metricsReporting NPD's switch for problem_counter/problem_gauge; the reporter derives them from what we report
+ * @param conditions       the condition types this instance owns and their healthy defaults
+ * @param rules            the check scripts
+ */
+public record CustomPluginConfig(String plugin, PluginConfig pluginConfig, String source, Boolean metricsReporting,
+                                 List<DefaultCondition> conditions, List<Rule> rules) {
+    static final String CUSTOM = "custom";
+
+    public CustomPluginConfig {
+        plugin = plugin == null ? CUSTOM : plugin;
+        pluginConfig = pluginConfig == null ? PluginConfig.DEFAULTS : pluginConfig;
+        source = source == null || source.isBlank() ? "custom-plugin-monitor" : source;
+        metricsReporting = metricsReporting == null || metricsReporting;
+        conditions = conditions == null ? List.of() : List.copyOf(conditions);
+        rules = rules == null ? List.of() : List.copyOf(rules);
+
+        if (!plugin.equals(CUSTOM)) {
+            throw new IllegalArgumentException("plugin: \"" + plugin + "\" is not supported; the custom plugin monitor runs check scripts, write \"custom\"");
+        }
+        Set<String> declared = new HashSet<>();
+        for (int i = 0; i < conditions.size(); i++) {
+            if (!declared.add(conditions.get(i).type())) {
+                throw new IllegalArgumentException("conditions[" + i + "].type: " + conditions.get(i).type() + " is declared twice; keep one entry");
+            }
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            Rule rule = rules.get(i);
+            if (rule.type() == RuleType.PERMANENT && !declared.contains(rule.condition())) {
+                throw new IllegalArgumentException("rules[" + i + "].condition: " + rule.condition() + " is not declared in conditions (declared: "
+                        + String.join(", ", declared.stream().sorted().toList()) + "); add it there with its healthy reason and message");
+            }
+            // NPD refuses this too: the global timeout bounds every script, so a longer rule timeout is a mistake.
+            if (rule.timeout().isPresent() && rule.timeout().get().compareTo(pluginConfig.timeout()) > 0) {
+                throw new IllegalArgumentException("rules[" + i + "].timeout: " + rule.timeout().get() + " is longer than pluginConfig.timeout "
+                        + pluginConfig.timeout() + "; shorten it or raise pluginConfig.timeout");
+            }
+        }
+    }
+
+    /** How long {@code rule} may run. */
+    Duration timeoutOf(Rule rule) {
+        return rule.timeout().orElse(pluginConfig.timeout());
+    }
+
+    /** The condition types this instance owns, for {@code ProblemDaemon.conditions}. */
+    public List<ConditionDeclaration> declarations() {
+        List<ConditionDeclaration> out = new ArrayList<>(conditions.size());
+        for (DefaultCondition condition : conditions) {
+            out.add(condition.declaration());
+        }
+        return List.copyOf(out);
+    }
+
+    /** The healthy default of {@code type}, which the constructor checked is declared. */
+    DefaultCondition healthy(String type) {
+        for (DefaultCondition condition : conditions) {
+            if (condition.type().equals(type)) {
+                return condition;
+            }
+        }
+        throw new IllegalArgumentException("condition " + type + " is not declared");
+    }
+}

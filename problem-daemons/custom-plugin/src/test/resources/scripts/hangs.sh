@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "starting a long wait"
+sleep 300

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "cannot reach the metadata server" >&2
+exit 3

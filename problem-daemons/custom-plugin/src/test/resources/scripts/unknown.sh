@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "Could not find 'systemctl' - require systemd"
+exit 2
