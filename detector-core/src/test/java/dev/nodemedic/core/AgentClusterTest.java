@@ -3,6 +3,7 @@ package dev.nodemedic.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.core.config.AgentConfig;
+import dev.nodemedic.core.config.DaemonInstanceConfig;
 import dev.nodemedic.reporter.kubernetes.BootTime;
 import dev.nodemedic.reporter.kubernetes.KubernetesReporting;
 import dev.nodemedic.reporter.kubernetes.KubernetesSettings;
@@ -19,11 +20,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -96,6 +101,48 @@ class AgentClusterTest {
         }
         throw new AssertionError("no PATCH of " + STATUS_PATH + " containing " + text + "; seen " + seen.stream().map(r -> r.getMethod() + " " + r.getPath()).toList());
     }
+
+    @Test
+    void aKernelLogLineAppendedToAFileBecomesANodeConditionAndAnEvent() throws Exception {
+        Node node = client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata().withNewStatus().endStatus().build())
+                .create();
+        server.expect().patch().withPath(STATUS_PATH).andReturn(200, node).always();
+        Path log = Files.writeString(root.resolve("kern.log"), "");
+        Files.createDirectories(root.resolve("config"));
+        Files.writeString(root.resolve("config/kernel-monitor.json"),
+                Files.readString(Path.of("../problem-daemons/kernel-log/src/main/resources/config/kernel-monitor-filelog.json"))
+                        .replace("/var/log/kern.log", log.toString()));
+        TestPlugins.install(TestPlugins.KERNEL_LOG, root.resolve("plugins"), "kernel-log.jar");
+        AgentConfig config = new AgentConfig("node-a", root.resolve("plugins"), root.resolve("config"), new AgentConfig.StatusConfig("127.0.0.1", 0),
+                new AgentConfig.MetricsConfig("127.0.0.1", 0), new AgentConfig.KubernetesConfig(kubeconfig(), null),
+                List.of(new DaemonInstanceConfig("kernel-log", "kernel-monitor", root.resolve("config/kernel-monitor.json"), true)), null);
+        KubernetesSettings settings = KubernetesSettings.defaults("node-a", new BootTime(Instant.now().minus(Duration.ofHours(1))));
+        agent = Agent.start(config, "node-a", "test", "cluster", Clock.systemUTC(),
+                (vertx, registry) -> Optional.of(KubernetesReporting.connect(vertx, config.kubernetes().kubeconfigFile(), settings, Clock.systemUTC(), registry)));
+        awaitPatchContaining("\"type\":\"KernelDeadlock\"");
+
+        String now = SYSLOG_TIME.format(LocalDateTime.now());
+        Files.writeString(log, now + " node-a kernel: [ 1234.567890] task docker:7 blocked for more than 120 seconds.\n", StandardOpenOption.APPEND);
+
+        Seen patch = awaitPatchContaining("\"reason\":\"DockerHung\"");
+        assertThat(patch.body()).contains("\"type\":\"KernelDeadlock\",\"status\":\"True\"")
+                .contains("task docker:7 blocked for more than 120 seconds. (nodemedic)");
+
+        Files.writeString(log, now + " node-a kernel: [ 1235.000001] Out of memory: Killed process 4242 (java) total-vm:1234kB, anon-rss:1000kB, file-rss:0kB, shmem-rss:0kB\n", StandardOpenOption.APPEND);
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (client.v1().events().inNamespace("default").list().getItems().stream().noneMatch(e -> e.getReason().equals("OOMKilling"))) {
+            assertThat(Instant.now()).as("an OOMKilling Event on the node").isBefore(deadline);
+            server.takeRequest(50, TimeUnit.MILLISECONDS);
+        }
+        var event = client.v1().events().inNamespace("default").list().getItems().stream().filter(e -> e.getReason().equals("OOMKilling")).findFirst()
+                .orElseThrow();
+        assertThat(event.getInvolvedObject().getKind()).isEqualTo("Node");
+        assertThat(event.getSource().getComponent()).isEqualTo("kernel-monitor");
+        assertThat(event.getMessage()).contains("Killed process 4242 (java)");
+    }
+
+    /** Syslog's timestamp, as NPD's filelog config reads it ({@code Jan _2 15:04:05}); local time, like the log's writer. */
+    private static final DateTimeFormatter SYSLOG_TIME = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
 
     @Test
     void aDaemonsConditionBecomesAStrategicMergePatchOfOnlyOurEntry() throws Exception {

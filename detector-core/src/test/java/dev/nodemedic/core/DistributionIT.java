@@ -36,6 +36,8 @@ class DistributionIT {
         assertThat(DIST.resolve("bin/nodemedic")).isExecutable();
         assertThat(DIST.resolve("plugins/reboot-required-" + version() + ".jar")).isRegularFile();
         assertThat(DIST.resolve("config/nodemedic.yaml")).isRegularFile();
+        assertThat(DIST.resolve("config/kernel-monitor.json")).isRegularFile();
+        assertThat(DIST.resolve("plugins/kernel-log-" + version() + ".jar")).isRegularFile();
         assertThat(DIST.resolve("lib/detector-core-" + version() + ".jar")).isRegularFile();
     }
 
@@ -60,6 +62,20 @@ class DistributionIT {
                 .contains("\"message\":\"agent started node=")
                 .contains("\"message\":\"agent stopped\"");
         assertThat(run.output().lines()).allSatisfy(line -> assertThat(line).startsWith("{\"time\":\""));
+    }
+
+    @Test
+    void rulesTestReplaysALogThroughTheKernelLogPluginsCommand() throws Exception {
+        Path log = Files.writeString(work.resolve("kern.log"), """
+                Nov 23 10:00:01 node-a kernel: [ 12.000001] eth0: link up
+                Nov 23 10:00:02 node-a kernel: [ 13.000002] Out of memory: Killed process 4242 (java) total-vm:1234kB, anon-rss:1000kB, file-rss:0kB, shmem-rss:0kB
+                Nov 23 10:00:03 node-a kernel: [ 14.000003] task docker:7 blocked for more than 120 seconds.
+                """);
+
+        Run run = launch(List.of("rules", "test", "--config", DIST.resolve("config/kernel-monitor-filelog.json").toString(), "--log", log.toString()));
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("OOMKilling").contains("DockerHung").contains("lines/s");
     }
 
     @Test

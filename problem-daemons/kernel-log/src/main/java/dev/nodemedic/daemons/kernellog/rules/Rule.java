@@ -1,0 +1,70 @@
+package dev.nodemedic.daemons.kernellog.rules;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import java.time.Duration;
+
+/**
+ * One rule of NPD's {@code rules}. The pattern is a Go (RE2) regular expression matched against the
+ * last {@code bufferSize} lines joined by {@code \n}, and must match at the end of them.
+ *
+ * @param type           temporary (an Event) or permanent (sets {@code condition})
+ * @param condition      the condition a permanent rule sets; NPD ignores it on temporary rules
+ * @param reason         the Event's or the condition's reason
+ * @param pattern        what to look for
+ * @param recoverPattern ours, optional (empty when absent): on a permanent rule, what puts its condition back to healthy
+ * @param clearAfter     ours, optional ({@link Duration#ZERO} when absent): on a permanent rule, how long after its
+ *                       last match its condition goes back to healthy. NPD's permanent conditions never recover
+ *                       without a restart.
+ */
+public record Rule(RuleType type, String condition, String reason, String pattern, String recoverPattern, Duration clearAfter) {
+    public Rule {
+        if (type == null) {
+            throw new IllegalArgumentException("type: missing; write \"temporary\" (an Event) or \"permanent\" (sets a condition)");
+        }
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("reason: missing; name the problem in one word, such as OOMKilling");
+        }
+        if (reason.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("reason: \"" + reason + "\" must be one word, such as OOMKilling (no spaces)");
+        }
+        if (pattern == null || pattern.isEmpty()) {
+            throw new IllegalArgumentException("pattern: missing; write the Go regular expression this rule looks for");
+        }
+        requireRegex("pattern", pattern);
+        condition = condition == null ? "" : condition;
+        recoverPattern = recoverPattern == null ? "" : recoverPattern;
+        clearAfter = clearAfter == null ? Duration.ZERO : clearAfter;
+        if (type == RuleType.PERMANENT && condition.isEmpty()) {
+            throw new IllegalArgumentException("condition: missing; a permanent rule names the condition it sets, such as KernelDeadlock");
+        }
+        if (type == RuleType.TEMPORARY && (!recoverPattern.isEmpty() || !clearAfter.isZero())) {
+            throw new IllegalArgumentException("recoverPattern/clearAfter: only a permanent rule has a condition to recover; remove them or make the rule permanent");
+        }
+        if (!recoverPattern.isEmpty()) {
+            requireRegex("recoverPattern", recoverPattern);
+        }
+        if (clearAfter.isNegative()) {
+            throw new IllegalArgumentException("clearAfter: " + clearAfter + " is negative; write how long after its last match the condition clears, such as 30m");
+        }
+    }
+
+    /** A temporary rule, as most of NPD's are. */
+    public static Rule temporary(String reason, String pattern) {
+        return new Rule(RuleType.TEMPORARY, "", reason, pattern, "", Duration.ZERO);
+    }
+
+    /** A permanent rule that never recovers by itself, as NPD's are. */
+    public static Rule permanent(String condition, String reason, String pattern) {
+        return new Rule(RuleType.PERMANENT, condition, reason, pattern, "", Duration.ZERO);
+    }
+
+    static void requireRegex(String field, String regex) {
+        try {
+            Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(field + ": \"" + regex + "\" is not a valid RE2 regular expression (" + e.getDescription()
+                    + "); fix the expression, Go's regexp syntax applies (no look-around, no back-references)");
+        }
+    }
+}

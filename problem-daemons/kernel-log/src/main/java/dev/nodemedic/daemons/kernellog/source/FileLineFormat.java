@@ -1,0 +1,189 @@
+package dev.nodemedic.daemons.kernellog.source;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalQueries;
+
+/**
+ * NPD's filelog translator: finds a line's timestamp and message with two regular expressions (the
+ * last group of each, or the whole match), and reads the timestamp with a Go layout. Compiled once.
+ *
+ * <p>A timestamp without a year gets the current year, as NPD does, except that a date ahead of now
+ * (December's lines read in January) gets the year before, which NPD gets wrong.
+ */
+public final class FileLineFormat {
+    /** The traditional syslog stamp, {@code Nov  3 10:00:01}, as NPD's kernel-monitor-filelog.json finds it. */
+    public static final String SYSLOG_TIMESTAMP = "^.{15}";
+    public static final String SYSLOG_LAYOUT = "Jan _2 15:04:05";
+    /**
+     * The message of a syslog kernel line: after {@code kernel: } and the optional bracketed uptime.
+     * NPD's {@code kernel: \[.*\] (.*)} is greedy and runs to the last {@code ]} of the line, so the
+     * message of "divide error: 0000 [#1] SMP" becomes "SMP" and rules can never match; this one stops
+     * at the first.
+     */
+    public static final String SYSLOG_KERNEL_MESSAGE = "kernel: (?:\\[\\s*[\\d.]+\\] )?(.*)";
+
+    private final Pattern timestamp;
+    private final Pattern message;
+    private final GoTimeLayout layout;
+    private final ZoneId zone;
+    private final Clock clock;
+    /**
+     * RE2/J extracts groups with its NFA, some 15 µs for a kern.log line; the two expressions every
+     * syslog kernel config uses are read by hand instead (a test holds both ways to the same result).
+     */
+    private final int fixedStampWidth;
+    private final boolean syslogKernelMessage;
+    /** Syslog stamps have one-second resolution: consecutive lines mostly repeat the last one. */
+    private String lastStamp = "";
+    private Instant lastInstant = Instant.EPOCH;
+
+    public FileLineFormat(String timestampRegex, String messageRegex, String goLayout, ZoneId zone, Clock clock) {
+        this(timestampRegex, messageRegex, goLayout, zone, clock, true);
+    }
+
+    FileLineFormat(String timestampRegex, String messageRegex, String goLayout, ZoneId zone, Clock clock, boolean fastPaths) {
+        this.fixedStampWidth = fastPaths && timestampRegex.equals(SYSLOG_TIMESTAMP) ? 15 : -1;
+        this.syslogKernelMessage = fastPaths && messageRegex.equals(SYSLOG_KERNEL_MESSAGE);
+        this.timestamp = Pattern.compile(timestampRegex);
+        this.message = Pattern.compile(messageRegex);
+        this.layout = GoTimeLayout.parse(goLayout);
+        this.zone = zone;
+        this.clock = clock;
+    }
+
+    /**
+     * Translates {@code line} and hands it to {@code sink}.
+     *
+     * @return false when the line has no timestamp or message the expressions find; nothing was handed on
+     */
+    public boolean translate(String line, LineSink sink) {
+        Instant at;
+        if (fixedStampWidth > 0 && line.length() >= fixedStampWidth && lastStamp.length() == fixedStampWidth
+                && line.regionMatches(0, lastStamp, 0, fixedStampWidth) && plainPrefix(line, fixedStampWidth)) {
+            at = lastInstant; // the same second as the line before, without a copy of the stamp
+        } else {
+            String stamp = stamp(line);
+            if (stamp == null) {
+                return false;
+            }
+            if (stamp.equals(lastStamp)) {
+                at = lastInstant;
+            } else {
+                try {
+                    at = instant(stamp);
+                } catch (DateTimeException e) {
+                    return false;
+                }
+                lastStamp = stamp;
+                lastInstant = at;
+            }
+        }
+        String text = message(line);
+        if (text == null) {
+            return false;
+        }
+        sink.line(at, text);
+        return true;
+    }
+
+    /** The timestamp's text, or null when the expression does not find one. */
+    private String stamp(String line) {
+        if (fixedStampWidth > 0 && line.length() >= fixedStampWidth && plainPrefix(line, fixedStampWidth)) {
+            return line.substring(0, fixedStampWidth);
+        }
+        Matcher t = timestamp.matcher(line);
+        if (!t.find()) {
+            return null;
+        }
+        return t.groupCount() == 0 ? t.group() : lastGroup(t);
+    }
+
+    /** "." is a code point, not a char, and never a newline: only plain chars let a substring stand for ^.{n}. */
+    private static boolean plainPrefix(String line, int width) {
+        for (int i = 0; i < width; i++) {
+            char c = line.charAt(i);
+            if (c == '\n' || Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The message's text, or null when the expression does not find one. */
+    private String message(String line) {
+        if (syslogKernelMessage && line.indexOf('\n') < 0) {
+            return syslogKernelMessage(line);
+        }
+        Matcher m = message.matcher(line);
+        if (!m.find()) {
+            return null;
+        }
+        return m.groupCount() == 0 ? m.group() : lastGroup(m);
+    }
+
+    /**
+     * {@link #SYSLOG_KERNEL_MESSAGE} by hand: the leftmost match starts at the first "kernel: " (what
+     * follows can always match), takes the bracketed uptime when it is complete (the group is greedy),
+     * and the rest of the line is the message.
+     */
+    private static String syslogKernelMessage(String line) {
+        int at = line.indexOf("kernel: ");
+        if (at < 0) {
+            return null;
+        }
+        int start = at + 8;
+        int i = start;
+        if (i < line.length() && line.charAt(i) == '[') {
+            i++;
+            while (i < line.length() && isRe2Space(line.charAt(i))) {
+                i++;
+            }
+            int digits = i;
+            while (i < line.length() && (line.charAt(i) == '.' || (line.charAt(i) >= '0' && line.charAt(i) <= '9'))) {
+                i++;
+            }
+            if (i > digits && line.startsWith("] ", i)) {
+                start = i + 2;
+            }
+        }
+        return line.substring(start);
+    }
+
+    /** RE2's \s: [\t\n\f\r ], narrower than Java's. */
+    private static boolean isRe2Space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+    }
+
+    /** NPD uses the last group of a match; a group that did not take part counts as empty. */
+    private static String lastGroup(Matcher m) {
+        String group = m.group(m.groupCount());
+        return group == null ? "" : group;
+    }
+
+    Instant instant(String stamp) {
+        TemporalAccessor parsed = layout.formatter().parse(stamp);
+        ZonedDateTime now = clock.instant().atZone(zone);
+        int year = layout.hasYear() ? parsed.get(ChronoField.YEAR) : now.getYear();
+        LocalDateTime local = LocalDateTime.of(year, parsed.get(ChronoField.MONTH_OF_YEAR), parsed.get(ChronoField.DAY_OF_MONTH),
+                parsed.isSupported(ChronoField.HOUR_OF_DAY) ? parsed.get(ChronoField.HOUR_OF_DAY) : 0,
+                parsed.isSupported(ChronoField.MINUTE_OF_HOUR) ? parsed.get(ChronoField.MINUTE_OF_HOUR) : 0,
+                parsed.isSupported(ChronoField.SECOND_OF_MINUTE) ? parsed.get(ChronoField.SECOND_OF_MINUTE) : 0,
+                parsed.isSupported(ChronoField.NANO_OF_SECOND) ? parsed.get(ChronoField.NANO_OF_SECOND) : 0);
+        ZoneId parsedZone = parsed.query(TemporalQueries.zone());
+        ZoneId lineZone = parsedZone == null ? zone : parsedZone;
+        ZonedDateTime at = local.atZone(lineZone);
+        if (!layout.hasYear() && at.isAfter(now.plusDays(1))) {
+            at = at.minusYears(1);
+        }
+        return at.toInstant();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.nodemedic.daemons.kernellog;
+
+import dev.nodemedic.daemon.api.CommandContext;
+import dev.nodemedic.daemon.api.ConfigException;
+import dev.nodemedic.daemon.config.ConfigBinder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** A command's context that keeps what it printed and reads configs as the agent does. */
+final class FakeCommandContext implements CommandContext {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+    private final PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+    private final ConfigBinder binder = new ConfigBinder();
+    private final Clock clock;
+
+    FakeCommandContext(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public PrintStream out() {
+        return outStream;
+    }
+
+    @Override
+    public PrintStream err() {
+        return errStream;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public <T> T bind(Path file, Class<T> type) throws ConfigException {
+        return binder.bind(file, type);
+    }
+
+    String printed() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    String errors() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,222 @@
+package dev.nodemedic.daemons.kernellog;
+
+import static dev.nodemedic.daemon.api.RecordingDaemonContext.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.ManualClock;
+import dev.nodemedic.daemon.api.RecordingDaemonContext;
+import dev.nodemedic.daemon.api.Severity;
+import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon end to end on a real syslog file, through the context the agent gives it. */
+class KernelLogDaemonTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T12:00:00Z"));
+    private final ConfigBinder binder = new ConfigBinder();
+    private Path kernLog;
+    private Host host;
+    private KernelLogDaemon daemon;
+    private RecordingDaemonContext<KernelLogConfig> context;
+
+    @BeforeEach
+    void host() throws IOException {
+        kernLog = dir.resolve("kern.log");
+        Files.writeString(dir.resolve("uptime"), "3600.25 7000.00\n");
+        host = new Host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log"), kernLog), dir.resolve("uptime"),
+                dir.resolve("no-journalctl").toString(), ZoneOffset.UTC, Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(100));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (daemon != null) {
+            daemon.stop();
+        }
+        if (context != null) {
+            context.close();
+            assertThat(context.failures()).isEmpty();
+        }
+    }
+
+    private void start(String configJson) throws Exception {
+        KernelLogConfig config = binder.bind("kernel-monitor.json", configJson, KernelLogConfig.class);
+        daemon = new KernelLogDaemon(host);
+        context = new RecordingDaemonContext<>(daemon, config, clock);
+        daemon.start(context);
+    }
+
+    private void append(String stamp, String message) throws IOException {
+        Files.writeString(kernLog, stamp + " node-1 kernel: [ 3600.123456] " + message + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void withNoConfigItWatchesTheSyslogFileWhenKmsgCannotBeRead() throws Exception {
+        Files.writeString(kernLog, "");
+        start("{}");
+
+        append("Nov 23 12:00:01", "Out of memory: Killed process 4242 (java) total-vm:1024kB, anon-rss:512kB, file-rss:0kB, shmem-rss:0kB");
+
+        awaitTrue("an OOMKilling event", WAIT, () -> !context.events().isEmpty());
+        Event event = context.events().getFirst();
+        assertThat(event.source()).isEqualTo("kernel-monitor");
+        assertThat(event.severity()).isEqualTo(Severity.WARNING);
+        assertThat(event.reason()).isEqualTo("OOMKilling");
+        assertThat(event.message()).startsWith("Out of memory: Killed process 4242 (java)");
+        assertThat(event.timestamp()).isEqualTo(Instant.parse("2026-11-23T12:00:01Z"));
+    }
+
+    @Test
+    void aPermanentRuleSetsItsConditionWithTheMatchedLine() throws Exception {
+        Files.writeString(kernLog, "");
+        start("{}");
+
+        append("Nov 23 12:00:02", "INFO: task docker:1234 blocked for more than 120 seconds.");
+
+        awaitTrue("KernelDeadlock True", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
+        assertThat(context.condition("KernelDeadlock").reason()).isEqualTo("DockerHung");
+        assertThat(context.condition("KernelDeadlock").message()).isEqualTo("INFO: task docker:1234 blocked for more than 120 seconds.");
+        assertThat(context.events()).extracting(Event::reason).containsExactly("TaskHung");
+        assertThat(context.condition("ReadonlyFilesystem").status()).isEqualTo(ConditionStatus.FALSE);
+    }
+
+    @Test
+    void problemsOlderThanTheLookbackDoNotRaiseConditionsAgain() throws Exception {
+        append("Nov 23 11:50:00", "EXT4-fs (sda1): Remounting filesystem read-only");
+        append("Nov 23 11:58:00", "Buffer I/O error on device sdb1, logical block 42");
+        start("""
+                {"plugin": "filelog", "logPath": "%s", "lookback": "5m",
+                 "pluginConfig": {"timestamp": "^.{15}", "message": "kernel: \\\\[\\\\s*[\\\\d.]+\\\\] (.*)", "timestampFormat": "Jan _2 15:04:05"},
+                 "conditions": [{"type": "ReadonlyFilesystem", "reason": "FilesystemIsNotReadOnly", "message": "Filesystem is not read-only"}],
+                 "rules": [
+                   {"type": "permanent", "condition": "ReadonlyFilesystem", "reason": "FilesystemIsReadOnly", "pattern": "Remounting filesystem read-only"},
+                   {"type": "temporary", "reason": "IOError", "pattern": "Buffer I/O error .*"}
+                 ]}
+                """.formatted(kernLog));
+
+        awaitTrue("the recent IOError", WAIT, () -> !context.events().isEmpty());
+        assertThat(context.condition("ReadonlyFilesystem").status()).isEqualTo(ConditionStatus.FALSE);
+    }
+
+    private static final String RECOVERING = """
+            {"plugin": "filelog", "logPath": "%s",
+             "pluginConfig": {"timestamp": "^.{15}", "message": "kernel: \\\\[\\\\s*[\\\\d.]+\\\\] (.*)", "timestampFormat": "Jan _2 15:04:05"},
+             "conditions": [{"type": "ReadonlyFilesystem", "reason": "FilesystemIsNotReadOnly", "message": "Filesystem is not read-only"}],
+             "rules": [
+               {"type": "permanent", "condition": "ReadonlyFilesystem", "reason": "FilesystemIsReadOnly", "pattern": "Remounting filesystem read-only",
+                "recoverPattern": "EXT4-fs \\\\(\\\\w+\\\\): re-mounted\\\\..*", "clearAfter": "30m"}
+             ]}
+            """;
+
+    @Test
+    void aRecoverPatternPutsTheConditionBackToHealthy() throws Exception {
+        Files.writeString(kernLog, "");
+        start(RECOVERING.formatted(kernLog));
+        append("Nov 23 12:00:01", "EXT4-fs (sda1): Remounting filesystem read-only");
+        awaitTrue("ReadonlyFilesystem True", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.TRUE);
+
+        append("Nov 23 12:00:09", "EXT4-fs (sda1): re-mounted. Opts: errors=remount-ro");
+
+        awaitTrue("ReadonlyFilesystem False", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.FALSE);
+        assertThat(context.condition("ReadonlyFilesystem").reason()).isEqualTo("FilesystemIsNotReadOnly");
+        assertThat(context.condition("ReadonlyFilesystem").message()).isEqualTo("Filesystem is not read-only");
+    }
+
+    @Test
+    void clearAfterPutsAQuietConditionBackToHealthy() throws Exception {
+        Files.writeString(kernLog, "");
+        start(RECOVERING.formatted(kernLog));
+        append("Nov 23 12:00:01", "EXT4-fs (sda1): Remounting filesystem read-only");
+        awaitTrue("ReadonlyFilesystem True", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.TRUE);
+
+        daemon.clearExpired(clock.instant().plus(Duration.ofMinutes(29)));
+        assertThat(context.condition("ReadonlyFilesystem").status()).isEqualTo(ConditionStatus.TRUE);
+
+        daemon.clearExpired(clock.instant().plus(Duration.ofMinutes(30)));
+        assertThat(context.condition("ReadonlyFilesystem").status()).isEqualTo(ConditionStatus.FALSE);
+    }
+
+    @Test
+    void skipListedLinesNeverReachTheRules() throws Exception {
+        Files.writeString(kernLog, "");
+        start("""
+                {"plugin": "filelog", "logPath": "%s", "skipList": [" audit:"],
+                 "pluginConfig": {"timestamp": "^.{15}", "message": "kernel: \\\\[\\\\s*[\\\\d.]+\\\\] (.*)", "timestampFormat": "Jan _2 15:04:05"},
+                 "conditions": [],
+                 "rules": [{"type": "temporary", "reason": "Denied", "pattern": ".*denied.*"}]}
+                """.formatted(kernLog));
+
+        append("Nov 23 12:00:01", "x audit: apparmor=\"DENIED\" denied");
+        append("Nov 23 12:00:02", "permission denied");
+
+        awaitTrue("one event", WAIT, () -> !context.events().isEmpty());
+        assertThat(context.events()).extracting(Event::message).containsExactly("permission denied");
+    }
+
+    @Test
+    void withNeitherKmsgNorASyslogFileItFollowsTheJournalsKernelTransport() throws Exception {
+        Path journalctl = dir.resolve("journalctl");
+        Files.writeString(journalctl, """
+                #!/bin/sh
+                echo "$*" > "$(dirname "$0")/args"
+                echo '{"__CURSOR":"s=1","__REALTIME_TIMESTAMP":"1795435201000000","MESSAGE":"Buffer I/O error on dev sdb1, logical block 0, async page read"}'
+                exec sleep 600
+                """);
+        Files.setPosixFilePermissions(journalctl, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        host = new Host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log")), dir.resolve("uptime"), journalctl.toString(), ZoneOffset.UTC,
+                Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(100));
+        start("{}");
+
+        awaitTrue("an IOError event", WAIT, () -> !context.events().isEmpty());
+        assertThat(context.events()).extracting(Event::reason).containsExactly("IOError");
+        assertThat(Files.readString(dir.resolve("args"))).contains("--follow", "_TRANSPORT=kernel");
+    }
+
+    @Test
+    void withNoReadableKernelLogStartFailsNamingWhatItTried() throws Exception {
+        KernelLogConfig config = binder.defaults(KernelLogConfig.class);
+        daemon = new KernelLogDaemon(host);
+        context = new RecordingDaemonContext<>(daemon, config, clock);
+
+        assertThatThrownBy(() -> daemon.start(context))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no kernel log this agent can read")
+                .hasMessageContaining("no-kmsg")
+                .hasMessageContaining("kern.log: not there")
+                .hasMessageContaining("not found on PATH");
+        daemon = null;
+    }
+
+    @Test
+    void aNamedFileThatIsNotThereFailsStartWithWhatToCheck() throws Exception {
+        KernelLogConfig config = binder.bind("kernel-monitor-filelog.json", """
+                {"plugin": "filelog", "logPath": "%s",
+                 "pluginConfig": {"timestamp": "^.{15}", "message": "kernel: (.*)", "timestampFormat": "Jan _2 15:04:05"}}
+                """.formatted(dir.resolve("missing.log")), KernelLogConfig.class);
+        daemon = new KernelLogDaemon(host);
+        context = new RecordingDaemonContext<>(daemon, config, clock);
+
+        assertThatThrownBy(() -> daemon.start(context)).hasMessageContaining("missing.log").hasMessageContaining("check logPath");
+        daemon = null;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.nodemedic.daemons.kernellog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodemedic.daemon.api.ManualClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RulesCommandTest {
+    @TempDir
+    Path dir;
+
+    private final FakeCommandContext context = new FakeCommandContext(new ManualClock());
+    private final RulesCommand command = new RulesCommand();
+    private Path config;
+
+    @BeforeEach
+    void config() throws IOException {
+        config = dir.resolve("kernel-monitor.json");
+        try (var in = RulesCommand.class.getResourceAsStream("/config/kernel-monitor-filelog.json")) {
+            Files.write(config, in.readAllBytes());
+        }
+    }
+
+    private Path kernLog(String... messages) throws IOException {
+        Path log = dir.resolve("kern.log");
+        StringBuilder text = new StringBuilder();
+        for (String m : messages) {
+            text.append("Nov 23 12:00:01 node-1 kernel: [ 3600.123456] ").append(m).append('\n');
+        }
+        Files.writeString(log, text);
+        return log;
+    }
+
+    @Test
+    void printsPerRuleMatchesAndLineNumbers() throws Exception {
+        Path log = kernLog("chatter", "INFO: task docker:42 blocked for more than 120 seconds.", "more chatter",
+                "Buffer I/O error on dev sdb1, logical block 0, async page read", "INFO: task java:7 blocked for more than 120 seconds.");
+
+        int exit = command.run(context, List.of("test", "--config", config.toString(), "--log", log.toString()));
+
+        assertThat(exit).isZero();
+        String out = context.printed();
+        assertThat(out).contains("(kern, bufferSize 10)");
+        assertThat(out).containsPattern("1  TaskHung\\s+temporary\\s+-\\s+2\\s+2\\s+5");
+        assertThat(out).containsPattern("10  DockerHung\\s+permanent\\s+KernelDeadlock\\s+1\\s+2\\s+2");
+        assertThat(out).containsPattern("7  IOError\\s+temporary\\s+-\\s+1\\s+4\\s+4");
+        assertThat(out).containsPattern("0  OOMKilling\\s+temporary\\s+-\\s+0\\s+-\\s+-");
+        assertThat(out).contains("5 lines read, 0 skipped", "4 matches", "lines/s");
+    }
+
+    @Test
+    void explainSaysWhichRuleTookALineAndWhy() throws Exception {
+        Path log = kernLog("EXT4-fs (sda1): Remounting filesystem read-only");
+
+        command.run(context, List.of("test", "--config", config.toString(), "--log", log.toString(), "--explain"));
+
+        assertThat(context.printed()).contains(
+                "line 1: rules[11] FilesystemIsReadOnly (permanent → ReadonlyFilesystem)",
+                "    | EXT4-fs (sda1): Remounting filesystem read-only",
+                "why: the line contains \"Remounting filesystem read-only\", and /Remounting filesystem read-only/ matches at the end of the line");
+    }
+
+    @Test
+    void jsonIsOneObjectWithEveryRule() throws Exception {
+        Path log = kernLog("Buffer I/O error on dev sdb1, logical block 0, async page read");
+
+        command.run(context, List.of("test", "--config", config.toString(), "--log", log.toString(), "--json"));
+
+        assertThat(context.printed().strip())
+                .startsWith("{\"config\":")
+                .contains("{\"index\":7,\"reason\":\"IOError\",\"type\":\"temporary\",\"condition\":null,\"matches\":1,\"firstLine\":1,\"lastLine\":1}")
+                .contains("\"linesRead\":1,\"linesSkipped\":0,\"matches\":1");
+    }
+
+    @Test
+    void kmsgAndJournalLogsAreRecognised() throws Exception {
+        Path kmsg = dir.resolve("kmsg.records");
+        Files.writeString(kmsg, "6,1,100,-;chatter\n3,2,200,-;EXT4-fs error (device sda1): bad\n");
+        Path journal = dir.resolve("journal.json");
+        Files.writeString(journal, "{\"MESSAGE\":\"EXT4-fs error (device sda1): bad\",\"__REALTIME_TIMESTAMP\":\"1\"}\n");
+        Path plain = dir.resolve("plain.json");
+        Files.writeString(plain, "{}");
+
+        command.run(context, List.of("test", "--config", plain.toString(), "--log", kmsg.toString()));
+        command.run(context, List.of("test", "--config", plain.toString(), "--log", journal.toString()));
+
+        assertThat(context.printed()).contains("(kmsg, bufferSize 10)", "(journal, bufferSize 10)");
+        assertThat(context.printed()).containsPattern("5  Ext4Error\\s+temporary\\s+-\\s+1\\s+2\\s+2");
+        assertThat(context.printed()).containsPattern("5  Ext4Error\\s+temporary\\s+-\\s+1\\s+1\\s+1");
+    }
+
+    @Test
+    void aConfigErrorExitsTwoWithFileLineAndField() throws Exception {
+        Files.writeString(config, """
+                {
+                  "rules": [
+                    {"type": "temporary", "reason": "Bad", "pattern": "unclosed ("}
+                  ]
+                }
+                """);
+
+        int exit = command.run(context, List.of("test", "--config", config.toString(), "--log", kernLog("x").toString()));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(context.errors()).contains(config + ":3:").contains("rules[0]: pattern: \"unclosed (\" is not a valid RE2 regular expression");
+    }
+
+    @Test
+    void badUsageExitsTwoWithTheUsage() throws Exception {
+        assertThat(command.run(context, List.of("test", "--log", "x"))).isEqualTo(2);
+        assertThat(command.run(context, List.of("check"))).isEqualTo(2);
+        assertThat(command.run(context, List.of("test", "--config", "c", "--log", "l", "--format", "xml"))).isEqualTo(2);
+
+        assertThat(context.errors()).contains("--config and --log are required", "the only sub-command is \"test\"", "expected kern, kmsg or journal", "usage: nodemedic rules test");
+    }
+}

@@ -1,0 +1,188 @@
+package dev.nodemedic.daemons.kernellog.source;
+
+import static dev.nodemedic.daemon.api.RecordingDaemonContext.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodemedic.daemon.api.ManualClock;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real file, changed the ways logrotate and people change it while the source follows it. */
+class FileSourceTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final ManualClock CLOCK = new ManualClock(Instant.parse("2026-11-23T12:00:00Z"));
+
+    @TempDir
+    Path dir;
+
+    private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private FileSource source;
+    private Thread thread;
+
+    private void follow(Path file, Instant startTime) {
+        FileLineFormat format = new FileLineFormat("^.{15}", "kernel: (?:\\[\\s*[\\d.]+\\] )?(.*)", "Jan _2 15:04:05", ZoneOffset.UTC, CLOCK);
+        source = new FileSource(file, format, startTime, Duration.ofMillis(50), System.getLogger("test"));
+        thread = Thread.ofPlatform().name("file-source-test").start(() -> {
+            try {
+                source.run((timestamp, message) -> seen.add(message));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                failure.set(e);
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (source != null) {
+            source.close();
+            thread.join(WAIT);
+            assertThat(thread.isAlive()).as("source thread ended after close").isFalse();
+        }
+        assertThat(failure.get()).isNull();
+    }
+
+    private static String line(String message) {
+        return "Nov 23 11:59:30 node-1 kernel: [ 1234.567890] " + message + "\n";
+    }
+
+    private static void append(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private void awaitSeen(String... messages) throws InterruptedException {
+        awaitTrue("lines " + List.of(messages) + ", seen " + seen, WAIT, () -> seen.size() >= messages.length);
+        assertThat(seen).containsExactly(messages);
+    }
+
+    @Test
+    void readsTheFileThenWhatIsAppended() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, line("one") + line("two"));
+        follow(file, Instant.EPOCH);
+        awaitSeen("one", "two");
+
+        append(file, line("three"));
+
+        awaitSeen("one", "two", "three");
+    }
+
+    @Test
+    void aLineCountsOnlyOnceItsNewlineIsWritten() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, line("one"));
+        follow(file, Instant.EPOCH);
+        awaitSeen("one");
+
+        String half = line("two");
+        append(file, half.substring(0, 20));
+        append(file, half.substring(20) + line("three"));
+
+        awaitSeen("one", "two", "three");
+    }
+
+    @Test
+    void renamedAndRecreatedFileIsFollowedWithoutLossOrRepeat() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, line("one"));
+        follow(file, Instant.EPOCH);
+        awaitSeen("one");
+
+        // logrotate's default: the writer still holds the old file and writes one more line there
+        try (FileChannel writer = FileChannel.open(file, StandardOpenOption.APPEND)) {
+            Files.move(file, dir.resolve("kern.log.1"));
+            writer.write(StandardCharsets.UTF_8.encode(line("two")));
+        }
+        append(file, line("three"));
+
+        awaitSeen("one", "two", "three");
+        append(file, line("four"));
+        awaitSeen("one", "two", "three", "four");
+    }
+
+    @Test
+    void copyTruncateIsReadFromTheStartAgain() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, line("one") + line("two"));
+        follow(file, Instant.EPOCH);
+        awaitSeen("one", "two");
+
+        Files.copy(file, dir.resolve("kern.log.1"));
+        try (FileChannel truncate = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            truncate.truncate(0);
+        }
+        awaitTrue("truncation noticed", WAIT, () -> source.truncations() == 1);
+        append(file, line("three"));
+
+        awaitSeen("one", "two", "three");
+    }
+
+    @Test
+    void deletedAndRecreatedFileIsReadFromItsStart() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, line("one"));
+        follow(file, Instant.EPOCH);
+        awaitSeen("one");
+
+        Files.delete(file);
+        append(file, line("two") + line("three"));
+
+        awaitSeen("one", "two", "three");
+        assertThat(source.rotations()).isEqualTo(1);
+    }
+
+    @Test
+    void linesBeforeTheStartTimeAreDropped() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, "Nov 23 11:50:00 node-1 kernel: [ 1.0] old\n" + "Nov 23 11:58:00 node-1 kernel: [ 2.0] new\n");
+
+        follow(file, Instant.parse("2026-11-23T11:55:00Z"));
+
+        awaitSeen("new");
+    }
+
+    @Test
+    void linesThatDoNotParseAreCountedAndSkipped() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, "garbage\n" + line("one"));
+
+        follow(file, Instant.EPOCH);
+
+        awaitSeen("one");
+        assertThat(source.unparsedLines()).isEqualTo(1);
+    }
+
+    @Test
+    void manyLinesAppendedInBurstsArriveInOrder() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, "");
+        follow(file, Instant.EPOCH);
+        List<String> expected = new ArrayList<>();
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            expected.add("line " + i);
+            burst.append(line("line " + i));
+            if (i % 997 == 0) {
+                append(file, burst.toString());
+                burst.setLength(0);
+            }
+        }
+        append(file, burst.toString());
+
+        awaitSeen(expected.toArray(String[]::new));
+    }
+}
