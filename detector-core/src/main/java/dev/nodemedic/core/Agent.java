@@ -86,7 +86,7 @@ public final class Agent implements AutoCloseable {
         try {
             PrometheusExporter prometheus = new PrometheusExporter();
             cluster = connector.connect(vertx, prometheus.registry());
-            List<Exporter> exporters = new ArrayList<>(List.of(new LogExporter(nodeName), prometheus));
+            List<Exporter> exporters = new ArrayList<>(List.of(new LogExporter(nodeName, clock), prometheus));
             cluster.ifPresent(k -> exporters.add(k.exporter()));
             Reporter reporter = new Reporter(exporters, new RecentEvents(50));
             Supervisor supervisor = new Supervisor(reporter, clock, loop, config.supervision(), new DaemonMetrics(prometheus.registry()));

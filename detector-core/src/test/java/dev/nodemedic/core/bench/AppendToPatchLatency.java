@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * the shared workload generator appends at a fixed rate; this process stamps each probe line when it
  * appears in the file and when a PATCH containing it arrives. Run by detector-core/src/bench/latency.sh.
  *
- * <p>Arguments: distribution dir, work dir, gen_kernlog.py path, lines/s, seconds, match rate.
+ * <p>Arguments: distribution dir, work dir, gen_kernlog.py path, lines/s, seconds, match rate, and
+ * optionally {@code storm}: the shipped kernel rules instead (problems become Events), to count what
+ * a log storm costs the API server and the agent.
  */
 public final class AppendToPatchLatency {
     private static final Pattern PROBE = Pattern.compile("nodemedic-probe-(\\d+)");
@@ -37,6 +39,7 @@ public final class AppendToPatchLatency {
         int rate = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
         String matchRate = args[5];
+        boolean storm = args.length > 6 && args[6].equals("storm");
 
         KubernetesMockServer server = new KubernetesMockServer(false);
         server.init(InetAddress.getLoopbackAddress(), 0);
@@ -50,12 +53,17 @@ public final class AppendToPatchLatency {
         Path config = work.resolve("kernel-monitor.json");
         // Every probe line should change a condition (one PATCH each); the workload's problems are the
         // default kernel rules' (OOM, I/O errors, oopses), so this config makes them permanent.
-        Files.writeString(config, """
+        if (storm) {
+            Files.writeString(config, Files.readString(dist.resolve("config/kernel-monitor-filelog.json")).replace("/var/log/kern.log", log.toString())
+                    .replace("\"lookback\": \"5m\"", "\"lookback\": \"0s\""));
+        } else {
+            Files.writeString(config, """
                 {"plugin": "filelog", "logPath": "%s", "lookback": "0s", "bufferSize": 1, "source": "kernel-monitor",
                  "pluginConfig": {"timestamp": "^.{15}", "message": "kernel: (?:\\\\[\\\\s*[\\\\d.]+\\\\] )?(.*)", "timestampFormat": "Jan _2 15:04:05"},
                  "conditions": [{"type": "KernelProblem", "reason": "NoKernelProblem", "message": "no kernel problem"}],
                  "rules": [{"type": "permanent", "condition": "KernelProblem", "reason": "KernelProblemSeen", "pattern": ".*nodemedic-probe-\\\\d+"}]}
                 """.formatted(log));
+        }
         Path agentConfig = Files.writeString(work.resolve("agent.yaml"), """
                 nodeName: bench-node
                 pluginsDir: %s
@@ -97,6 +105,10 @@ public final class AppendToPatchLatency {
             generate.waitFor();
             watcher.interrupt();
             report(appended, patched, requests, rate, seconds);
+            System.out.println("generator: " + Files.readString(work.resolve("gen.log")).strip());
+            System.out.printf("agent CPU over the run: %.1f %% of one core (utime+stime, JVM start included)%n",
+                    100.0 * agent.toHandle().info().totalCpuDuration().orElseThrow().toMillis() / 1000.0 / (seconds + 5));
+            System.out.println("agent metrics: " + metrics(work));
         } finally {
             agent.destroy();
             agent.waitFor(30, TimeUnit.SECONDS);
@@ -120,6 +132,18 @@ public final class AppendToPatchLatency {
                     pct(latencies, 99), latencies.getLast());
         }
         System.out.println("API requests: " + requests);
+    }
+
+    /** The agent's own count of events sent, folded and dropped, from its /metrics. */
+    private static String metrics(Path work) throws IOException, InterruptedException {
+        Matcher port = Pattern.compile("metrics=http://127.0.0.1:(\\d+)/metrics").matcher(Files.readString(work.resolve("agent.log")));
+        if (!port.find()) {
+            return "(metrics port not in agent.log)";
+        }
+        String text = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith("nodemedic_events_") || l.startsWith("problem_counter")).toList().toString();
     }
 
     private static double pct(List<Double> sorted, int p) {

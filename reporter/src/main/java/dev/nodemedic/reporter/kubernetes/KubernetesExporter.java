@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  *
  * <pre>{@code
  * var exporter = new KubernetesExporter(client, KubernetesSettings.defaults(node, bootTime), clock, scheduler, registry);
- * var reporter = new Reporter(List.of(new LogExporter(node), exporter, prometheus), new RecentEvents(200));
+ * var reporter = new Reporter(List.of(new LogExporter(node, clock), exporter, prometheus), new RecentEvents(200));
  * // ... daemons declare their condition types ...
  * exporter.start(reporter.book());
  * }</pre>
