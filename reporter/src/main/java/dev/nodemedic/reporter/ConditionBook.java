@@ -171,7 +171,7 @@ public final class ConditionBook {
 
     private static Condition healthy(ConditionDeclaration declaration, OwnedCondition held, Instant now) {
         boolean sameStatus = held != null && held.condition().status() == ConditionStatus.FALSE;
-        return new Condition(declaration.type(), ConditionStatus.FALSE, declaration.healthyReason(), declaration.healthyMessage(),
+        return new Condition(declaration.type(), ConditionStatus.FALSE, declaration.reason(), declaration.message(),
                 sameStatus ? held.condition().lastTransitionTime() : now);
     }
 

@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.customplugin;
 
+import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Healthy;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Problem;
@@ -25,7 +26,7 @@ final class ConditionTracker {
 
     ConditionTracker(CustomPluginConfig config) {
         this.config = config;
-        for (DefaultCondition condition : config.conditions()) {
+        for (ConditionDeclaration condition : config.conditions()) {
             current.put(condition.type(), healthy(condition));
         }
     }
@@ -53,7 +54,7 @@ final class ConditionTracker {
         return Optional.of(target);
     }
 
-    private static State healthy(DefaultCondition condition) {
+    private static State healthy(ConditionDeclaration condition) {
         return new State(ConditionStatus.FALSE, condition.reason(), condition.message());
     }
 }

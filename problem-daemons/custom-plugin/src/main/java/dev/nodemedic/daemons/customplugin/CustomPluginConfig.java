@@ -2,7 +2,6 @@ package dev.nodemedic.daemons.customplugin;
 
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,7 +18,7 @@ import java.util.Set;
  * @param rules            the check scripts
  */
 public record CustomPluginConfig(String plugin, PluginConfig pluginConfig, String source, Boolean metricsReporting,
-                                 List<DefaultCondition> conditions, List<Rule> rules) {
+                                 List<ConditionDeclaration> conditions, List<Rule> rules) {
     static final String CUSTOM = "custom";
 
     public CustomPluginConfig {
@@ -60,16 +59,12 @@ public record CustomPluginConfig(String plugin, PluginConfig pluginConfig, Strin
 
     /** The condition types this instance owns, for {@code ProblemDaemon.conditions}. */
     public List<ConditionDeclaration> declarations() {
-        List<ConditionDeclaration> out = new ArrayList<>(conditions.size());
-        for (DefaultCondition condition : conditions) {
-            out.add(condition.declaration());
-        }
-        return List.copyOf(out);
+        return conditions;
     }
 
     /** The healthy default of {@code type}, which the constructor checked is declared. */
-    DefaultCondition healthy(String type) {
-        for (DefaultCondition condition : conditions) {
+    ConditionDeclaration healthy(String type) {
+        for (ConditionDeclaration condition : conditions) {
             if (condition.type().equals(type)) {
                 return condition;
             }

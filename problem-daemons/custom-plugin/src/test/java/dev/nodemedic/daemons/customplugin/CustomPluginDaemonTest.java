@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.customplugin;
 
+import dev.nodemedic.daemon.api.ConditionDeclaration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.daemon.api.Condition;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CustomPluginDaemonTest {
-    private static final DefaultCondition NTP = new DefaultCondition("NTPProblem", "NTPIsUp", "ntp service is up");
+    private static final ConditionDeclaration NTP = new ConditionDeclaration("NTPProblem", "NTPIsUp", "ntp service is up");
     private static final Rule NTP_RULE = new Rule(RuleType.PERMANENT, "NTPProblem", "NTPIsDown", "/check_ntp.sh", List.of(), Optional.empty());
     private static final Rule CONNTRACK_RULE = new Rule(RuleType.TEMPORARY, "", "ConntrackFull", "/network_problem.sh", List.of(), Optional.empty());
 
@@ -56,7 +57,7 @@ class CustomPluginDaemonTest {
         daemon.open(context);
     }
 
-    private static CustomPluginConfig config(PluginConfig pluginConfig, List<DefaultCondition> conditions, List<Rule> rules) {
+    private static CustomPluginConfig config(PluginConfig pluginConfig, List<ConditionDeclaration> conditions, List<Rule> rules) {
         return new CustomPluginConfig("custom", pluginConfig, "test-plugin-monitor", true, conditions, rules);
     }
 
@@ -203,7 +204,7 @@ class CustomPluginDaemonTest {
     void theDaemonOwnsTheConditionsOfItsFile() throws Exception {
         CustomPluginConfig config = new ConfigBinder().bind("custom-plugin-monitor.json", CustomPluginConfigTest.NPD_CUSTOM_PLUGIN_MONITOR, CustomPluginConfig.class);
         assertThat(daemon.name()).isEqualTo("custom-plugin");
-        assertThat(daemon.conditions(config)).extracting(d -> d.type() + "/" + d.healthyReason()).containsExactly("NTPProblem/NTPIsUp");
+        assertThat(daemon.conditions(config)).extracting(d -> d.type() + "/" + d.reason()).containsExactly("NTPProblem/NTPIsUp");
     }
 
     private static long lines(Path file) {

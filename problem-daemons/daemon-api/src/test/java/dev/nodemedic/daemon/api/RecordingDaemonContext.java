@@ -43,7 +43,7 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
         this.clock = clock;
         this.declared = List.copyOf(declared);
         for (ConditionDeclaration d : declared) {
-            conditions.put(d.type(), new Condition(d.type(), ConditionStatus.FALSE, d.healthyReason(), d.healthyMessage(), clock.instant()));
+            conditions.put(d.type(), new Condition(d.type(), ConditionStatus.FALSE, d.reason(), d.message(), clock.instant()));
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads());
     }

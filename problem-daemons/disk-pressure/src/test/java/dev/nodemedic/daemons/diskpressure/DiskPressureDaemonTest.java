@@ -206,7 +206,7 @@ class DiskPressureDaemonTest {
     void theDaemonDeclaresItsThreeConditions() {
         assertThat(daemon.name()).isEqualTo("disk-pressure");
         assertThat(daemon.conditions(new DiskPressureConfig(null, null, null, null, null, null, null, null)))
-                .extracting(d -> d.type() + "/" + d.healthyReason())
+                .extracting(d -> d.type() + "/" + d.reason())
                 .containsExactly("DiskFilling/DiskHasSpace", "DiskFillingFast/DiskNotFillingFast", "MountReadOnly/MountsWritable");
     }
 

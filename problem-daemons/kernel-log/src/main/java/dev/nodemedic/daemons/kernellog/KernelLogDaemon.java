@@ -6,7 +6,6 @@ import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.daemon.api.Severity;
-import dev.nodemedic.daemons.kernellog.rules.DefaultCondition;
 import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
 import dev.nodemedic.daemons.kernellog.rules.Match;
 import dev.nodemedic.daemons.kernellog.rules.Rule;
@@ -145,7 +144,7 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     }
 
     private void setHealthy(String type, String why) {
-        DefaultCondition healthy = context.config().healthy(type);
+        ConditionDeclaration healthy = context.config().healthy(type);
         context.setCondition(type, ConditionStatus.FALSE, healthy.reason(), healthy.message());
         context.logger().log(Level.INFO, "condition back to healthy instance={0} type={1} why=\"{2}\"", context.instanceName(), type, why);
     }

@@ -2,7 +2,6 @@ package dev.nodemedic.daemons.kernellog.rules;
 
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +26,7 @@ import java.util.Set;
  */
 public record KernelLogConfig(SourceKind plugin, PluginConfig pluginConfig, List<String> skipList, String logPath,
                               Duration lookback, Duration delay, Integer bufferSize, String source, Boolean metricsReporting,
-                              List<DefaultCondition> conditions, List<Rule> rules) {
+                              List<ConditionDeclaration> conditions, List<Rule> rules) {
     /** NPD's default. A multi-line pattern can span at most this many lines. */
     public static final int DEFAULT_BUFFER_SIZE = 10;
     /** Guards memory and matching time against a typo (NPD has no bound). */
@@ -93,16 +92,12 @@ public record KernelLogConfig(SourceKind plugin, PluginConfig pluginConfig, List
 
     /** The condition types this instance owns, for {@code ProblemDaemon.conditions}. */
     public List<ConditionDeclaration> declarations() {
-        List<ConditionDeclaration> out = new ArrayList<>(conditions.size());
-        for (DefaultCondition condition : conditions) {
-            out.add(condition.declaration());
-        }
-        return List.copyOf(out);
+        return conditions;
     }
 
     /** The healthy default of {@code type}, which the constructor checked is declared. */
-    public DefaultCondition healthy(String type) {
-        for (DefaultCondition condition : conditions) {
+    public ConditionDeclaration healthy(String type) {
+        for (ConditionDeclaration condition : conditions) {
             if (condition.type().equals(type)) {
                 return condition;
             }

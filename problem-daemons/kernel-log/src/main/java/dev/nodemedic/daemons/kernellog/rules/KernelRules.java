@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.kernellog.rules;
 
+import dev.nodemedic.daemon.api.ConditionDeclaration;
 import java.util.List;
 
 /**
@@ -9,10 +10,10 @@ import java.util.List;
  * each rule catches.
  */
 final class KernelRules {
-    static final List<DefaultCondition> CONDITIONS = List.of(
-            new DefaultCondition("KernelDeadlock", "KernelHasNoDeadlock", "kernel has no deadlock"),
-            new DefaultCondition("ReadonlyFilesystem", "FilesystemIsNotReadOnly", "Filesystem is not read-only"),
-            new DefaultCondition("XfsShutdown", "XfsHasNotShutDown", "XFS has not shutdown"));
+    static final List<ConditionDeclaration> CONDITIONS = List.of(
+            new ConditionDeclaration("KernelDeadlock", "KernelHasNoDeadlock", "kernel has no deadlock"),
+            new ConditionDeclaration("ReadonlyFilesystem", "FilesystemIsNotReadOnly", "Filesystem is not read-only"),
+            new ConditionDeclaration("XfsShutdown", "XfsHasNotShutDown", "XFS has not shutdown"));
 
     static final List<Rule> RULES = List.of(
             Rule.temporary("OOMKilling", "Killed process \\d+ (.+) total-vm:\\d+kB, anon-rss:\\d+kB, file-rss:\\d+kB.*"),

@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.kernellog.rules;
 
+import dev.nodemedic.daemon.api.ConditionDeclaration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -350,7 +351,7 @@ class NpdConfigCompatibilityTest {
         assertThat(config.plugin()).isEqualTo(SourceKind.KMSG);
         assertThat(config.logPath()).isEqualTo("/dev/kmsg");
         assertThat(config.metricsReporting()).isTrue();
-        assertThat(config.conditions()).extracting(DefaultCondition::type).containsExactly("KernelDeadlock", "ReadonlyFilesystem", "XfsShutdown");
+        assertThat(config.conditions()).extracting(ConditionDeclaration::type).containsExactly("KernelDeadlock", "ReadonlyFilesystem", "XfsShutdown");
         assertThat(config.rules()).hasSize(12);
         assertThat(config.rules().get(10)).isEqualTo(Rule.permanent("KernelDeadlock", "DockerHung", "task docker:\\w+ blocked for more than \\w+ seconds\\."));
         assertThat(config.rules().getFirst().type()).isEqualTo(RuleType.TEMPORARY);
