@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -107,8 +108,8 @@ public final class Agent implements AutoCloseable {
             AgentInfo info = new AgentInfo(nodeName, version, mode, config.pluginsDir().toString(), clock.instant());
             StatusServer status = new StatusServer(config.status().address(), config.status().port(), info, reporter, supervisor, refusals, clock);
             MetricsServer metrics = new MetricsServer(config.metrics().address(), config.metrics().port(), prometheus);
-            await(vertx.deployVerticle(status));
-            await(vertx.deployVerticle(metrics));
+            await(vertx.deployVerticle(status), "status", config.status().address(), config.status().port());
+            await(vertx.deployVerticle(metrics), "metrics", config.metrics().address(), config.metrics().port());
             log.info("agent started node={} mode={} status=http://{}:{}/ metrics=http://{}:{}/metrics plugins={}", nodeName, mode,
                     config.status().address(), status.actualPort(), config.metrics().address(), metrics.actualPort(), config.pluginsDir());
             return new Agent(vertx, loop, host, supervisor, reporter, status, metrics, cluster);
@@ -155,9 +156,15 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private static void await(Future<?> deployed) throws Exception {
-        // A taken port fails here, loudly, naming the address.
-        deployed.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    /** A taken port fails the start here, with the address and the setting to change. */
+    private static void await(Future<?> deployed, String server, String address, int port) throws Exception {
+        try {
+            deployed.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("the " + server + " server cannot listen on " + address + ":" + port + " (" + cause.getMessage()
+                    + "); is another agent running? Set " + server + ".port (and " + server + ".address) in the agent config", cause);
+        }
     }
 
     /** A periodic task that throws would never run again; log and carry on instead. */

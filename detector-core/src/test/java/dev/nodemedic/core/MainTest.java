@@ -100,6 +100,18 @@ class MainTest {
     }
 
     @Test
+    void runOnATakenPortExitsTwoSayingWhichAndWhatToChange() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path agent = Files.writeString(home.resolve("agent.yaml"), "status:\n  port: " + taken.getLocalPort() + "\nmetrics:\n  port: 0\n");
+
+            assertThat(run("run", "--local", "--config", agent.toString(), "--stop-after", "1s")).isEqualTo(2);
+
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("the status server cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .contains("Set status.port");
+        }
+    }
+
+    @Test
     void runWithABadConfigExitsTwoNamingTheFile() throws Exception {
         Path agent = Files.writeString(home.resolve("agent.yaml"), "pluginDir: x\n");
         assertThat(run("run", "--local", "--config", agent.toString())).isEqualTo(2);
