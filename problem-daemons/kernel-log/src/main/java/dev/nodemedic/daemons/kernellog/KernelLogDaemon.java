@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.pf4j.Extension;
@@ -34,6 +36,8 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
 
     private final Host host;
     private final RaisedConditions raised = new RaisedConditions();
+    /** The reason each True condition was raised with; guarded by {@code raised}. */
+    private final Map<String, String> trueReasons = new HashMap<>();
     /** Made once: a method reference built per line would be an allocation per line. */
     private final Consumer<Match> onMatch = this::matched;
     private volatile DaemonContext<KernelLogConfig> context;
@@ -130,6 +134,12 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
                 return;
             }
             raised.raise(rule.condition(), match.ruleIndex(), rule.clearAfter(), context.clock().instant());
+            // NPD's condition-change Event: when a condition turns True or its reason changes, the Node
+            // also gets an Event with that reason, which is what event-based alerts key on.
+            String before = trueReasons.put(rule.condition(), rule.reason());
+            if (!rule.reason().equals(before)) {
+                context.emit(new Event(context.config().source(), Severity.WARNING, rule.reason(), match.message(), match.timestamp()));
+            }
             context.setCondition(rule.condition(), ConditionStatus.TRUE, rule.reason(), match.message());
         }
     }
@@ -145,6 +155,9 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
 
     private void setHealthy(String type, String why) {
         ConditionDeclaration healthy = context.config().healthy(type);
+        if (trueReasons.remove(type) != null) {
+            context.emit(new Event(context.config().source(), Severity.INFO, healthy.reason(), healthy.message(), context.clock().instant()));
+        }
         context.setCondition(type, ConditionStatus.FALSE, healthy.reason(), healthy.message());
         context.logger().log(Level.INFO, "condition back to healthy instance={0} type={1} why=\"{2}\"", context.instanceName(), type, why);
     }

@@ -2,6 +2,7 @@ package dev.nodemedic.daemons.kernellog;
 
 import static dev.nodemedic.daemon.api.RecordingDaemonContext.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nodemedic.daemon.api.ConditionStatus;
@@ -96,8 +97,26 @@ class KernelLogDaemonTest {
         awaitTrue("KernelDeadlock True", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
         assertThat(context.condition("KernelDeadlock").reason()).isEqualTo("DockerHung");
         assertThat(context.condition("KernelDeadlock").message()).isEqualTo("INFO: task docker:1234 blocked for more than 120 seconds.");
-        assertThat(context.events()).extracting(Event::reason).containsExactly("TaskHung");
+        // The temporary rule's Event, and NPD's condition-change Event for the permanent one.
+        awaitTrue("two events", WAIT, () -> context.events().size() == 2);
+        assertThat(context.events()).extracting(Event::reason).containsExactlyInAnyOrder("TaskHung", "DockerHung");
         assertThat(context.condition("ReadonlyFilesystem").status()).isEqualTo(ConditionStatus.FALSE);
+    }
+
+    @Test
+    void theConditionChangeEventComesOncePerReasonAndAgainWhenItRecovers() throws Exception {
+        Files.writeString(kernLog, "");
+        start(RECOVERING.formatted(kernLog));
+        append("Nov 23 12:00:01", "EXT4-fs (sda1): Remounting filesystem read-only");
+        append("Nov 23 12:00:02", "EXT4-fs (sda2): Remounting filesystem read-only");
+        awaitTrue("the second match", WAIT, () -> context.condition("ReadonlyFilesystem").message().contains("sda2"));
+
+        append("Nov 23 12:00:09", "EXT4-fs (sda1): re-mounted. Opts: errors=remount-ro");
+        awaitTrue("ReadonlyFilesystem False", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.FALSE);
+
+        assertThat(context.events()).extracting(Event::reason, Event::severity)
+                .containsExactly(tuple("FilesystemIsReadOnly", Severity.WARNING), tuple("FilesystemIsNotReadOnly", Severity.INFO));
+        assertThat(context.events()).extracting(Event::source).containsOnly("kernel-monitor");
     }
 
     @Test
