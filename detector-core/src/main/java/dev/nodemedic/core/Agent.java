@@ -90,7 +90,8 @@ public final class Agent implements AutoCloseable {
             List<Exporter> exporters = new ArrayList<>(List.of(new LogExporter(nodeName, clock), prometheus));
             cluster.ifPresent(k -> exporters.add(k.exporter()));
             Reporter reporter = new Reporter(exporters, new RecentEvents(50));
-            Supervisor supervisor = new Supervisor(reporter, clock, loop, config.supervision(), new DaemonMetrics(prometheus.registry()));
+            Supervisor supervisor = new Supervisor(reporter, clock, loop, config.supervision(), prometheus.registry(),
+                    new DaemonMetrics(prometheus.registry()));
             PluginHost host = new PluginHost(config.pluginsDir());
             Refusals refusals = new Refusals();
             PluginsReconciler reconciler = new PluginsReconciler(new PluginsFolder(config.pluginsDir()), host,

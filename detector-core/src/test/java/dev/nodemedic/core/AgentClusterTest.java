@@ -139,6 +139,11 @@ class AgentClusterTest {
         assertThat(event.getInvolvedObject().getKind()).isEqualTo("Node");
         assertThat(event.getSource().getComponent()).isEqualTo("kernel-monitor");
         assertThat(event.getMessage()).contains("Killed process 4242 (java)");
+
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("nodemedic_kernel_log_lines_read_total{daemon=\"kernel-monitor\",source=\"file\"} 2")
+                .contains("problem_counter{reason=\"OOMKilling\"} 1");
     }
 
     /** Syslog's timestamp, as NPD's filelog config reads it ({@code Jan _2 15:04:05}); local time, like the log's writer. */

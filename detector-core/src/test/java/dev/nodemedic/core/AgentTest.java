@@ -110,7 +110,7 @@ class AgentTest {
 
         String page = get("/").body();
 
-        assertThat(page).contains("gpu-health.jar requires daemon-api &gt;=2.0.0 &amp; &lt;3.0.0, this nodemedic has 1.0.0");
+        assertThat(page).contains("gpu-health.jar requires daemon-api &gt;=2.0.0 &amp; &lt;3.0.0, this nodemedic has 1.1.0");
         assertThat(page).contains("daemon instance claims-ready is not started: condition type Ready belongs to kubelet and cannot be declared by a daemon");
         assertThat(page).contains("<td>RebootRequired</td><td class=\"ok\">False</td>");
         assertThat(daemon("reboot-required").orElseThrow().state()).isEqualTo(DaemonState.RUNNING);

@@ -45,7 +45,7 @@ class DistributionIT {
     void theLauncherFindsJava25AndPrintsTheVersion() throws Exception {
         Run run = launch(List.of("version"));
         assertThat(run.exit()).isZero();
-        assertThat(run.output()).startsWith("nodemedic " + version() + " (daemon-api 1.0.0, Java 25");
+        assertThat(run.output()).startsWith("nodemedic " + version() + " (daemon-api 1.1.0, Java 25");
     }
 
     @Test

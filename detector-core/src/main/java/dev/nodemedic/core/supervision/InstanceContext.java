@@ -4,8 +4,11 @@ import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.reporter.Reporter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -17,6 +20,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The context of one start of one daemon instance. Once closed it goes deaf: a thread the daemon left
@@ -31,10 +35,12 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final AtomicInteger threadCount = new AtomicInteger();
     private final System.Logger logger;
+    private final MeterRegistry registry;
     private volatile boolean closed;
 
-    InstanceContext(DaemonSpec spec, Reporter reporter, Clock clock, Consumer<Throwable> onFailure) {
+    InstanceContext(DaemonSpec spec, Reporter reporter, Clock clock, MeterRegistry registry, Consumer<Throwable> onFailure) {
         this.spec = spec;
+        this.registry = registry;
         this.reporter = reporter;
         this.clock = clock;
         this.onFailure = onFailure;
@@ -99,6 +105,26 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
                     + spec.conditions().stream().map(d -> d.type()).toList());
         }
         reporter.book().set(spec.instanceName(), type, status, reason, message, clock.instant());
+    }
+
+    @Override
+    public LongConsumer counter(String name, Map<String, String> labels) {
+        requireMetricName("counter name", name);
+        Counter.Builder counter = Counter.builder("nodemedic_" + name).tag("daemon", spec.instanceName());
+        labels.forEach((label, value) -> {
+            requireMetricName("label", label);
+            counter.tag(label, value);
+        });
+        // Registering twice returns the same counter, so a restarted daemon keeps counting where it was.
+        Counter registered = counter.register(registry);
+        return registered::increment;
+    }
+
+    /** Prometheus names: a typo here would be a new series forever, so refuse at start, where the daemon sees it. */
+    private static void requireMetricName(String what, String name) {
+        if (name == null || !name.matches("[a-z][a-z0-9_]*") || name.equals("daemon")) {
+            throw new IllegalArgumentException(what + " \"" + name + "\" must be lower_snake_case (such as lines_read), and not \"daemon\", which the agent sets");
+        }
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.nodemedic.core.config.AgentConfig.SupervisionConfig;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.reporter.ConditionClaimException;
 import dev.nodemedic.reporter.Reporter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,16 +43,22 @@ public final class Supervisor {
     private final SupervisionConfig settings;
     private final Backoff backoff;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
+    private final MeterRegistry registry;
     private final Consumer<List<DaemonStatus>> onPublish;
     private volatile List<DaemonStatus> statuses = List.of();
     private volatile Instant lastTick;
 
     public Supervisor(Reporter reporter, Clock clock, Executor loop, SupervisionConfig settings) {
-        this(reporter, clock, loop, settings, statuses -> { });
+        this(reporter, clock, loop, settings, new SimpleMeterRegistry(), statuses -> { });
     }
 
-    /** @param onPublish hears every new snapshot of the instances' statuses, on the supervision thread */
-    public Supervisor(Reporter reporter, Clock clock, Executor loop, SupervisionConfig settings, Consumer<List<DaemonStatus>> onPublish) {
+    /**
+     * @param registry  where the daemons' own counters ({@link dev.nodemedic.daemon.api.DaemonContext#counter}) go
+     * @param onPublish hears every new snapshot of the instances' statuses, on the supervision thread
+     */
+    public Supervisor(Reporter reporter, Clock clock, Executor loop, SupervisionConfig settings, MeterRegistry registry,
+            Consumer<List<DaemonStatus>> onPublish) {
+        this.registry = registry;
         this.onPublish = onPublish;
         this.reporter = reporter;
         this.clock = clock;
@@ -131,7 +139,7 @@ public final class Supervisor {
 
     private void start(Instance instance, Instant now) {
         int generation = ++instance.generation;
-        InstanceContext context = new InstanceContext(instance.spec, reporter, clock, cause -> loop.execute(() -> failed(instance, generation, cause)));
+        InstanceContext context = new InstanceContext(instance.spec, reporter, clock, registry, cause -> loop.execute(() -> failed(instance, generation, cause)));
         ProblemDaemon<Object> daemon;
         try {
             daemon = instance.spec.factory().get();

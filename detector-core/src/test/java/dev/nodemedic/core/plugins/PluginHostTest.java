@@ -56,7 +56,7 @@ class PluginHostTest {
 
         assertThat(outcome).isInstanceOf(LoadOutcome.Refused.class);
         assertThat(((LoadOutcome.Refused) outcome).why())
-                .isEqualTo(jar + " requires daemon-api >=2.0.0 & <3.0.0, this nodemedic has 1.0.0; the jar is skipped, the other daemons run"
+                .isEqualTo(jar + " requires daemon-api >=2.0.0 & <3.0.0, this nodemedic has 1.1.0; the jar is skipped, the other daemons run"
                         + " — use a build of the plugin for daemon-api 1.x");
     }
 

@@ -2,9 +2,11 @@ package dev.nodemedic.daemon.api;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.LongConsumer;
 
 /**
  * What the agent gives a running daemon instance: its configuration, time, threads, a logger, and
@@ -58,6 +60,21 @@ public interface DaemonContext<C> {
 
     /** The source of events emitted without one: the daemon's name. */
     String defaultEventSource();
+
+    /**
+     * A counter the agent exports to Prometheus as {@code nodemedic_<name>_total}, labelled with this
+     * instance's name ({@code daemon}) and {@code labels}; such as {@code lines_read} with
+     * {@code source=kmsg}. Get it once, at start: adding to it is cheap enough for a hot path. The
+     * default counts nothing, for hosts that export no metrics.
+     *
+     * @param name   lower_snake_case, without the {@code nodemedic_} prefix and the {@code _total} suffix
+     * @param labels lower_snake_case names; a few values each, never one per line or per pid
+     * @since 1.1.0
+     */
+    default LongConsumer counter(String name, Map<String, String> labels) {
+        return added -> {
+        };
+    }
 
     /**
      * Reports that this instance cannot go on, from a thread the context does not own (a library's

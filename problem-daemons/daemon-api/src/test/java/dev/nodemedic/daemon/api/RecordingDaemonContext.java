@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -29,6 +31,7 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     private final Map<String, Condition> conditions = new ConcurrentHashMap<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger threadCount = new AtomicInteger();
 
@@ -100,6 +103,18 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
             }
             return next;
         });
+    }
+
+    @Override
+    public LongConsumer counter(String name, Map<String, String> labels) {
+        AtomicLong total = counters.computeIfAbsent(name + labels, key -> new AtomicLong());
+        return total::addAndGet;
+    }
+
+    /** What a counter of {@link #counter} has added up to; its key is the name followed by the labels map. */
+    public long counted(String name, Map<String, String> labels) {
+        AtomicLong total = counters.get(name + labels);
+        return total == null ? 0 : total.get();
     }
 
     @Override

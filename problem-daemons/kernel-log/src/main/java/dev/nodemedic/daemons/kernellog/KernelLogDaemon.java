@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.pf4j.Extension;
 
 /**
@@ -40,6 +41,10 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     private final Map<String, String> trueReasons = new HashMap<>();
     /** Made once: a method reference built per line would be an allocation per line. */
     private final Consumer<Match> onMatch = this::matched;
+    private LongConsumer linesRead = added -> {
+    };
+    private LongConsumer linesMatched = added -> {
+    };
     private volatile DaemonContext<KernelLogConfig> context;
     private volatile LogSource source;
     private volatile Thread reader;
@@ -81,6 +86,10 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         Instant startTime = boot.startTime(now, config.lookback(), config.delay());
         SourceSelection.Chosen chosen = new SourceSelection(host, context.clock(), context.logger()).open(config, boot, startTime);
         source = chosen.source();
+        // Per source kind (kmsg, file, journald), never per path or line: a few series at most.
+        Map<String, String> labels = Map.of("source", source.kind());
+        linesRead = context.counter("kernel_log_lines_read", labels);
+        linesMatched = context.counter("kernel_log_rule_matches", labels);
         context.logger().log(Level.INFO, "kernel-log reading instance={0} source=\"{1}\" why=\"{2}\" rules={3} since={4}",
                 context.instanceName(), source.describe(), chosen.why(), config.rules().size(), startTime);
         Thread thread = context.threads().newThread(this::read);
@@ -112,6 +121,7 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
 
     /** Runs on the reader thread only: the engine is not shared. */
     private void line(Instant timestamp, String message) {
+        linesRead.accept(1);
         for (String skip : skipList) {
             if (message.contains(skip)) {
                 return;
@@ -121,6 +131,7 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     }
 
     private void matched(Match match) {
+        linesMatched.accept(1);
         Rule rule = match.rule();
         if (rule.type() == RuleType.TEMPORARY) {
             context.emit(new Event(context.config().source(), Severity.WARNING, rule.reason(), match.message(), match.timestamp()));

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,8 @@ class KernelLogDaemonTest {
         awaitTrue("two events", WAIT, () -> context.events().size() == 2);
         assertThat(context.events()).extracting(Event::reason).containsExactlyInAnyOrder("TaskHung", "DockerHung");
         assertThat(context.condition("ReadonlyFilesystem").status()).isEqualTo(ConditionStatus.FALSE);
+        assertThat(context.counted("kernel_log_lines_read", Map.of("source", "file"))).isEqualTo(1);
+        assertThat(context.counted("kernel_log_rule_matches", Map.of("source", "file"))).isEqualTo(2);
     }
 
     @Test

@@ -18,6 +18,15 @@ public sealed interface LogSource extends AutoCloseable permits KmsgSource, File
     /** For logs and messages: {@code kmsg /dev/kmsg}, {@code file /var/log/kern.log}, ... */
     String describe();
 
+    /** {@code kmsg}, {@code file} or {@code journald}: NPD's plugin names, and a metric label with few values. */
+    default String kind() {
+        return switch (this) {
+            case KmsgSource kmsg -> "kmsg";
+            case FileSource file -> "file";
+            case JournaldSource journald -> "journald";
+        };
+    }
+
     /** Makes {@link #run} return soon. Safe to call from any thread, more than once. */
     @Override
     void close();
