@@ -1,0 +1,186 @@
+package dev.nodemedic.daemons.kubelethealth;
+
+import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.DaemonContext;
+import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemons.kubelethealth.ClientCertificate.Reading;
+import dev.nodemedic.daemons.kubelethealth.HealthzProbe.Answer;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.pf4j.Extension;
+
+/**
+ * Watches the kubelet from the node: {@code KubeletUnhealthy} (NPD's condition, reasons and healthy
+ * message) from its {@code /healthz}; {@code KubeletCertificateExpiring} from its client certificate,
+ * which, once expired, leaves the kubelet unable to reach the API server; and
+ * {@code FrequentKubeletRestart} (NPD's) from systemd's restart counter for its unit.
+ */
+@Extension
+public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthConfig> {
+    static final String UNHEALTHY = "KubeletUnhealthy";
+    static final String EXPIRING = "KubeletCertificateExpiring";
+    /** NPD's healthy reason and message for KubeletUnhealthy (config/health-checker-kubelet.json). */
+    static final String HEALTHY_REASON = "KubeletIsHealthy";
+    static final String HEALTHY_MESSAGE = "kubelet on the node is functioning properly";
+    static final String CERTIFICATE_VALID = "KubeletCertificateValid";
+    static final String RESTARTS = "FrequentKubeletRestart";
+    /** NPD's healthy reason and message for FrequentKubeletRestart (config/systemd-monitor-counter.json). */
+    static final String NO_RESTARTS_REASON = "NoFrequentKubeletRestart";
+    static final String NO_RESTARTS_MESSAGE = "kubelet is functioning properly";
+
+    private DaemonContext<KubeletHealthConfig> context;
+    private HealthzProbe probe;
+    private ClientCertificate certificate;
+    private UnitRestarts unitRestarts;
+    private RestartHistory restartHistory;
+    private int consecutiveFailures;
+    private boolean answered;
+    private ScheduledFuture<?> checks;
+
+    /** What one look found, for tests and logs. */
+    record Look(Answer health, Reading certificate, UnitRestarts.Reading restarts) {
+    }
+
+    @Override
+    public String name() {
+        return "kubelet-health";
+    }
+
+    @Override
+    public Class<KubeletHealthConfig> configType() {
+        return KubeletHealthConfig.class;
+    }
+
+    @Override
+    public List<ConditionDeclaration> conditions(KubeletHealthConfig config) {
+        return List.of(new ConditionDeclaration(UNHEALTHY, HEALTHY_REASON, HEALTHY_MESSAGE),
+                new ConditionDeclaration(EXPIRING, CERTIFICATE_VALID, "kubelet client certificate is not about to expire"),
+                new ConditionDeclaration(RESTARTS, NO_RESTARTS_REASON, NO_RESTARTS_MESSAGE));
+    }
+
+    @Override
+    public void start(DaemonContext<KubeletHealthConfig> context) {
+        open(context);
+        long every = context.config().interval().toMillis();
+        checks = context.scheduler().scheduleWithFixedDelay(this::checkNow, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Everything {@link #start} does but scheduling; tests call {@link #check} with the time they set. */
+    void open(DaemonContext<KubeletHealthConfig> context) {
+        this.context = context;
+        KubeletHealthConfig config = context.config();
+        this.probe = new HealthzProbe(config.healthzUrl(), config.timeout());
+        this.certificate = new ClientCertificate(config.clientCertificate());
+        this.unitRestarts = new UnitRestarts(config.systemctl(), config.kubeletUnit(), config.timeout());
+        this.restartHistory = new RestartHistory(config.restartWindow());
+        context.logger().log(Level.INFO, "kubelet-health watching instance={0} healthz={1} certificate={2} every={3}",
+                context.instanceName(), config.healthzUrl(), config.clientCertificate(), config.interval());
+    }
+
+    private void checkNow() {
+        try {
+            check(context.clock().instant());
+        } catch (InterruptedException e) {
+            // Only stop() interrupts the scheduler's thread; end the look quietly.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Looks at healthz, the certificate and the unit's restart count once and sets the three conditions. The scheduler calls it;
+     * tests call it with the time they set.
+     */
+    Look check(Instant now) throws InterruptedException {
+        Answer health = probe.look();
+        reportHealth(health);
+        Reading reading = certificate.read();
+        reportCertificate(reading, now);
+        UnitRestarts.Reading restarts = unitRestarts.read();
+        reportRestarts(restarts, now);
+        return new Look(health, reading, restarts);
+    }
+
+    private void reportRestarts(UnitRestarts.Reading reading, Instant now) {
+        KubeletHealthConfig config = context.config();
+        switch (reading) {
+            case UnitRestarts.Reading.Count count -> {
+                long recent = restartHistory.observe(now, count.restarts());
+                if (recent >= config.restartThreshold()) {
+                    context.setCondition(RESTARTS, ConditionStatus.TRUE, "FrequentKubeletRestart", "systemd restarted " + config.kubeletUnit()
+                            + " " + recent + " times within " + HealthzProbe.text(config.restartWindow()) + " (threshold " + config.restartThreshold() + ")");
+                } else {
+                    context.setCondition(RESTARTS, ConditionStatus.FALSE, NO_RESTARTS_REASON, NO_RESTARTS_MESSAGE);
+                }
+            }
+            case UnitRestarts.Reading.Unavailable unavailable -> context.setCondition(RESTARTS, ConditionStatus.UNKNOWN,
+                    "KubeletRestartsUnknown", "kubelet restarts cannot be counted: " + unavailable.why());
+        }
+    }
+
+    private void reportHealth(Answer answer) {
+        switch (answer) {
+            case Answer.Healthy healthy -> {
+                answered = true;
+                consecutiveFailures = 0;
+                context.setCondition(UNHEALTHY, ConditionStatus.FALSE, HEALTHY_REASON, HEALTHY_MESSAGE);
+            }
+            // Refused before the kubelet ever answered this instance: a host without a kubelet (local
+            // mode) or a node whose kubelet has not started yet. Neither is a kubelet failing.
+            case Answer.NotListening notListening when !answered ->
+                    context.setCondition(UNHEALTHY, ConditionStatus.UNKNOWN, "NoKubelet", notListening.why());
+            case Answer.NotListening notListening -> failed(notListening.why());
+            case Answer.Failed failed -> failed(failed.why());
+        }
+    }
+
+    /** Until the threshold is reached the condition keeps what it said, so one slow answer does not flap it. */
+    private void failed(String why) {
+        consecutiveFailures++;
+        int threshold = context.config().failureThreshold();
+        if (consecutiveFailures >= threshold) {
+            // The count in the message is the threshold, not the running count: a message that changed
+            // on every look would be a write to the node every interval.
+            String suffix = threshold > 1 ? " (failed " + threshold + " looks in a row)" : "";
+            context.setCondition(UNHEALTHY, ConditionStatus.TRUE, "KubeletUnhealthy", why + suffix);
+        }
+    }
+
+    private void reportCertificate(Reading reading, Instant now) {
+        Duration window = context.config().expiryWindow();
+        String file = context.config().clientCertificate().toString();
+        switch (reading) {
+            case Reading.Valid valid when !valid.notAfter().isAfter(now) -> context.setCondition(EXPIRING, ConditionStatus.TRUE, "KubeletCertificateExpired",
+                    "kubelet client certificate " + file + " (" + valid.subject() + ") expired at " + instant(valid.notAfter())
+                            + "; the kubelet cannot authenticate to the API server until it has a new one");
+            case Reading.Valid valid when !valid.notAfter().isAfter(now.plus(window)) -> context.setCondition(EXPIRING, ConditionStatus.TRUE, "KubeletCertificateExpiring",
+                    "kubelet client certificate " + file + " (" + valid.subject() + ") expires at " + instant(valid.notAfter())
+                            + ", within " + HealthzProbe.text(window) + "; the kubelet normally rotates it well before, so rotation may be failing");
+            case Reading.Valid valid -> context.setCondition(EXPIRING, ConditionStatus.FALSE, CERTIFICATE_VALID,
+                    "kubelet client certificate expires at " + instant(valid.notAfter()) + ", more than " + HealthzProbe.text(window) + " away");
+            case Reading.Missing missing -> context.setCondition(EXPIRING, ConditionStatus.UNKNOWN, "KubeletCertificateNotFound",
+                    "kubelet client certificate " + missing.why() + "; a host without a kubelet has none, on a node mount the kubelet's pki directory read-only");
+            case Reading.Unreadable unreadable -> context.setCondition(EXPIRING, ConditionStatus.UNKNOWN, "KubeletCertificateUnreadable",
+                    "kubelet client certificate " + unreadable.why());
+        }
+    }
+
+    private static String instant(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    @Override
+    public void stop() {
+        if (checks != null) {
+            checks.cancel(true);
+        }
+        if (probe != null) {
+            probe.close();
+        }
+    }
+}
