@@ -96,10 +96,15 @@ public final class Agent implements AutoCloseable {
             Refusals refusals = new Refusals();
             PluginsReconciler reconciler = new PluginsReconciler(new PluginsFolder(config.pluginsDir()), host,
                     new InstancePlanner(host, new ConfigBinder(), config), supervisor, refusals, clock);
-            loop.submit(() -> {
-                reconciler.reconcileAtStart();
-                return null;
-            }).get();
+            try {
+                loop.submit(() -> {
+                    reconciler.reconcileAtStart();
+                    return null;
+                }).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot read the plugins folder " + config.pluginsDir() + " (" + e.getCause()
+                        + "); check it exists and the agent may list it", e.getCause());
+            }
             // After the first daemons declared their types: the exporter reads the node and would
             // otherwise take our types there for stale ones and delete them.
             cluster.ifPresent(k -> k.start(reporter.book()));

@@ -110,10 +110,6 @@ public final class PluginHost implements AutoCloseable {
         return pluginsDir;
     }
 
-    public Optional<ClassLoader> classLoader(String pluginId) {
-        return Optional.ofNullable(manager.getPlugin(pluginId)).map(PluginWrapper::getPluginClassLoader);
-    }
-
     @Override
     public void close() {
         List<PluginWrapper> loaded = List.copyOf(manager.getPlugins());

@@ -35,10 +35,6 @@ public final class PluginsReconciler {
         this.clock = clock;
     }
 
-    public Refusals refusals() {
-        return refusals;
-    }
-
     /** The first look: jars already in the folder load now, without waiting a second look. */
     public void reconcileAtStart() throws IOException {
         if (!Files.isDirectory(folder.dir())) {
