@@ -382,6 +382,27 @@ class KubernetesExporterTest {
     }
 
     @Test
+    void aCreateThatFindsTheEventAlreadyThereBecomesAPatch() throws Exception {
+        // A create whose answer was lost (a timeout after the server stored it) is retried and meets 409:
+        // as client-go, the writer patches the Event it would have created instead of giving up.
+        patchesSucceed(seedNode());
+        String name = "node-a." + Long.toHexString(Duration.between(Instant.EPOCH, clock.instant()).toNanos());
+        client.v1().events().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewMetadata().withName(name).withNamespace("default").endMetadata()
+                .withReason("OOMKilling").withMessage("Killed process 42 (java)").withCount(1).build()).create();
+        startExporter();
+
+        reporter.emit("kernel-log", new Event("kernel-monitor", Severity.WARNING, "OOMKilling", "Killed process 42 (java)", clock.instant()));
+
+        await("the patch after the conflict", () -> !matching("PATCH", EVENTS_PATH + "/" + name).isEmpty());
+        assertThat(matching("POST", EVENTS_PATH)).as("the seed's create and the writer's").hasSize(2);
+        assertThat(client.v1().events().inNamespace("default").list().getItems()).singleElement()
+                .satisfies(e -> assertThat(e.getMetadata().getName()).isEqualTo(name));
+        await("the patch counted", () -> prometheus.scrape().contains("nodemedic_events_sent_total{verb=\"patch\"} 1.0"));
+        assertThat(prometheus.scrape()).contains("nodemedic_api_requests_total{code=\"409\",resource=\"events\",verb=\"create\"} 1.0");
+    }
+
+    @Test
     void aStormCostsTheApiServerNoMoreThanTheBudget() throws Exception {
         patchesSucceed(seedNode());
         startExporter();
