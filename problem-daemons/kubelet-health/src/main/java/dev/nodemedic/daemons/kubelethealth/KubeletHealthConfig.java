@@ -24,10 +24,13 @@ import java.util.regex.Pattern;
  * @param systemctl         the systemctl that asks the host's systemd for the unit's restart count (default {@code /usr/bin/systemctl})
  * @param restartThreshold  FrequentKubeletRestart is True at this many restarts within the window (default 5, NPD's {@code --count})
  * @param restartWindow     the recent past restarts are counted over (default 20m, NPD's {@code --lookback})
+ * @param pleg              where the kubelet's log is read for "PLEG is not healthy", and when that is a condition
+ * @param repair            the optional restart of an unhealthy kubelet (off by default, as NPD's)
  */
 public record KubeletHealthConfig(URI healthzUrl, Duration timeout, Duration interval, Integer failureThreshold,
                                   Path clientCertificate, Duration expiryWindow,
-                                  String kubeletUnit, Path systemctl, Integer restartThreshold, Duration restartWindow) {
+                                  String kubeletUnit, Path systemctl, Integer restartThreshold, Duration restartWindow,
+                                  PlegConfig pleg, RepairConfig repair) {
     /** A systemd unit name as systemd allows it (systemd.unit(5)); it is passed to systemctl as one argument. */
     private static final Pattern UNIT_NAME = Pattern.compile("[A-Za-z0-9:_.@\\\\-]+");
 
@@ -42,6 +45,8 @@ public record KubeletHealthConfig(URI healthzUrl, Duration timeout, Duration int
         systemctl = systemctl == null ? Path.of("/usr/bin/systemctl") : systemctl;
         restartThreshold = restartThreshold == null ? 5 : restartThreshold;
         restartWindow = restartWindow == null ? Duration.ofMinutes(20) : restartWindow;
+        pleg = pleg == null ? new PlegConfig(null, null, null, null, null) : pleg;
+        repair = repair == null ? new RepairConfig(null, null, null, null) : repair;
 
         String scheme = healthzUrl.getScheme();
         if (!("http".equals(scheme) || "https".equals(scheme)) || healthzUrl.getHost() == null) {
@@ -80,5 +85,7 @@ public record KubeletHealthConfig(URI healthzUrl, Duration timeout, Duration int
         if (restartWindow.compareTo(interval) < 0) {
             throw new IllegalArgumentException("restartWindow: " + restartWindow + " is shorter than interval " + interval + "; make it at least the interval");
         }
+        // Built from the validated unit and systemctl, so a bad one is reported under its own name.
+        repair = repair.withDefaultCommand(systemctl, kubeletUnit);
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.pf4j.Extension;
@@ -19,7 +20,9 @@ import org.pf4j.Extension;
  * Watches the kubelet from the node: {@code KubeletUnhealthy} (NPD's condition, reasons and healthy
  * message) from its {@code /healthz}; {@code KubeletCertificateExpiring} from its client certificate,
  * which, once expired, leaves the kubelet unable to reach the API server; and
- * {@code FrequentKubeletRestart} (NPD's) from systemd's restart counter for its unit.
+ * {@code FrequentKubeletRestart} (NPD's) from systemd's restart counter for its unit; {@code PLEGUnhealthy}
+ * from "PLEG is not healthy" in its log. Optionally, as NPD's health checker, it restarts a kubelet that
+ * stays unhealthy.
  */
 @Extension
 public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthConfig> {
@@ -34,6 +37,18 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
     static final String NO_RESTARTS_REASON = "NoFrequentKubeletRestart";
     static final String NO_RESTARTS_MESSAGE = "kubelet is functioning properly";
 
+    /** The first retry of a failed log source; doubling from there. */
+    static final Duration LOG_FIRST_BACKOFF = Duration.ofSeconds(1);
+    /**
+     * Well inside PLEG's quiet period: journalctl starts again at the end, so the lines of a retry's gap are
+     * lost, and a gap shorter than the quiet period cannot make a PLEG episode look over.
+     */
+    static final Duration LOG_MAX_BACKOFF = Duration.ofMinutes(1);
+    /** The backstop for file systems whose changes the watch service does not report. */
+    static final Duration LOG_FILE_POLL = Duration.ofSeconds(1);
+    /** How long stop() waits for the log follower, journalctl included, to end. */
+    static final Duration LOG_STOP_WAIT = Duration.ofSeconds(3);
+
     private DaemonContext<KubeletHealthConfig> context;
     private HealthzProbe probe;
     private ClientCertificate certificate;
@@ -42,6 +57,12 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
     private int consecutiveFailures;
     private boolean answered;
     private ScheduledFuture<?> checks;
+    private PlegWatch plegWatch;
+    private KubeletLogFollower kubeletLog;
+    private Optional<KubeletRepair> repair = Optional.empty();
+    /** When KubeletUnhealthy last became True; absent while it is not True. */
+    private Optional<Instant> unhealthySince = Optional.empty();
+    private String lastFailure = "";
 
     /** What one look found, for tests and logs. */
     record Look(Answer health, Reading certificate, UnitRestarts.Reading restarts) {
@@ -61,17 +82,19 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
     public List<ConditionDeclaration> conditions(KubeletHealthConfig config) {
         return List.of(new ConditionDeclaration(UNHEALTHY, HEALTHY_REASON, HEALTHY_MESSAGE),
                 new ConditionDeclaration(EXPIRING, CERTIFICATE_VALID, "kubelet client certificate is not about to expire"),
-                new ConditionDeclaration(RESTARTS, NO_RESTARTS_REASON, NO_RESTARTS_MESSAGE));
+                new ConditionDeclaration(RESTARTS, NO_RESTARTS_REASON, NO_RESTARTS_MESSAGE),
+                new ConditionDeclaration(PlegWatch.TYPE, PlegWatch.HEALTHY_REASON, PlegWatch.HEALTHY_MESSAGE));
     }
 
     @Override
     public void start(DaemonContext<KubeletHealthConfig> context) {
         open(context);
+        followKubeletLog();
         long every = context.config().interval().toMillis();
         checks = context.scheduler().scheduleWithFixedDelay(this::checkNow, 0, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Everything {@link #start} does but scheduling; tests call {@link #check} with the time they set. */
+    /** Everything {@link #start} does but following the log and scheduling; tests call {@link #check} with the time they set. */
     void open(DaemonContext<KubeletHealthConfig> context) {
         this.context = context;
         KubeletHealthConfig config = context.config();
@@ -79,8 +102,26 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
         this.certificate = new ClientCertificate(config.clientCertificate());
         this.unitRestarts = new UnitRestarts(config.systemctl(), config.kubeletUnit(), config.timeout());
         this.restartHistory = new RestartHistory(config.restartWindow());
-        context.logger().log(Level.INFO, "kubelet-health watching instance={0} healthz={1} certificate={2} every={3}",
-                context.instanceName(), config.healthzUrl(), config.clientCertificate(), config.interval());
+        KubeletLogSource source = config.pleg().logFile().<KubeletLogSource>map(file -> new LogFileSource(file, LOG_FILE_POLL))
+                .orElseGet(() -> new JournalSource(config.pleg().journalctl(), config.kubeletUnit(), config.pleg().journalDirectory()));
+        this.plegWatch = new PlegWatch(context, config.pleg(), config.kubeletUnit(), source.kind());
+        this.kubeletLog = new KubeletLogFollower(source, plegWatch, LOG_FIRST_BACKOFF, LOG_MAX_BACKOFF, context.logger());
+        if (config.repair().enableRepair()) {
+            this.repair = Optional.of(new KubeletRepair(context, config.repair(), config.systemctl(), config.kubeletUnit()));
+        }
+        context.logger().log(Level.INFO, "kubelet-health watching instance={0} healthz={1} certificate={2} every={3} log=\"{4}\" repair={5}",
+                context.instanceName(), config.healthzUrl(), config.clientCertificate(), config.interval(), source.describe(),
+                config.repair().enableRepair() ? "\"" + HostCommand.text(config.repair().command()) + "\"" : "off");
+    }
+
+    /** Starts following the kubelet's log on a thread of the context; {@link #start} does, tests call it after {@link #open}. */
+    void followKubeletLog() {
+        kubeletLog.start(context.threads());
+    }
+
+    /** Re-evaluates PLEG at {@code now} without a look at the kubelet; {@link #check} does it too. */
+    void tickPleg(Instant now) {
+        plegWatch.tick(now);
     }
 
     private void checkNow() {
@@ -93,12 +134,16 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
     }
 
     /**
-     * Looks at healthz, the certificate and the unit's restart count once and sets the three conditions. The scheduler calls it;
-     * tests call it with the time they set.
+     * Looks at healthz (and repairs the kubelet, if enabled), the certificate and the unit's restart count once, sets
+     * their conditions and re-evaluates PLEG. The scheduler calls it; tests call it with the time they set.
      */
     Look check(Instant now) throws InterruptedException {
         Answer health = probe.look();
-        reportHealth(health);
+        reportHealth(health, now);
+        if (repair.isPresent()) {
+            repair.get().consider(now, unhealthySince, lastFailure);
+        }
+        plegWatch.tick(now);
         Reading reading = certificate.read();
         reportCertificate(reading, now);
         UnitRestarts.Reading restarts = unitRestarts.read();
@@ -123,31 +168,38 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
         }
     }
 
-    private void reportHealth(Answer answer) {
+    private void reportHealth(Answer answer, Instant now) {
         switch (answer) {
             case Answer.Healthy healthy -> {
                 answered = true;
                 consecutiveFailures = 0;
+                unhealthySince = Optional.empty();
                 context.setCondition(UNHEALTHY, ConditionStatus.FALSE, HEALTHY_REASON, HEALTHY_MESSAGE);
             }
             // Refused before the kubelet ever answered this instance: a host without a kubelet (local
             // mode) or a node whose kubelet has not started yet. Neither is a kubelet failing.
-            case Answer.NotListening notListening when !answered ->
-                    context.setCondition(UNHEALTHY, ConditionStatus.UNKNOWN, "NoKubelet", notListening.why());
-            case Answer.NotListening notListening -> failed(notListening.why());
-            case Answer.Failed failed -> failed(failed.why());
+            case Answer.NotListening notListening when !answered -> {
+                unhealthySince = Optional.empty();
+                context.setCondition(UNHEALTHY, ConditionStatus.UNKNOWN, "NoKubelet", notListening.why());
+            }
+            case Answer.NotListening notListening -> failed(notListening.why(), now);
+            case Answer.Failed failed -> failed(failed.why(), now);
         }
     }
 
     /** Until the threshold is reached the condition keeps what it said, so one slow answer does not flap it. */
-    private void failed(String why) {
+    private void failed(String why, Instant now) {
         consecutiveFailures++;
+        lastFailure = why;
         int threshold = context.config().failureThreshold();
         if (consecutiveFailures >= threshold) {
             // The count in the message is the threshold, not the running count: a message that changed
             // on every look would be a write to the node every interval.
             String suffix = threshold > 1 ? " (failed " + threshold + " looks in a row)" : "";
             context.setCondition(UNHEALTHY, ConditionStatus.TRUE, "KubeletUnhealthy", why + suffix);
+            if (unhealthySince.isEmpty()) {
+                unhealthySince = Optional.of(now);
+            }
         }
     }
 
@@ -178,6 +230,18 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
     public void stop() {
         if (checks != null) {
             checks.cancel(true);
+        }
+        if (kubeletLog != null) {
+            kubeletLog.stop();
+            // journalctl gets a moment to exit on SIGTERM before it is killed: wait for that, within the core's bound on stop().
+            try {
+                if (!kubeletLog.awaitEnd(LOG_STOP_WAIT)) {
+                    context.logger().log(Level.WARNING, "kubelet log follower did not end within {0}", HealthzProbe.text(LOG_STOP_WAIT));
+                }
+            } catch (InterruptedException e) {
+                // The core gave up waiting for stop(); the follower ends on its own, its process is already signalled.
+                Thread.currentThread().interrupt();
+            }
         }
         if (probe != null) {
             probe.close();

@@ -59,7 +59,7 @@ class FrequentKubeletRestartTest {
             port = socket.getLocalPort();
         }
         KubeletHealthConfig config = new KubeletHealthConfig(URI.create("http://127.0.0.1:" + port + "/healthz"), Duration.ofSeconds(1),
-                Duration.ofMinutes(5), null, dir.resolve("kubelet.pem"), null, "kubelet.service", systemctl, null, null);
+                Duration.ofMinutes(5), null, dir.resolve("kubelet.pem"), null, "kubelet.service", systemctl, null, null, null, null);
         context = new RecordingDaemonContext<>(daemon, config, clock);
         daemon.open(context);
     }

@@ -102,7 +102,7 @@ class KubeletCertificateTest {
             port = socket.getLocalPort();
         }
         KubeletHealthConfig config = new KubeletHealthConfig(URI.create("http://127.0.0.1:" + port + "/healthz"), Duration.ofSeconds(2),
-                null, null, pem, Duration.ofDays(7), null, dir.resolve("no-systemctl"), null, null);
+                null, null, pem, Duration.ofDays(7), null, dir.resolve("no-systemctl"), null, null, null, null);
         context = new RecordingDaemonContext<>(daemon, config, clock);
         daemon.open(context);
     }

@@ -7,6 +7,8 @@ import dev.nodemedic.daemon.config.ConfigBinder;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,63 @@ class KubeletHealthConfigTest {
         assertThat(config.systemctl()).isEqualTo(Path.of("/usr/bin/systemctl"));
         assertThat(config.restartThreshold()).isEqualTo(5);
         assertThat(config.restartWindow()).isEqualTo(Duration.ofMinutes(20));
+        assertThat(config.pleg()).isEqualTo(new PlegConfig(Optional.empty(), Path.of("/usr/bin/journalctl"), Optional.empty(),
+                Duration.ofMinutes(3), Duration.ofMinutes(5)));
+        assertThat(config.repair()).isEqualTo(new RepairConfig(false, Duration.ofMinutes(1),
+                List.of("/usr/bin/systemctl", "kill", "--kill-who=main", "kubelet"), Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void npdsRepairCommandFollowsTheConfiguredSystemctlAndUnit() throws Exception {
+        KubeletHealthConfig config = binder.bind("kubelet-health.yaml", """
+                kubeletUnit: kubelet.service
+                systemctl: /bin/systemctl
+                repair:
+                  enableRepair: true
+                """, KubeletHealthConfig.class);
+
+        assertThat(config.repair().enableRepair()).isTrue();
+        assertThat(config.repair().command()).containsExactly("/bin/systemctl", "kill", "--kill-who=main", "kubelet.service");
+    }
+
+    @Test
+    void bindsPlegAndRepairFromYaml() throws Exception {
+        KubeletHealthConfig config = binder.bind("kubelet-health.yaml", """
+                pleg:
+                  logFile: /var/log/kubelet.log
+                  journalDirectory: /var/log/journal
+                  persistFor: 2m
+                  quietPeriod: 10m
+                repair:
+                  enableRepair: true
+                  cooldownTime: 5m
+                  command: [/usr/bin/nsenter, --target=1, --mount, --, systemctl, restart, kubelet]
+                  timeout: 30s
+                """, KubeletHealthConfig.class);
+
+        assertThat(config.pleg().logFile()).contains(Path.of("/var/log/kubelet.log"));
+        assertThat(config.pleg().journalDirectory()).contains(Path.of("/var/log/journal"));
+        assertThat(config.pleg().persistFor()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.pleg().quietPeriod()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.repair()).isEqualTo(new RepairConfig(true, Duration.ofMinutes(5),
+                List.of("/usr/bin/nsenter", "--target=1", "--mount", "--", "systemctl", "restart", "kubelet"), Duration.ofSeconds(30)));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            pleg: {logFile: kubelet.log}                | pleg: logFile: "kubelet.log" is relative
+            pleg: {journalctl: journalctl}              | pleg: journalctl: "journalctl" is relative
+            pleg: {journalDirectory: journal}           | pleg: journalDirectory: "journal" is relative
+            pleg: {persistFor: 0s}                      | pleg: persistFor: PT0S must be positive
+            pleg: {quietPeriod: -1m}                    | pleg: quietPeriod: PT-1M must be positive
+            repair: {cooldownTime: 0s}                  | repair: cooldownTime: PT0S must be positive
+            repair: {timeout: 0s}                       | repair: timeout: PT0S must be positive
+            repair: {command: [systemctl, restart]}     | repair: command[0]: "systemctl" is relative
+            repair: {command: [/usr/bin/systemctl, '']} | repair: command[1]: is empty
+            """)
+    void aBadPlegOrRepairValueIsRefusedNamingTheField(String yaml, String expected) {
+        assertThatThrownBy(() -> binder.bind("kubelet-health.yaml", yaml + "\n", KubeletHealthConfig.class))
+                .hasMessageStartingWith("kubelet-health.yaml:1:").hasMessageContaining(": " + expected);
     }
 
     @Test

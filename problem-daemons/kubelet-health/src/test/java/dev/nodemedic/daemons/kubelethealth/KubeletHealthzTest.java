@@ -96,7 +96,7 @@ class KubeletHealthzTest {
 
     private void open(URI url, Duration timeout, int failureThreshold) {
         KubeletHealthConfig config = new KubeletHealthConfig(url, timeout, Duration.ofMinutes(5), failureThreshold, dir.resolve("kubelet-client-current.pem"), null,
-                null, dir.resolve("no-systemctl"), null, null);
+                null, dir.resolve("no-systemctl"), null, null, null, null);
         context = new RecordingDaemonContext<>(daemon, config, clock);
         daemon.open(context);
     }
@@ -205,7 +205,7 @@ class KubeletHealthzTest {
     void theSchedulerLooksWithoutBeingAsked() throws Exception {
         behaviour.set(Kubelet.FAILING);
         KubeletHealthConfig config = new KubeletHealthConfig(healthz(), Duration.ofSeconds(1), Duration.ofSeconds(1), 1, dir.resolve("none.pem"), null,
-                null, dir.resolve("no-systemctl"), null, null);
+                null, dir.resolve("no-systemctl"), null, null, new PlegConfig(null, dir.resolve("no-journalctl"), null, null, null), null);
         context = new RecordingDaemonContext<>(daemon, config, clock);
 
         daemon.start(context);

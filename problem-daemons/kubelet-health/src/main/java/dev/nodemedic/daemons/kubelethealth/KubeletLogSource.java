@@ -1,0 +1,35 @@
+package dev.nodemedic.daemons.kubelethealth;
+
+import java.io.IOException;
+
+/** Where the kubelet's log lines come from: its unit in the systemd journal, or a file it logs to. */
+sealed interface KubeletLogSource permits JournalSource, LogFileSource {
+
+    /** Where a source hands what it reads. */
+    interface Sink {
+        /** The source is open and following; lines from now on will be seen. */
+        void following();
+
+        void line(String line);
+    }
+
+    /**
+     * Follows the log, handing each new line to {@code sink}, until {@link #close()} is called (then it
+     * returns) or the source fails (then it throws, with a message naming the source and saying what to do).
+     */
+    void follow(Sink sink) throws IOException, InterruptedException;
+
+    /** {@code journald} or {@code file}: a metric label with few values. */
+    default String kind() {
+        return switch (this) {
+            case JournalSource _ -> "journald";
+            case LogFileSource _ -> "file";
+        };
+    }
+
+    /** For messages: {@code journal of kubelet.service}, {@code file /var/log/kubelet.log}. */
+    String describe();
+
+    /** Makes {@link #follow} return soon, and ends any process it started. Safe from any thread, more than once. */
+    void close();
+}
