@@ -77,6 +77,23 @@ public interface DaemonContext<C> {
     }
 
     /**
+     * A service the agent already runs and shares with its daemons, looked up by its class, so that a
+     * daemon does not start a second one of its own. Today the agent offers {@code io.vertx.core.Vertx}
+     * (its one Vert.x instance: a daemon makes its own clients on it and closes them in
+     * {@link ProblemDaemon#stop}, but never closes the instance).
+     *
+     * <p>A daemon that uses one declares that library {@code provided} and must not bundle it: a
+     * bundled copy is another class to the JVM, and the lookup then answers empty. An agent that does
+     * not offer {@code type} (an older agent, or a test's context) answers empty too, and the daemon
+     * should say so in its conditions rather than fail.
+     *
+     * @since 1.2.0
+     */
+    default <T> Optional<T> hostService(Class<T> type) {
+        return Optional.empty();
+    }
+
+    /**
      * Reports that this instance cannot go on, from a thread the context does not own (a library's
      * callback, say). Same effect as throwing from {@link ProblemDaemon#start}.
      */

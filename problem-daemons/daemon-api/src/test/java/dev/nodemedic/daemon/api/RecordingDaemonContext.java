@@ -32,6 +32,7 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Object> hostServices = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger threadCount = new AtomicInteger();
 
@@ -115,6 +116,17 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     public long counted(String name, Map<String, String> labels) {
         AtomicLong total = counters.get(name + labels);
         return total == null ? 0 : total.get();
+    }
+
+    /** Offers {@code service} as the agent would through {@link #hostService}, such as the test's own Vert.x instance. */
+    public <T> RecordingDaemonContext<C> withHostService(Class<T> type, T service) {
+        hostServices.put(type, type.cast(service));
+        return this;
+    }
+
+    @Override
+    public <T> Optional<T> hostService(Class<T> type) {
+        return Optional.ofNullable(hostServices.get(type)).map(type::cast);
     }
 
     @Override
