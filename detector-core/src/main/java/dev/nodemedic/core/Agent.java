@@ -9,7 +9,13 @@ import dev.nodemedic.core.plugins.PluginHost;
 import dev.nodemedic.core.plugins.PluginsFolder;
 import dev.nodemedic.core.plugins.PluginsReconciler;
 import dev.nodemedic.core.plugins.Refusals;
+import dev.nodemedic.core.remote.RemoteDaemons;
+import dev.nodemedic.core.remote.ReportServer;
+import dev.nodemedic.core.remote.ReportSocket;
 import dev.nodemedic.core.supervision.DaemonMetrics;
+import dev.nodemedic.core.supervision.DaemonRoster;
+import dev.nodemedic.core.supervision.HostServices;
+import dev.nodemedic.core.supervision.InstanceNames;
 import dev.nodemedic.core.supervision.Supervisor;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import dev.nodemedic.reporter.Exporter;
@@ -22,6 +28,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +43,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node agent, wired: reporter, plugin host, supervision and the status server. Plugin and daemon
- * lifecycle all happens on one thread ({@code supervision}); the status server reads snapshots on
- * Vert.x's event loop.
+ * The node agent, wired: reporter, plugin host, supervision, the status server and the report socket
+ * of remote daemons. Plugin and daemon lifecycle all happens on one thread ({@code supervision}); the
+ * status server reads snapshots and the report socket is served on Vert.x's event loop.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -50,18 +58,22 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService loop;
     private final PluginHost host;
     private final Supervisor supervisor;
+    private final DaemonRoster roster;
+    private final RemoteDaemons remote;
     private final Reporter reporter;
     private final StatusServer status;
     private final MetricsServer metrics;
     private final Optional<KubernetesReporting> cluster;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Agent(Vertx vertx, ScheduledExecutorService loop, PluginHost host, Supervisor supervisor, Reporter reporter, StatusServer status,
-            MetricsServer metrics, Optional<KubernetesReporting> cluster) {
+    private Agent(Vertx vertx, ScheduledExecutorService loop, PluginHost host, Supervisor supervisor, DaemonRoster roster, RemoteDaemons remote,
+            Reporter reporter, StatusServer status, MetricsServer metrics, Optional<KubernetesReporting> cluster) {
         this.vertx = vertx;
         this.loop = loop;
         this.host = host;
         this.supervisor = supervisor;
+        this.roster = roster;
+        this.remote = remote;
         this.reporter = reporter;
         this.status = status;
         this.metrics = metrics;
@@ -69,8 +81,10 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Starts the agent and returns once the status and metrics servers listen, the jars already in the
-     * plugins folder are loaded, and (in a cluster) the exporter has started from the node's state.
+     * Starts the agent and returns once the status and metrics servers and the report socket listen, the
+     * jars already in the plugins folder are loaded, and (in a cluster) the exporter has started from the
+     * node's state. {@code config.report()} must name its socket when it is enabled (the run command
+     * picks the default for the mode).
      */
     public static Agent start(AgentConfig config, String nodeName, String version, String mode, Clock clock, ClusterConnector connector)
             throws Exception {
@@ -90,8 +104,11 @@ public final class Agent implements AutoCloseable {
             List<Exporter> exporters = new ArrayList<>(List.of(new LogExporter(nodeName, clock), prometheus));
             cluster.ifPresent(k -> exporters.add(k.exporter()));
             Reporter reporter = new Reporter(exporters, new RecentEvents(50));
-            Supervisor supervisor = new Supervisor(reporter, clock, loop, config.supervision(), prometheus.registry(),
-                    new DaemonMetrics(prometheus.registry()));
+            DaemonRoster roster = new DaemonRoster(new DaemonMetrics(prometheus.registry()));
+            InstanceNames names = new InstanceNames();
+            Supervisor supervisor = new Supervisor(reporter, clock, loop, config.supervision(), prometheus.registry(), roster::plugins, names,
+                    HostServices.of(Vertx.class, vertx));
+            RemoteDaemons remote = new RemoteDaemons(reporter, clock, names, config.report(), prometheus.registry(), roster::remotes);
             PluginHost host = new PluginHost(config.pluginsDir());
             Refusals refusals = new Refusals();
             PluginsReconciler reconciler = new PluginsReconciler(new PluginsFolder(config.pluginsDir()), host,
@@ -108,17 +125,36 @@ public final class Agent implements AutoCloseable {
             // After the first daemons declared their types: the exporter reads the node and would
             // otherwise take our types there for stale ones and delete them.
             cluster.ifPresent(k -> k.start(reporter.book()));
-            loop.scheduleWithFixedDelay(() -> guarded("tick", () -> supervisor.tick(clock.instant())), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            loop.scheduleWithFixedDelay(() -> guarded("tick", () -> {
+                supervisor.tick(clock.instant());
+                remote.expire(clock.instant());
+            }), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
             loop.scheduleWithFixedDelay(() -> guarded("plugins folder", reconciler::reconcile), LOOK_MILLIS, LOOK_MILLIS, TimeUnit.MILLISECONDS);
 
-            AgentInfo info = new AgentInfo(nodeName, version, mode, config.pluginsDir().toString(), clock.instant());
-            StatusServer status = new StatusServer(config.status().address(), config.status().port(), info, reporter, supervisor, refusals, clock);
+            String reportAt = config.report().enabled() ? config.report().socketFile().map(Path::toString).orElse("") : "";
+            AgentInfo info = new AgentInfo(nodeName, version, mode, config.pluginsDir().toString(), reportAt, clock.instant());
+            StatusServer status = new StatusServer(config.status().address(), config.status().port(), info, reporter, supervisor, roster, refusals,
+                    clock);
             MetricsServer metrics = new MetricsServer(config.metrics().address(), config.metrics().port(), prometheus);
             await(vertx.deployVerticle(status), "status", config.status().address(), config.status().port());
             await(vertx.deployVerticle(metrics), "metrics", config.metrics().address(), config.metrics().port());
-            log.info("agent started node={} mode={} status=http://{}:{}/ metrics=http://{}:{}/metrics plugins={}", nodeName, mode,
-                    config.status().address(), status.actualPort(), config.metrics().address(), metrics.actualPort(), config.pluginsDir());
-            return new Agent(vertx, loop, host, supervisor, reporter, status, metrics, cluster);
+            Optional<Path> reportSocket = Optional.empty();
+            if (config.report().enabled()) {
+                Path socket = config.report().socketFile().orElseThrow(() -> new IllegalArgumentException("report.socket is not set"));
+                try {
+                    ReportSocket.prepare(socket);
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot prepare the report socket " + socket + " (" + e + "); check the agent may write its"
+                            + " folder, or set report.socket (or report.enabled: false) in the agent config", e);
+                }
+                awaitSocket(vertx.deployVerticle(new ReportServer(socket, config.report().permissions(), remote, reporter, prometheus.registry())),
+                        socket);
+                reportSocket = Optional.of(socket);
+            }
+            log.info("agent started node={} mode={} status=http://{}:{}/ metrics=http://{}:{}/metrics report={} plugins={}", nodeName, mode,
+                    config.status().address(), status.actualPort(), config.metrics().address(), metrics.actualPort(),
+                    reportSocket.map(s -> "unix:" + s).orElse("off"), config.pluginsDir());
+            return new Agent(vertx, loop, host, supervisor, roster, remote, reporter, status, metrics, cluster);
         } catch (Exception | Error e) {
             loop.shutdownNow();
             cluster.ifPresent(KubernetesReporting::close);
@@ -142,6 +178,16 @@ public final class Agent implements AutoCloseable {
     public Supervisor supervisor() {
         return supervisor;
     }
+
+    /** Every daemon, plugin instances and remote daemons alike, as the status page shows them. */
+    public DaemonRoster roster() {
+        return roster;
+    }
+
+    public RemoteDaemons remoteDaemons() {
+        return remote;
+    }
+
 
     /** Stops daemons newest first, unloads plugins, stops reporting, closes the servers. Bounded by the daemons' stop timeouts. */
     @Override
@@ -170,6 +216,16 @@ public final class Agent implements AutoCloseable {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new IllegalStateException("the " + server + " server cannot listen on " + address + ":" + port + " (" + cause.getMessage()
                     + "); is another agent running? Set " + server + ".port (and " + server + ".address) in the agent config", cause);
+        }
+    }
+
+    private static void awaitSocket(Future<?> deployed, Path socket) throws Exception {
+        try {
+            deployed.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("the report server cannot listen on unix:" + socket + " (" + cause.getMessage()
+                    + "); check the agent may write its folder, or set report.socket (or report.enabled: false) in the agent config", cause);
         }
     }
 

@@ -68,7 +68,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     private AgentConfig daemonOnly(Path file, ConfigBinder binder) throws ConfigException {
         AgentConfig defaults = new AgentConfigLoader(binder).load(Optional.empty(), parent.home);
         return new AgentConfig(null, defaults.pluginsDir(), defaults.configDir(), null, null, null,
-                List.of(new DaemonInstanceConfig(daemon, null, file.toAbsolutePath(), true)), null);
+                List.of(new DaemonInstanceConfig(daemon, null, file.toAbsolutePath(), true)), null, null);
     }
 
     private int checkDaemons(Path file, AgentConfig config, ConfigBinder binder, PrintWriter out) {

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 
 /** The {@code nodemedic} command. The only place that calls System.exit. */
 public final class Main {
-    private static final Set<String> OWN = Set.of("run", "check-config", "version", "help");
+    private static final Set<String> OWN = Set.of("run", "check-config", "report", "version", "help");
 
     private Main() {
     }

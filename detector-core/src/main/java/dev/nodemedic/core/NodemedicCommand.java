@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         versionProvider = NodemedicCommand.Version.class,
         description = {"Finds what is wrong with a Kubernetes node and says so as NodeConditions, Events, metrics and a status page.", ""},
         footer = {"", "Plugins in the plugins folder may add commands (the kernel-log plugin adds 'rules'); 'nodemedic help' lists them."},
-        subcommands = {RunCommand.class, CheckConfigCommand.class, VersionCommand.class, NodemedicCommand.Help.class})
+        subcommands = {RunCommand.class, CheckConfigCommand.class, ReportCommand.class, VersionCommand.class, NodemedicCommand.Help.class})
 final class NodemedicCommand implements Callable<Integer> {
     final Path home;
 

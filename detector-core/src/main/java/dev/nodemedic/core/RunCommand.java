@@ -1,7 +1,9 @@
 package dev.nodemedic.core;
 
 import dev.nodemedic.core.config.AgentConfig;
+import dev.nodemedic.core.config.AgentConfig.ReportConfig;
 import dev.nodemedic.core.config.AgentConfigLoader;
+import dev.nodemedic.core.remote.ReportSocket;
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import dev.nodemedic.reporter.kubernetes.BootTime;
@@ -98,7 +100,9 @@ final class RunCommand implements Callable<Integer> {
         AgentConfig effective = new AgentConfig(loaded.nodeName(),
                 pluginsDir == null ? loaded.pluginsDir() : pluginsDir.toAbsolutePath().normalize(), loaded.configDir(), loaded.status(), loaded.metrics(),
                 kubeconfig == null ? loaded.kubernetes() : new AgentConfig.KubernetesConfig(kubeconfig.toAbsolutePath(), loaded.kubernetes().heartbeat()),
-                loaded.daemons(), loaded.supervision());
+                loaded.daemons(), loaded.supervision(),
+                // A cluster's socket is in a volume shared with sidecars (and needs root); a local run's must work without.
+                loaded.report().withSocket(loaded.report().socketFile().orElse(local ? ReportSocket.localDefault(System.getenv()) : ReportConfig.CLUSTER_SOCKET)));
         NodeName node;
         try {
             node = NodeName.resolve(effective.configuredNodeName(), System.getenv(), RunCommand::hostName);

@@ -115,7 +115,8 @@ class AgentClusterTest {
         TestPlugins.install(TestPlugins.KERNEL_LOG, root.resolve("plugins"), "kernel-log.jar");
         AgentConfig config = new AgentConfig("node-a", root.resolve("plugins"), root.resolve("config"), new AgentConfig.StatusConfig("127.0.0.1", 0),
                 new AgentConfig.MetricsConfig("127.0.0.1", 0), new AgentConfig.KubernetesConfig(kubeconfig(), null),
-                List.of(new DaemonInstanceConfig("kernel-log", "kernel-monitor", root.resolve("config/kernel-monitor.json"), true)), null);
+                List.of(new DaemonInstanceConfig("kernel-log", "kernel-monitor", root.resolve("config/kernel-monitor.json"), true)), null,
+                new AgentConfig.ReportConfig(null, root.resolve("report.sock"), null, null, null, null));
         KubernetesSettings settings = KubernetesSettings.defaults("node-a", new BootTime(Instant.now().minus(Duration.ofHours(1))));
         agent = Agent.start(config, "node-a", "test", "cluster", Clock.systemUTC(),
                 (vertx, registry) -> Optional.of(KubernetesReporting.connect(vertx, config.kubernetes().kubeconfigFile(), settings, Clock.systemUTC(), registry)));
@@ -161,7 +162,8 @@ class AgentClusterTest {
         Files.writeString(root.resolve("config/reboot-required.yaml"), "markerFile: " + marker + "\npackagesFile: " + root.resolve("pkgs") + "\n");
         TestPlugins.install(TestPlugins.REBOOT_REQUIRED, root.resolve("plugins"), "reboot-required.jar");
         AgentConfig config = new AgentConfig("node-a", root.resolve("plugins"), root.resolve("config"), new AgentConfig.StatusConfig("127.0.0.1", 0),
-                new AgentConfig.MetricsConfig("127.0.0.1", 0), new AgentConfig.KubernetesConfig(kubeconfig(), null), List.of(), null);
+                new AgentConfig.MetricsConfig("127.0.0.1", 0), new AgentConfig.KubernetesConfig(kubeconfig(), null), List.of(), null,
+                new AgentConfig.ReportConfig(null, root.resolve("report.sock"), null, null, null, null));
         KubernetesSettings settings = KubernetesSettings.defaults("node-a", new BootTime(Instant.now().minus(Duration.ofHours(1))));
 
         agent = Agent.start(config, "node-a", "test", "cluster", Clock.systemUTC(),

@@ -7,6 +7,7 @@ import dev.nodemedic.core.config.DaemonInstanceConfig;
 import dev.nodemedic.core.supervision.DaemonState;
 import dev.nodemedic.core.supervision.DaemonStatus;
 import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.DaemonApi;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import dev.nodemedic.reporter.OwnedCondition;
 import java.net.URI;
@@ -44,7 +45,8 @@ class AgentTest {
         Files.createDirectories(root.resolve("config"));
         AgentConfig config = new AgentConfig("node-a", plugins(), root.resolve("config"), new AgentConfig.StatusConfig("127.0.0.1", 0),
                 new AgentConfig.MetricsConfig("127.0.0.1", 0), null, daemons,
-                new AgentConfig.SupervisionConfig(Duration.ofMillis(200), Duration.ofSeconds(1), null, Duration.ofMillis(300), null));
+                new AgentConfig.SupervisionConfig(Duration.ofMillis(200), Duration.ofSeconds(1), null, Duration.ofMillis(300), null),
+                new AgentConfig.ReportConfig(null, root.resolve("report.sock"), null, null, null, null));
         agent = Agent.start(config, "node-a", "test", "local", Clock.systemUTC(), ClusterConnector.none());
         return agent;
     }
@@ -110,7 +112,7 @@ class AgentTest {
 
         String page = get("/").body();
 
-        assertThat(page).contains("gpu-health.jar requires daemon-api &gt;=2.0.0 &amp; &lt;3.0.0, this nodemedic has 1.1.0");
+        assertThat(page).contains("gpu-health.jar requires daemon-api &gt;=2.0.0 &amp; &lt;3.0.0, this nodemedic has " + DaemonApi.VERSION);
         assertThat(page).contains("daemon instance claims-ready is not started: condition type Ready belongs to kubelet and cannot be declared by a daemon");
         assertThat(page).contains("<td>RebootRequired</td><td class=\"ok\">False</td>");
         assertThat(daemon("reboot-required").orElseThrow().state()).isEqualTo(DaemonState.RUNNING);
@@ -144,6 +146,21 @@ class AgentTest {
 
         RecordingDaemonContext.awaitTrue("the hung daemon's conditions to be withdrawn", FIVE_SECONDS, () -> condition("FaultyProblem").isEmpty());
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aPluginGetsTheAgentsVertxAsAHostService() throws Exception {
+        // container-runtime makes its gRPC calls on the agent's Vertx; without it the condition would say
+        // ContainerRuntimeNotChecked. With it, the socket that is not there is what it reports.
+        Path socket = root.resolve("containerd.sock");
+        Files.createDirectories(root.resolve("config"));
+        Files.writeString(root.resolve("config/container-runtime.yaml"), "endpoints: [\"unix://" + socket + "\"]\n");
+        TestPlugins.install(TestPlugins.CONTAINER_RUNTIME, plugins(), "container-runtime.jar");
+        start(List.of());
+
+        RecordingDaemonContext.awaitTrue("the runtime to be looked at", FIVE_SECONDS,
+                () -> condition("ContainerRuntimeUnhealthy").map(c -> c.condition().reason().equals("NoContainerRuntime")).orElse(false));
+        assertThat(condition("ContainerRuntimeUnhealthy").orElseThrow().condition().message()).contains(socket.toString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.nodemedic.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.daemon.api.DaemonApi;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ class DistributionIT {
     void theLauncherFindsJava25AndPrintsTheVersion() throws Exception {
         Run run = launch(List.of("version"));
         assertThat(run.exit()).isZero();
-        assertThat(run.output()).startsWith("nodemedic " + version() + " (daemon-api 1.1.0, Java 25");
+        assertThat(run.output()).startsWith("nodemedic " + version() + " (daemon-api " + DaemonApi.VERSION + ", Java 25");
     }
 
     @Test
@@ -53,13 +54,14 @@ class DistributionIT {
         // The shipped config with a free port, so a real agent on 20256 does not collide.
         Path config = work.resolve("nodemedic.yaml");
         Files.writeString(config, Files.readString(DIST.resolve("config/nodemedic.yaml")).replace("port: 20256", "port: 0").replace("port: 20257", "port: 0")
-                .replace("pluginsDir: ../plugins", "pluginsDir: " + DIST.resolve("plugins").toAbsolutePath()));
+                .replace("pluginsDir: ../plugins", "pluginsDir: " + DIST.resolve("plugins").toAbsolutePath())
+                .replace("# socket: /run/nodemedic/report.sock", "socket: " + work.resolve("report.sock")));
 
         Run run = launch(List.of("run", "--local", "--config", config.toString(), "--stop-after", "2s", "--log-format", "json"));
 
         assertThat(run.exit()).isZero();
         assertThat(run.output()).contains("\"message\":\"daemon started daemon=reboot-required")
-                .contains("\"message\":\"agent started node=")
+                .contains("\"message\":\"agent started node=").contains("report=unix:" + work.resolve("report.sock"))
                 .contains("\"message\":\"agent stopped\"");
         assertThat(run.output().lines()).allSatisfy(line -> assertThat(line).startsWith("{\"time\":\""));
     }

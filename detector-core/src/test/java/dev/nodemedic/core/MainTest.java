@@ -29,13 +29,13 @@ class MainTest {
     @Test
     void versionNamesTheDaemonApiItHosts() {
         assertThat(run("version")).isZero();
-        assertThat(out()).matches("nodemedic \\S+ \\(daemon-api 1\\.1\\.0, Java .*\\)\\s*");
+        assertThat(out()).matches("nodemedic \\S+ \\(daemon-api 1\\.2\\.0, Java .*\\)\\s*");
     }
 
     @Test
     void helpListsTheCommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out()).contains("run", "check-config", "version");
+        assertThat(out()).contains("run", "check-config", "report", "version");
     }
 
     @Test
@@ -79,6 +79,14 @@ class MainTest {
     }
 
     @Test
+    void checkConfigRefusesReportSocketPermissionsTheAgentCouldNotUse() throws Exception {
+        Path agent = Files.writeString(home.resolve("agent.yaml"), "report:\n  socket: run/report.sock\n  permissions: r--r-----\n");
+
+        assertThat(run("check-config", agent.toString())).isEqualTo(1);
+        assertThat(out()).startsWith("✗ " + agent + ":3:3: report: permissions \"r--r-----\" leave the owner unable to write the socket; start with rw-");
+    }
+
+    @Test
     void checkConfigReportsABadDaemonConfigNamedByTheAgentConfig() throws Exception {
         TestPlugins.install(TestPlugins.FAULTY, home.resolve("plugins"), "faulty.jar");
         Files.writeString(home.resolve("faulty.yaml"), "mode: sometimes\n");
@@ -108,6 +116,20 @@ class MainTest {
 
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("the status server cannot listen on 127.0.0.1:" + taken.getLocalPort())
                     .contains("Set status.port");
+        }
+    }
+
+    @Test
+    void runWhereAnotherProcessServesTheReportSocketExitsTwoNamingIt() throws Exception {
+        Path socket = home.resolve("report.sock");
+        try (java.nio.channels.ServerSocketChannel other = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            other.bind(java.net.UnixDomainSocketAddress.of(socket));
+            Path agent = Files.writeString(home.resolve("agent.yaml"), "status:\n  port: 0\nmetrics:\n  port: 0\nreport:\n  socket: " + socket + "\n");
+
+            assertThat(run("run", "--local", "--config", agent.toString(), "--stop-after", "1s")).isEqualTo(2);
+
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("another process serves the report socket " + socket)
+                    .contains("set report.socket in the agent config");
         }
     }
 

@@ -18,9 +18,10 @@ import java.util.Set;
  * @param kubernetes how to reach the API server when not in local mode
  * @param daemons    instances to run with their config files; a daemon not listed runs once, as itself
  * @param supervision how hard to try with a failing daemon
+ * @param report     the reporting endpoint for daemons in their own containers (a unix socket)
  */
 public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, StatusConfig status, MetricsConfig metrics, KubernetesConfig kubernetes,
-        List<DaemonInstanceConfig> daemons, SupervisionConfig supervision) {
+        List<DaemonInstanceConfig> daemons, SupervisionConfig supervision, ReportConfig report) {
 
     public AgentConfig {
         pluginsDir = pluginsDir == null ? Path.of("plugins") : pluginsDir;
@@ -30,6 +31,7 @@ public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, Stat
         kubernetes = kubernetes == null ? new KubernetesConfig(null, null) : kubernetes;
         daemons = daemons == null ? List.of() : List.copyOf(daemons);
         supervision = supervision == null ? new SupervisionConfig(null, null, null, null, null) : supervision;
+        report = report == null ? new ReportConfig(null, null, null, null, null, null) : report;
         Set<String> names = new HashSet<>();
         for (DaemonInstanceConfig instance : daemons) {
             if (!names.add(instance.instanceName())) {
@@ -114,6 +116,57 @@ public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, Stat
             }
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(field + " must be positive, was " + value);
+            }
+            return value;
+        }
+    }
+
+    /**
+     * The endpoint where daemons running in their own containers report (see detector-core's
+     * docs/report-api.md). Only a unix socket: whoever may write the socket file may report, so its
+     * permissions are the access control, and no TCP port is ever opened for it.
+     *
+     * @param enabled           false to serve no socket at all
+     * @param socket            the socket file; default {@code /run/nodemedic/report.sock}, and with
+     *                          {@code --local} one under {@code $XDG_RUNTIME_DIR} (else the temp folder)
+     * @param permissions       the socket file's permissions, as {@code ls -l} shows them; connecting needs write
+     * @param maxDaemons        how many remote daemons may be registered at once
+     * @param requestsPerSecond each remote daemon's sustained request rate; more is refused with 429
+     * @param burst             how many requests a remote daemon may make at once above that rate
+     */
+    public record ReportConfig(Boolean enabled, Path socket, String permissions, Integer maxDaemons, Integer requestsPerSecond, Integer burst) {
+        /** Where a sidecar finds the socket in a cluster: a volume both containers mount. */
+        public static final Path CLUSTER_SOCKET = Path.of("/run/nodemedic/report.sock");
+
+        public ReportConfig {
+            enabled = enabled == null ? Boolean.TRUE : enabled;
+            permissions = permissions == null ? "rw-rw----" : permissions;
+            if (!permissions.matches("[r-][w-][x-][r-][w-][x-][r-][w-][x-]")) {
+                throw new IllegalArgumentException("permissions \"" + permissions + "\" must be nine characters as ls -l shows them, such as rw-rw----");
+            }
+            if (permissions.charAt(1) != 'w') {
+                throw new IllegalArgumentException("permissions \"" + permissions + "\" leave the owner unable to write the socket; start with rw-");
+            }
+            maxDaemons = atLeastOne("maxDaemons", maxDaemons, 32);
+            requestsPerSecond = atLeastOne("requestsPerSecond", requestsPerSecond, 50);
+            burst = atLeastOne("burst", burst, 100);
+        }
+
+        /** The configured socket; when absent the agent picks one for its mode. */
+        public Optional<Path> socketFile() {
+            return Optional.ofNullable(socket);
+        }
+
+        public ReportConfig withSocket(Path file) {
+            return new ReportConfig(enabled, file, permissions, maxDaemons, requestsPerSecond, burst);
+        }
+
+        private static int atLeastOne(String field, Integer value, int fallback) {
+            if (value == null) {
+                return fallback;
+            }
+            if (value < 1) {
+                throw new IllegalArgumentException(field + " must be at least 1, was " + value);
             }
             return value;
         }

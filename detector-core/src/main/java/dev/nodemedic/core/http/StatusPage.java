@@ -1,7 +1,6 @@
 package dev.nodemedic.core.http;
 
 import dev.nodemedic.core.plugins.Refusals;
-import dev.nodemedic.core.supervision.DaemonState;
 import dev.nodemedic.core.supervision.DaemonStatus;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.reporter.BookSnapshot;
@@ -37,7 +36,8 @@ final class StatusPage {
         html.append("<h1>nodemedic on ").append(esc(agent.nodeName())).append("</h1>");
         html.append("<div class=\"sub\">version ").append(esc(agent.version())).append(" · ").append(esc(agent.mode())).append(" mode · up ")
                 .append(human(Duration.between(agent.startedAt(), now))).append(" · plugins from <code>").append(esc(agent.pluginsDir()))
-                .append("</code> · <a href=\"/conditions\">/conditions</a> · <a href=\"/healthz\">/healthz</a></div>");
+                .append("</code>").append(agent.reportSocket().isEmpty() ? "" : " · remote daemons report on <code>" + esc(agent.reportSocket()) + "</code>")
+                .append(" · <a href=\"/conditions\">/conditions</a> · <a href=\"/healthz\">/healthz</a></div>");
 
         html.append("<h2>Conditions</h2>");
         if (book.all().isEmpty()) {
@@ -56,11 +56,16 @@ final class StatusPage {
 
         html.append("<h2>Daemons</h2>");
         if (daemons.isEmpty()) {
-            html.append("<p class=\"none\">No daemon runs. Put daemon plugin jars in the plugins folder; they start within seconds.</p>");
+            html.append("<p class=\"none\">No daemon runs. Put daemon plugin jars in the plugins folder; they start within seconds."
+                    + " Daemons in their own containers register on the report socket.</p>");
         } else {
             html.append("<table><tr><th>Daemon</th><th>Plugin</th><th>Version</th><th>State</th><th>Restarts</th><th>Last error</th></tr>");
             for (DaemonStatus d : daemons) {
-                String css = d.state() == DaemonState.RUNNING ? "ok" : d.state() == DaemonState.BACKING_OFF ? "bad" : "";
+                String css = switch (d.state()) {
+                    case RUNNING -> "ok";
+                    case BACKING_OFF, LEASE_EXPIRED -> "bad";
+                    case STOPPED -> "";
+                };
                 String state = d.state().name().toLowerCase().replace('_', ' ') + " since " + when(d.since(), now)
                         + d.nextStart().map(at -> ", next start " + when(at, now)).orElse("");
                 html.append("<tr><td>").append(esc(d.instanceName())).append("</td><td>").append(esc(d.pluginId())).append("</td><td>")

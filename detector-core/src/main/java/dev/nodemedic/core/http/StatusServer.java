@@ -1,6 +1,7 @@
 package dev.nodemedic.core.http;
 
 import dev.nodemedic.core.plugins.Refusals;
+import dev.nodemedic.core.supervision.DaemonRoster;
 import dev.nodemedic.core.supervision.Supervisor;
 import dev.nodemedic.reporter.Reporter;
 import io.vertx.core.Future;
@@ -27,17 +28,21 @@ public final class StatusServer extends VerticleBase {
     private final AgentInfo agent;
     private final Reporter reporter;
     private final Supervisor supervisor;
+    private final DaemonRoster roster;
     private final Refusals refusals;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
     private HttpServer server;
 
-    public StatusServer(String host, int port, AgentInfo agent, Reporter reporter, Supervisor supervisor, Refusals refusals, Clock clock) {
+    /** @param roster every daemon, plugin instances and remote daemons alike; the supervisor's loop says whether the agent is healthy */
+    public StatusServer(String host, int port, AgentInfo agent, Reporter reporter, Supervisor supervisor, DaemonRoster roster, Refusals refusals,
+            Clock clock) {
         this.host = host;
         this.port = port;
         this.agent = agent;
         this.reporter = reporter;
         this.supervisor = supervisor;
+        this.roster = roster;
         this.refusals = refusals;
         this.clock = clock;
     }
@@ -77,7 +82,7 @@ public final class StatusServer extends VerticleBase {
     }
 
     private void page(RoutingContext ctx) {
-        String body = StatusPage.render(agent, clock.instant(), supervisor.statuses(), refusals.all(), reporter.book().snapshot(),
+        String body = StatusPage.render(agent, clock.instant(), roster.all(), refusals.all(), reporter.book().snapshot(),
                 reporter.recentEvents().newestFirst());
         ctx.response().putHeader("content-type", "text/html; charset=utf-8").end(body);
     }

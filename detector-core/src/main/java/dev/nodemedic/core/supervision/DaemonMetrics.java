@@ -35,7 +35,7 @@ public final class DaemonMetrics implements Consumer<List<DaemonStatus>> {
         for (DaemonStatus status : statuses) {
             gauges.computeIfAbsent(status.instanceName(), name -> List.of(
                     Gauge.builder("nodemedic_daemon_up", this, m -> m.up(name))
-                            .description("1 while the daemon instance runs, 0 while it backs off after a failure")
+                            .description("1 while the daemon instance runs, 0 while it backs off after a failure or its lease has lapsed")
                             .tag("daemon", name).tag("plugin", status.pluginId()).register(registry),
                     Gauge.builder("nodemedic_daemon_restarts", this, m -> m.restarts(name))
                             .description("how often the daemon instance was restarted after a failure")

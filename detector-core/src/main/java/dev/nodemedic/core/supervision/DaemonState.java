@@ -6,6 +6,8 @@ public enum DaemonState {
     RUNNING,
     /** It failed; it starts again when its backoff is over. */
     BACKING_OFF,
+    /** A remote daemon that stopped renewing its lease: it runs again when it registers again. */
+    LEASE_EXPIRED,
     /** Stopped for good: its plugin was removed or the agent is shutting down. */
     STOPPED
 }

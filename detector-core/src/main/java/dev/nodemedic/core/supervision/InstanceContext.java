@@ -36,10 +36,13 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
     private final AtomicInteger threadCount = new AtomicInteger();
     private final System.Logger logger;
     private final MeterRegistry registry;
+    private final HostServices hostServices;
     private volatile boolean closed;
 
-    InstanceContext(DaemonSpec spec, Reporter reporter, Clock clock, MeterRegistry registry, Consumer<Throwable> onFailure) {
+    InstanceContext(DaemonSpec spec, Reporter reporter, Clock clock, MeterRegistry registry, HostServices hostServices,
+            Consumer<Throwable> onFailure) {
         this.spec = spec;
+        this.hostServices = hostServices;
         this.registry = registry;
         this.reporter = reporter;
         this.clock = clock;
@@ -118,6 +121,11 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
         // Registering twice returns the same counter, so a restarted daemon keeps counting where it was.
         Counter registered = counter.register(registry);
         return registered::increment;
+    }
+
+    @Override
+    public <T> Optional<T> hostService(Class<T> type) {
+        return hostServices.find(type);
     }
 
     /** Prometheus names: a typo here would be a new series forever, so refuse at start, where the daemon sees it. */

@@ -45,19 +45,25 @@ public final class Supervisor {
     private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final MeterRegistry registry;
     private final Consumer<List<DaemonStatus>> onPublish;
+    private final InstanceNames names;
+    private final HostServices hostServices;
     private volatile List<DaemonStatus> statuses = List.of();
     private volatile Instant lastTick;
 
     public Supervisor(Reporter reporter, Clock clock, Executor loop, SupervisionConfig settings) {
-        this(reporter, clock, loop, settings, new SimpleMeterRegistry(), statuses -> { });
+        this(reporter, clock, loop, settings, new SimpleMeterRegistry(), statuses -> { }, new InstanceNames(), HostServices.NONE);
     }
 
     /**
      * @param registry  where the daemons' own counters ({@link dev.nodemedic.daemon.api.DaemonContext#counter}) go
      * @param onPublish hears every new snapshot of the instances' statuses, on the supervision thread
+     * @param names     the node's instance names, shared with the remote daemons
+     * @param hostServices what the agent shares with daemons ({@link dev.nodemedic.daemon.api.DaemonContext#hostService})
      */
     public Supervisor(Reporter reporter, Clock clock, Executor loop, SupervisionConfig settings, MeterRegistry registry,
-            Consumer<List<DaemonStatus>> onPublish) {
+            Consumer<List<DaemonStatus>> onPublish, InstanceNames names, HostServices hostServices) {
+        this.names = names;
+        this.hostServices = hostServices;
         this.registry = registry;
         this.onPublish = onPublish;
         this.reporter = reporter;
@@ -79,9 +85,15 @@ public final class Supervisor {
             return Optional.of("daemon instance " + spec.instanceName() + " of plugin " + spec.pluginId() + " is not started: an instance of that name already runs from plugin "
                     + taken.spec.pluginId() + "; give one of them another name in the agent config's daemons list");
         }
+        Optional<String> holder = names.claim(spec.instanceName(), holder(spec));
+        if (holder.isPresent()) {
+            return Optional.of("daemon instance " + spec.instanceName() + " of plugin " + spec.pluginId() + " is not started: the name is taken by "
+                    + holder.get() + "; give this instance another name in the agent config's daemons list");
+        }
         try {
             reporter.book().declare(spec.instanceName(), spec.conditions(), clock.instant());
         } catch (ConditionClaimException e) {
+            names.release(spec.instanceName(), holder(spec));
             return Optional.of("daemon instance " + spec.instanceName() + " of plugin " + spec.pluginId() + " is not started: " + e.getMessage()
                     + "; the other daemons run — disable one of the two in the agent config");
         }
@@ -98,6 +110,7 @@ public final class Supervisor {
                 stop(instance, "its plugin was removed");
                 instances.remove(instance.spec.instanceName());
                 reporter.book().withdraw(instance.spec.instanceName());
+                names.release(instance.spec.instanceName(), holder(instance.spec));
             }
         }
         publish();
@@ -139,7 +152,7 @@ public final class Supervisor {
 
     private void start(Instance instance, Instant now) {
         int generation = ++instance.generation;
-        InstanceContext context = new InstanceContext(instance.spec, reporter, clock, registry, cause -> loop.execute(() -> failed(instance, generation, cause)));
+        InstanceContext context = new InstanceContext(instance.spec, reporter, clock, registry, hostServices, cause -> loop.execute(() -> failed(instance, generation, cause)));
         ProblemDaemon<Object> daemon;
         try {
             daemon = instance.spec.factory().get();
@@ -248,6 +261,10 @@ public final class Supervisor {
         }
         statuses = List.copyOf(next);
         onPublish.accept(statuses);
+    }
+
+    private static String holder(DaemonSpec spec) {
+        return "the daemon instance of plugin " + spec.pluginId();
     }
 
     private static Throwable unwrap(Throwable e) {

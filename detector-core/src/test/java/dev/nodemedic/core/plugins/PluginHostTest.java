@@ -3,6 +3,7 @@ package dev.nodemedic.core.plugins;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.core.TestPlugins;
+import dev.nodemedic.daemon.api.DaemonApi;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class PluginHostTest {
 
         assertThat(outcome).isInstanceOf(LoadOutcome.Refused.class);
         assertThat(((LoadOutcome.Refused) outcome).why())
-                .isEqualTo(jar + " requires daemon-api >=2.0.0 & <3.0.0, this nodemedic has 1.1.0; the jar is skipped, the other daemons run"
+                .isEqualTo(jar + " requires daemon-api >=2.0.0 & <3.0.0, this nodemedic has " + DaemonApi.VERSION + "; the jar is skipped, the other daemons run"
                         + " — use a build of the plugin for daemon-api 1.x");
     }
 

@@ -1,0 +1,79 @@
+package dev.nodemedic.core.remote;
+
+import dev.nodemedic.daemon.api.ConditionDeclaration;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A remote daemon's registration, validated: the same name rules as a daemon instance in the agent
+ * config, condition declarations checked as a plugin's are, and a lease within bounds.
+ *
+ * @param name       unique on the node among plugin instances and remote daemons
+ * @param version    the detector's own version, shown on the status page; empty when not given
+ * @param conditions the types it owns with their healthy defaults
+ * @param lease      how long it stays alive without a report or renewal
+ */
+public record Registration(String name, String version, List<ConditionDeclaration> conditions, Duration lease) {
+    /** A DNS label, as instance names in the agent config: it becomes a metric label and an event source. */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    static final Duration MIN_LEASE = Duration.ofSeconds(5);
+    static final Duration MAX_LEASE = Duration.ofMinutes(10);
+    static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    /** A condition message lives in the Node object, which every node watcher downloads; the Events API caps a note at 1 kB. */
+    static final int MAX_MESSAGE = 1024;
+    private static final Set<String> FIELDS = Set.of("conditions", "leaseSeconds", "version");
+    private static final Set<String> CONDITION_FIELDS = Set.of("type", "reason", "message");
+
+    public Registration {
+        conditions = List.copyOf(conditions);
+    }
+
+    static String requireName(String name) throws RequestRefused {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw RequestRefused.invalid("name", "\"" + name + "\" must be 1 to 63 lower-case letters, digits and '-', starting and ending with a"
+                    + " letter or digit (such as gpu-health)");
+        }
+        return name;
+    }
+
+    static Registration from(String name, String body) throws RequestRefused {
+        requireName(name);
+        BodyFields fields = BodyFields.parse(body, FIELDS);
+        String version = fields.optionalString("version", "a version string such as 1.4.0").orElse("");
+        if (version.length() > 64 || version.chars().anyMatch(Character::isISOControl)) {
+            throw RequestRefused.invalid(fields.field("version"), "expected at most 64 printable characters, such as 1.4.0");
+        }
+        OptionalInt seconds = fields.optionalInt("leaseSeconds", "whole seconds from " + MIN_LEASE.toSeconds() + " to " + MAX_LEASE.toSeconds());
+        Duration lease = seconds.isPresent() ? Duration.ofSeconds(seconds.getAsInt()) : DEFAULT_LEASE;
+        if (lease.compareTo(MIN_LEASE) < 0 || lease.compareTo(MAX_LEASE) > 0) {
+            throw RequestRefused.invalid(fields.field("leaseSeconds"), seconds.getAsInt() + " is out of range; expected whole seconds from "
+                    + MIN_LEASE.toSeconds() + " to " + MAX_LEASE.toSeconds() + " (default " + DEFAULT_LEASE.toSeconds() + ")");
+        }
+        List<ConditionDeclaration> conditions = new ArrayList<>();
+        Set<String> types = new HashSet<>();
+        List<BodyFields> entries = fields.objects("conditions", CONDITION_FIELDS,
+                "condition declarations such as {\"type\":\"GpuFailure\",\"reason\":\"GpuIsHealthy\",\"message\":\"all GPUs respond\"}");
+        for (BodyFields entry : entries) {
+            String type = entry.requiredString("type", "a condition type such as GpuFailure");
+            String reason = entry.requiredString("reason", "the healthy reason such as GpuIsHealthy");
+            String message = entry.optionalString("message", "the healthy message, a sentence").orElse("");
+            if (message.length() > MAX_MESSAGE) {
+                throw RequestRefused.invalid(entry.field("message"), "is " + message.length() + " characters, at most " + MAX_MESSAGE + " are allowed");
+            }
+            try {
+                conditions.add(new ConditionDeclaration(type, reason, message));
+            } catch (IllegalArgumentException e) {
+                throw RequestRefused.invalid(entry.field(e.getMessage().startsWith("reason") ? "reason" : "type"), e.getMessage());
+            }
+            if (!types.add(type)) {
+                throw RequestRefused.invalid(entry.field("type"), type + " is declared twice; declare each condition type once");
+            }
+        }
+        return new Registration(name, version, conditions, lease);
+    }
+}

@@ -1,0 +1,224 @@
+package dev.nodemedic.core.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nodemedic.core.config.AgentConfig.ReportConfig;
+import dev.nodemedic.core.supervision.InstanceNames;
+import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.ManualClock;
+import dev.nodemedic.daemon.api.RecordingDaemonContext;
+import dev.nodemedic.reporter.RecentEvents;
+import dev.nodemedic.reporter.Reporter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report API on a real unix socket, called by a real client and by curl. Time stands still unless a test moves it. */
+class ReportServerTest {
+    @TempDir
+    Path dir;
+
+    final ManualClock clock = new ManualClock();
+    final Reporter reporter = new Reporter(List.of(), new RecentEvents(10));
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final RemoteDaemons daemons = new RemoteDaemons(reporter, clock, new InstanceNames(), new ReportConfig(null, null, null, 8, 10, 20), registry,
+            statuses -> { });
+    Vertx vertx;
+    Path socket;
+    ReportClient client;
+
+    @BeforeEach
+    void serve() throws Exception {
+        socket = dir.resolve("run/report.sock");
+        ReportSocket.prepare(socket);
+        vertx = Vertx.vertx();
+        vertx.deployVerticle(new ReportServer(socket, "rw-rw----", daemons, reporter, registry)).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        client = new ReportClient(socket, Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        client.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    ReportClient.Reply.Answered send(HttpMethod method, String path, String body) {
+        return (ReportClient.Reply.Answered) client.send(method, path, body);
+    }
+
+    /** curl as a script would call it; returns the status code and the body. */
+    List<String> curl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "--unix-socket", socket.toString(), "-w", "\n%{http_code}"));
+        command.addAll(List.of(args));
+        Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes());
+        assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        int newline = out.lastIndexOf('\n');
+        return List.of(out.substring(newline + 1), out.substring(0, Math.max(0, newline)));
+    }
+
+    void registerGpu() {
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health",
+                "{\"conditions\":[{\"type\":\"GpuFailure\",\"reason\":\"GpuIsHealthy\",\"message\":\"all GPUs respond\"}]}").code()).isEqualTo(200);
+    }
+
+    @Test
+    void theSocketIsAFileOnlyOwnerAndGroupMayConnectTo() throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-rw----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent()))).isEqualTo("rwxr-x---");
+        registerGpu();
+        List<String> reply = curl("-X", "PUT", "http://nodemedic/v1/daemons/gpu-health/conditions/GpuFailure",
+                "-d", "{\"status\":\"True\",\"reason\":\"XidError\",\"message\":\"GPU 0 fell off the bus\"}");
+        assertThat(reply.getFirst()).isEqualTo("200");
+        assertThat(reply.get(1)).startsWith("{\"type\":\"GpuFailure\",\"status\":\"True\",\"reason\":\"XidError\"");
+        assertThat(reporter.book().snapshot().get("GpuFailure").orElseThrow().condition().status()).isEqualTo(ConditionStatus.TRUE);
+    }
+
+    @Test
+    void badBodiesAreRefusedNamingTheFieldAndWhatIsExpected() {
+        registerGpu();
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":\"True\",").body())
+                .isEqualTo("{\"code\":400,\"reason\":\"Invalid\",\"field\":\"body\",\"message\":\"body: not valid JSON at line 1, column 18"
+                        + " (Unexpected end-of-input within/between Object entries); send one JSON object\"}");
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":\"Yes\",\"reason\":\"XidError\"}").body())
+                .contains("\"field\":\"status\"").contains("expected True (the problem is there), False (it is not) or Unknown");
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":\"True\",\"reason\":\"Xid Error\"}").body())
+                .contains("\"field\":\"reason\"").contains("must be one word");
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":\"True\",\"reason\":\"X\",\"mesage\":\"m\"}").body())
+                .contains("\"field\":\"mesage\"").contains("unknown field; known fields here: message, reason, status");
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":true,\"reason\":\"X\"}").body())
+                .contains("\"field\":\"status\"").contains("expected True, False or Unknown, got true");
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/Gpu_Health", "{}").body()).contains("\"field\":\"name\"").contains("lower-case letters");
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/x", "{\"leaseSeconds\":1}").body())
+                .contains("\"field\":\"leaseSeconds\"").contains("1 is out of range; expected whole seconds from 5 to 600");
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/x", "{\"conditions\":[{\"type\":\"Ready\",\"reason\":\"Fine\"}]}").body())
+                .contains("\"code\":400").contains("\"field\":\"conditions[0].type\"").contains("belongs to kubelet");
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/x", "{\"conditions\":[{\"type\":\"A\",\"reason\":\"B\"},{\"type\":\"A\",\"reason\":\"C\"}]}").body())
+                .contains("\"field\":\"conditions[1].type\"").contains("A is declared twice");
+        assertThat(send(HttpMethod.POST, "/v1/daemons/gpu-health/events", "{\"type\":\"Error\",\"reason\":\"X\",\"message\":\"m\"}").body())
+                .contains("\"field\":\"type\"").contains("expected Normal or Warning");
+        assertThat(send(HttpMethod.PATCH, "/v1/daemons/gpu-health", "{}").code()).isEqualTo(405);
+        assertThat(send(HttpMethod.GET, "/v2/daemons", "").code()).isEqualTo(404);
+        assertThat(send(HttpMethod.GET, "/v1/daemons/nobody", "").body()).contains("\"reason\":\"NotFound\"").contains("\"field\":\"name\"");
+        assertThat(reporter.book().snapshot().get("GpuFailure").orElseThrow().condition().status()).isEqualTo(ConditionStatus.FALSE);
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedUnreadAndTheServerServesTheNextRequest() throws Exception {
+        registerGpu();
+        Path big = Files.writeString(dir.resolve("big.json"), "{\"message\":\"" + "x".repeat(200_000) + "\"}");
+        List<String> declared = curl("-X", "PUT", "http://nodemedic/v1/daemons/gpu-health/conditions/GpuFailure", "--data-binary", "@" + big);
+        assertThat(declared.getFirst()).isEqualTo("413");
+        assertThat(declared.get(1)).contains("\"field\":\"body\"").contains("larger than 16384 bytes");
+        List<String> chunked = curl("-X", "PUT", "http://nodemedic/v1/daemons/gpu-health/conditions/GpuFailure", "-H", "Transfer-Encoding: chunked",
+                "--data-binary", "@" + big);
+        assertThat(chunked.getFirst()).as("a body without a declared length is cut off too").isEqualTo("413");
+
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":\"True\",\"reason\":\"XidError\"}").code())
+                .isEqualTo(200);
+        assertThat(registry.get("nodemedic_report_requests").tag("code", "413").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aFloodHitsTheDaemonsRateLimitCountedInMetricsWhileOthersAreServed() {
+        registerGpu();
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/other", "{}").code()).isEqualTo(200);
+        int ok = 0;
+        int limited = 0;
+        String retryAfter = null;
+        for (int i = 0; i < 60; i++) {
+            var reply = send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":\"True\",\"reason\":\"Flood" + i + "\"}");
+            if (reply.code() == 200) {
+                ok++;
+            } else {
+                assertThat(reply.code()).isEqualTo(429);
+                assertThat(reply.body()).contains("\"reason\":\"TooManyRequests\"").contains("rate limit of daemon gpu-health reached");
+                limited++;
+            }
+        }
+        // Its first registration came from the shared budget of unregistered names: the whole burst is left.
+        assertThat(ok).as("the burst").isEqualTo(20);
+        assertThat(limited).isEqualTo(40);
+        assertThat(registry.get("nodemedic_report_rate_limited").tag("daemon", "gpu-health").counter().count()).isEqualTo(40);
+        assertThat(registry.get("nodemedic_report_requests").tag("code", "429").counter().count()).isEqualTo(40);
+        assertThat(send(HttpMethod.POST, "/v1/daemons/other/lease", "").code()).as("another daemon is not disturbed").isEqualTo(200);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":\"False\",\"reason\":\"Calm\"}").code())
+                .as("the budget refills with time").isEqualTo(200);
+    }
+
+    @Test
+    void connectionsBeyondTheBoundAreClosedAtOnceAndServedAgainWhenOthersGo() throws Exception {
+        List<SocketChannel> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < ReportServer.MAX_CONNECTIONS; i++) {
+                SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+                held.add(channel);
+                // An answer on it means the server has accepted and counted it.
+                channel.write(ByteBuffer.wrap("GET /v1/daemons HTTP/1.1\r\nhost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+                assertThat(channel.read(ByteBuffer.allocate(4096))).isPositive();
+            }
+            assertThat(client.send(HttpMethod.GET, "/v1/daemons", "")).isInstanceOf(ReportClient.Reply.Unreachable.class);
+            assertThat(registry.get("nodemedic_report_connections_refused").counter().count()).isPositive();
+        } finally {
+            for (SocketChannel channel : held) {
+                channel.close();
+            }
+        }
+        // Those 64 requests spent the budget of unregistered names.
+        clock.advance(Duration.ofSeconds(10));
+        RecordingDaemonContext.awaitTrue("a connection to be served again", Duration.ofSeconds(10),
+                () -> client.send(HttpMethod.GET, "/v1/daemons", "") instanceof ReportClient.Reply.Answered answered && answered.code() == 200);
+    }
+
+    @Test
+    void aSocketLeftByADeadAgentIsReplacedButALiveOneOrAnotherFileIsNot() throws Exception {
+        Path stale = dir.resolve("stale.sock");
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(stale));
+        }
+        assertThat(stale).exists();
+        ReportSocket.prepare(stale);
+        assertThat(stale).doesNotExist();
+
+        assertThatThrownBy(() -> ReportSocket.prepare(socket)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("another process serves the report socket " + socket);
+        assertThat(socket).exists();
+
+        Path file = Files.writeString(dir.resolve("not-a-socket"), "keep me");
+        assertThatThrownBy(() -> ReportSocket.prepare(file)).isInstanceOf(IllegalStateException.class).hasMessageContaining("is not a socket");
+        assertThat(file).hasContent("keep me");
+
+        Path deep = dir.resolve("a".repeat(120)).resolve("report.sock");
+        assertThatThrownBy(() -> ReportSocket.prepare(deep)).isInstanceOf(IllegalStateException.class).hasMessageContaining("the kernel allows 107");
+    }
+
+    @Test
+    void theSocketFileGoesWithTheServer() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(socket).doesNotExist();
+        assertThat(new ReportClient(socket, Duration.ofSeconds(2)).send(HttpMethod.GET, "/v1/daemons", ""))
+                .isInstanceOf(ReportClient.Reply.Unreachable.class);
+    }
+
+}
