@@ -1,0 +1,250 @@
+package dev.nodemedic.remedy.action;
+
+import dev.nodemedic.remedy.event.RemedyEvents;
+import dev.nodemedic.remedy.event.RemedyReason;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Drainer} through the Eviction API (policy/v1), as {@code kubectl drain} does it but one
+ * round at a time: the API server checks each eviction against the pod's PodDisruptionBudgets and
+ * answers 429 when one forbids it; the drainer then names that budget and says when the next round is
+ * worth trying, backing off with jitter so many blocked drains do not retry in step.
+ */
+public final class EvictionDrainer implements Drainer {
+    private static final Logger log = LoggerFactory.getLogger(EvictionDrainer.class);
+    /** Set by kubelet on the API server's copy of a static pod; evicting it does nothing, kubelet owns it. */
+    static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+    /** kubectl drain retries a 429 every 5 s; we start there and back off. */
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
+    /** A budget can stay exhausted for long; checking more often than this only loads the API server. */
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(2);
+    /** Evicted pods take their grace period to go; a look this often sees the drain finish promptly. */
+    static final Duration TERMINATING_CHECK = Duration.ofSeconds(5);
+
+    private final KubernetesClient client;
+    private final ClusterPods pods;
+    private final RemedyEvents events;
+    private final Clock clock;
+    private final Mode mode;
+    private final RandomGenerator random;
+    /** Per node being drained: consecutive rounds that hit a refusal. Entries go when drained or forgotten. */
+    private final Map<String, Integer> refusedRounds = new ConcurrentHashMap<>();
+
+    public EvictionDrainer(KubernetesClient client, ClusterPods pods, RemedyEvents events, Clock clock, Mode mode, RandomGenerator random) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.pods = Objects.requireNonNull(pods, "pods");
+        this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    @Override
+    public DrainRound round(String node, String policy, DrainOptions options) {
+        Instant now = clock.instant();
+        if (!pods.synced()) {
+            return new DrainRound(node, DrainRound.Outcome.FAILED, List.of(), List.of(), List.of(), Optional.of(now.plus(FIRST_BACKOFF)),
+                    "pods and PodDisruptionBudgets not listed yet; the drain of node " + node + " starts once they are");
+        }
+        List<Pod> movable = new ArrayList<>();
+        List<PodRef> terminating = new ArrayList<>();
+        for (Pod pod : pods.onNode(node)) {
+            if (staysOnNode(pod)) {
+                continue;
+            }
+            if (pod.getMetadata().getDeletionTimestamp() != null) {
+                terminating.add(ref(pod));
+            } else {
+                movable.add(pod);
+            }
+        }
+        boolean started = refusedRounds.containsKey(node);
+        if (movable.isEmpty() && terminating.isEmpty()) {
+            refusedRounds.remove(node);
+            String message = started ? "policy " + policy + " drained node " + node : "node " + node + " has no pods to evict";
+            if (started && mode == Mode.APPLY) {
+                events.record(node, RemedyReason.RemedyDrained, message);
+            }
+            return new DrainRound(node, DrainRound.Outcome.DRAINED, List.of(), List.of(), List.of(), Optional.empty(), message);
+        }
+        return mode == Mode.DRY_RUN ? predict(node, policy, movable, terminating) : evict(node, policy, options, movable, terminating, now);
+    }
+
+    @Override
+    public void forget(String node) {
+        refusedRounds.remove(node);
+    }
+
+    private DrainRound evict(String node, String policy, DrainOptions options, List<Pod> movable, List<PodRef> terminating, Instant now) {
+        boolean first = refusedRounds.putIfAbsent(node, 0) == null;
+        List<PodRef> evicted = new ArrayList<>();
+        List<DrainRound.Blocked> blocked = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (Pod pod : movable) {
+            PodRef ref = ref(pod);
+            try {
+                if (client.pods().inNamespace(ref.namespace()).withName(ref.name()).evict(eviction(ref, options))) {
+                    evicted.add(ref);
+                } else {
+                    blocked.add(refused(pod));
+                }
+            } catch (KubernetesClientException e) {
+                ApiError error = ApiError.of(e);
+                if (error.notFound()) {
+                    continue;
+                }
+                if (error.code() == 500 && error.detail().contains("more than one PodDisruptionBudget")) {
+                    // The API server refuses to choose between overlapping budgets; only a person can fix the budgets.
+                    blocked.add(new DrainRound.Blocked(ref, budgetsSelecting(pod).stream().findFirst().map(ClusterPods::name), error.detail()));
+                    continue;
+                }
+                failures.add(error.explain("evict pod " + ref));
+            }
+        }
+        if (first && !evicted.isEmpty()) {
+            events.record(node, RemedyReason.RemedyDrainStarted, "policy " + policy + " drains node " + node + ": evicting "
+                    + names(evicted));
+        }
+        List<PodRef> remaining = new ArrayList<>(terminating);
+        movable.stream().map(EvictionDrainer::ref).forEach(remaining::add);
+        DrainRound.Outcome outcome;
+        Instant next;
+        String message;
+        if (!blocked.isEmpty() || !failures.isEmpty()) {
+            int refused = refusedRounds.merge(node, 1, Integer::sum);
+            next = now.plus(backoff(refused));
+            outcome = blocked.isEmpty() ? DrainRound.Outcome.FAILED : DrainRound.Outcome.BLOCKED;
+            List<String> all = new ArrayList<>(blocked.stream().map(b -> "pod " + b.pod() + ": " + b.why()).toList());
+            all.addAll(failures);
+            // The first five, then a count: an Event stays readable when a whole Deployment is held back.
+            List<String> why = new ArrayList<>(all.subList(0, Math.min(5, all.size())));
+            if (all.size() > 5) {
+                why.add("and " + (all.size() - 5) + " more");
+            }
+            message = "drain of node " + node + ": " + evicted.size() + " evicted, " + remaining.size() + " remaining; " + String.join("; ", why);
+            // Without the retry time, so that repeats of the same refusal count up on one Event.
+            events.record(node, blocked.isEmpty() ? RemedyReason.RemedyFailed : RemedyReason.RemedyDrainBlocked,
+                    "drain of node " + node + " (policy " + policy + "): " + String.join("; ", why));
+            log.info("drain held back node={} policy={} evicted={} remaining={} nextRound={}: {}", node, policy, evicted.size(), remaining.size(), next,
+                    String.join("; ", why));
+        } else {
+            refusedRounds.put(node, 0);
+            next = now.plus(TERMINATING_CHECK);
+            outcome = DrainRound.Outcome.IN_PROGRESS;
+            message = "drain of node " + node + ": " + evicted.size() + " evicted, " + remaining.size() + " still to go";
+            log.info("drain round node={} policy={} evicted={} remaining={}", node, policy, evicted.size(), remaining.size());
+        }
+        return new DrainRound(node, outcome, evicted, remaining, blocked, Optional.of(next), message);
+    }
+
+    /** Dry-run: what a round would evict now, and which pods a budget would hold back by its current status. */
+    private DrainRound predict(String node, String policy, List<Pod> movable, List<PodRef> terminating) {
+        List<PodRef> wouldEvict = new ArrayList<>();
+        List<DrainRound.Blocked> blocked = new ArrayList<>();
+        for (Pod pod : movable) {
+            Optional<PodDisruptionBudget> exhausted = budgetsSelecting(pod).stream().filter(b -> allowed(b) < 1).findFirst();
+            if (exhausted.isPresent()) {
+                blocked.add(new DrainRound.Blocked(ref(pod), Optional.of(ClusterPods.name(exhausted.get())), budgetSays(exhausted.get())));
+            } else {
+                wouldEvict.add(ref(pod));
+            }
+        }
+        List<PodRef> remaining = new ArrayList<>(terminating);
+        movable.stream().map(EvictionDrainer::ref).forEach(remaining::add);
+        String message = "would evict " + (wouldEvict.isEmpty() ? "no pod" : names(wouldEvict)) + " from node " + node + " (policy " + policy
+                + ", dry-run)" + (blocked.isEmpty() ? "" : "; held back: " + blocked.stream().map(b -> "pod " + b.pod() + ": " + b.why())
+                .collect(Collectors.joining("; ")));
+        log.info("dry-run, not evicted node={} policy={}: {}", node, policy, message);
+        return new DrainRound(node, DrainRound.Outcome.WOULD_EVICT, wouldEvict, remaining, blocked, Optional.empty(), message);
+    }
+
+    /** A 429: the budget that selects the pod, with its numbers; none means the API server throttled us. */
+    private DrainRound.Blocked refused(Pod pod) {
+        List<PodDisruptionBudget> selecting = budgetsSelecting(pod);
+        if (selecting.isEmpty()) {
+            return new DrainRound.Blocked(ref(pod), Optional.empty(), "the API server answered 429 (too many requests) and no PodDisruptionBudget selects the pod");
+        }
+        PodDisruptionBudget budget = selecting.stream().filter(b -> allowed(b) < 1).findFirst().orElse(selecting.getFirst());
+        return new DrainRound.Blocked(ref(pod), Optional.of(ClusterPods.name(budget)), budgetSays(budget));
+    }
+
+    private List<PodDisruptionBudget> budgetsSelecting(Pod pod) {
+        return pods.budgetsIn(pod.getMetadata().getNamespace()).stream()
+                .filter(b -> b.getSpec() != null && LabelSelectorMatch.matches(b.getSpec().getSelector(), pod.getMetadata().getLabels()))
+                .toList();
+    }
+
+    private static int allowed(PodDisruptionBudget budget) {
+        PodDisruptionBudgetStatus status = budget.getStatus();
+        return status == null || status.getDisruptionsAllowed() == null ? 0 : status.getDisruptionsAllowed();
+    }
+
+    private static String budgetSays(PodDisruptionBudget budget) {
+        PodDisruptionBudgetStatus status = budget.getStatus();
+        String numbers = status == null ? "no status yet"
+                : status.getCurrentHealthy() + " healthy, " + status.getDesiredHealthy() + " needed";
+        return "PodDisruptionBudget " + ClusterPods.name(budget) + " allows " + allowed(budget) + " disruptions now (" + numbers + ")";
+    }
+
+    private Eviction eviction(PodRef pod, DrainOptions options) {
+        EvictionBuilder builder = new EvictionBuilder().withNewMetadata().withName(pod.name()).withNamespace(pod.namespace()).endMetadata();
+        options.gracePeriod().ifPresent(grace -> builder.withDeleteOptions(new DeleteOptionsBuilder().withGracePeriodSeconds(grace.toSeconds()).build()));
+        return builder.build();
+    }
+
+    /** DaemonSet pods come straight back (and tolerate the cordon), mirror pods belong to kubelet, finished pods hold no work. */
+    static boolean staysOnNode(Pod pod) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        if (annotations != null && annotations.containsKey(MIRROR_ANNOTATION)) {
+            return true;
+        }
+        List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
+        if (owners != null && owners.stream().anyMatch(o -> "DaemonSet".equals(o.getKind()) && Boolean.TRUE.equals(o.getController()))) {
+            return true;
+        }
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }
+
+    /** Doubling from {@link #FIRST_BACKOFF} to {@link #MAX_BACKOFF}, then a random point in the upper half. */
+    Duration backoff(int refusedRounds) {
+        int doublings = Math.min(Math.max(refusedRounds - 1, 0), 16);
+        Duration ceiling = FIRST_BACKOFF.multipliedBy(1L << doublings);
+        if (ceiling.compareTo(MAX_BACKOFF) > 0) {
+            ceiling = MAX_BACKOFF;
+        }
+        long millis = ceiling.toMillis();
+        return Duration.ofMillis(millis / 2 + random.nextLong(millis / 2 + 1));
+    }
+
+    private static PodRef ref(Pod pod) {
+        return new PodRef(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+    }
+
+    /** At most five names, then a count: an Event message stays readable for a node with a hundred pods. */
+    private static String names(List<PodRef> pods) {
+        String shown = pods.stream().limit(5).map(PodRef::toString).collect(Collectors.joining(", "));
+        return pods.size() > 5 ? shown + " and " + (pods.size() - 5) + " more" : shown;
+    }
+}

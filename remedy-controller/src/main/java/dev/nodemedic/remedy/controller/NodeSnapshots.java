@@ -1,0 +1,79 @@
+package dev.nodemedic.remedy.controller;
+
+import dev.nodemedic.remedy.engine.ConditionStatus;
+import dev.nodemedic.remedy.engine.Ledger;
+import dev.nodemedic.remedy.engine.LedgerCodec;
+import dev.nodemedic.remedy.engine.NodeSnapshot;
+import dev.nodemedic.remedy.engine.ObservedCondition;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads what the engine needs from a Node object. */
+final class NodeSnapshots {
+    private static final Logger log = LoggerFactory.getLogger(NodeSnapshots.class);
+    /** The owner named in a ledger we cannot read: no policy has that name, so every policy leaves the node alone. */
+    static final String UNREADABLE_LEDGER = "(unreadable ledger)";
+
+    static NodeSnapshot of(Node node) {
+        String name = node.getMetadata().getName();
+        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        List<ObservedCondition> conditions = new ArrayList<>();
+        if (node.getStatus() != null && node.getStatus().getConditions() != null) {
+            for (NodeCondition condition : node.getStatus().getConditions()) {
+                observed(name, condition).ifPresent(conditions::add);
+            }
+        }
+        return new NodeSnapshot(name, labels, conditions, ledger(node));
+    }
+
+    private static Optional<ObservedCondition> observed(String node, NodeCondition condition) {
+        if (condition.getType() == null) {
+            return Optional.empty();
+        }
+        Optional<Instant> transition = time(condition.getLastTransitionTime());
+        if (transition.isEmpty()) {
+            // Without a transition time nothing can be said about how long it has held: never act on it.
+            log.debug("condition without lastTransitionTime ignored node={} type={}", node, condition.getType());
+            return Optional.empty();
+        }
+        Instant heartbeat = time(condition.getLastHeartbeatTime()).orElse(transition.get());
+        return Optional.of(new ObservedCondition(condition.getType(), ConditionStatus.fromApi(condition.getStatus()),
+                condition.getReason(), transition.get(), heartbeat));
+    }
+
+    private static Optional<Instant> time(String text) {
+        if (text == null || text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Ledger> ledger(Node node) {
+        Map<String, String> annotations = node.getMetadata().getAnnotations();
+        String value = annotations == null ? null : annotations.get(LedgerCodec.ANNOTATION);
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LedgerCodec.decode(value));
+        } catch (IllegalArgumentException e) {
+            log.warn("node left alone node={}: {}", node.getMetadata().getName(), e.getMessage());
+            return Optional.of(Ledger.empty(UNREADABLE_LEDGER).givenUp());
+        }
+    }
+
+    private NodeSnapshots() {
+    }
+}

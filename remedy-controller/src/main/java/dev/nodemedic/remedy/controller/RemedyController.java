@@ -1,0 +1,162 @@
+package dev.nodemedic.remedy.controller;
+
+import dev.nodemedic.remedy.action.ActionsByMode;
+import dev.nodemedic.remedy.policy.NodeRemedyPolicy;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The remedy controller: informers on Nodes and NodeRemedyPolicies feed the {@link RemedyLoop} on
+ * one thread; a pass runs after any change (changes arriving together share one pass) and at the
+ * instant the earliest decision falls due — minDuration elapsed, a step timeout, a cooldown or
+ * minInterval over, a drain round. There is no polling loop. Only the leader should run one.
+ */
+public final class RemedyController implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RemedyController.class);
+
+    private final KubernetesClient client;
+    private final Scheduler scheduler;
+    private final AutoCloseable ownScheduler;
+    private final RemedyLoop loop;
+    private final AtomicBoolean passQueued = new AtomicBoolean();
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private volatile boolean synced;
+    private volatile boolean closed;
+    // Touched on the scheduler's thread only.
+    private Scheduler.Cancellable timer;
+    private Instant timerAt;
+
+    /** The runtime's constructor: the controller's own thread, the API server for ledgers and status. */
+    public RemedyController(KubernetesClient client, Clock clock, MeterRegistry registry, ActionsByMode actions, ControllerSettings settings) {
+        this(client, new ExecutorScheduler(clock), clock, registry, actions, settings);
+    }
+
+    /** With a scheduler of the caller's (tests step a manual clock through it). */
+    public RemedyController(KubernetesClient client, Scheduler scheduler, Clock clock, MeterRegistry registry, ActionsByMode actions,
+                            ControllerSettings settings) {
+        this.client = client;
+        this.scheduler = scheduler;
+        this.ownScheduler = scheduler instanceof AutoCloseable closeable ? closeable : () -> { };
+        this.loop = new RemedyLoop(clock, actions, new NodeLedgerStore(client), new PolicyStatusStore(client), new RemedyMetrics(registry), settings);
+    }
+
+    /**
+     * Starts both informers and returns once their first lists are in; the first pass runs then, so
+     * no budget is ever computed over half the nodes.
+     */
+    public void start() {
+        informers.add(client.resources(NodeRemedyPolicy.class).inform(handler(
+                policy -> loop.policyChanged(policy), policy -> loop.policyRemoved(policy.getMetadata().getName()))));
+        informers.add(client.nodes().inform(handler(
+                node -> loop.nodeChanged(NodeSnapshots.of(node)), node -> loop.nodeRemoved(node.getMetadata().getName()))));
+        synced = true;
+        log.info("remedy controller watching nodes and policies");
+        requestPass();
+    }
+
+    /** For readiness: both informers listed and are watching. */
+    public boolean watching() {
+        return synced && !closed && informers.stream().allMatch(SharedIndexInformer::isWatching);
+    }
+
+    private <T> ResourceEventHandler<T> handler(Consumer<T> changed, Consumer<T> removed) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T object) {
+                scheduler.execute(() -> {
+                    changed.accept(object);
+                    requestPass();
+                });
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                scheduler.execute(() -> {
+                    changed.accept(after);
+                    requestPass();
+                });
+            }
+
+            @Override
+            public void onDelete(T object, boolean finalStateUnknown) {
+                scheduler.execute(() -> {
+                    removed.accept(object);
+                    requestPass();
+                });
+            }
+        };
+    }
+
+    /**
+     * Queues one pass; requests made while one is queued share it. Called on the scheduler's thread after a
+     * change is applied, so a pass already queued is behind that change and sees it.
+     */
+    private void requestPass() {
+        if (synced && !closed && passQueued.compareAndSet(false, true)) {
+            scheduler.execute(this::runPass);
+        }
+    }
+
+    private void runPass() {
+        passQueued.set(false);
+        if (closed) {
+            return;
+        }
+        Optional<Instant> next;
+        try {
+            next = loop.pass();
+        } catch (RuntimeException e) {
+            // A bug in one pass must not end the controller: say so loudly and try again on the next change.
+            log.error("remedy pass failed", e);
+            return;
+        }
+        wakeAt(next);
+    }
+
+    private void wakeAt(Optional<Instant> next) {
+        if (next.isPresent() && next.get().equals(timerAt)) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+            timerAt = null;
+        }
+        if (next.isPresent()) {
+            timerAt = next.get();
+            timer = scheduler.schedule(next.get(), () -> {
+                timer = null;
+                timerAt = null;
+                requestPass();
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        informers.forEach(SharedIndexInformer::close);
+        scheduler.execute(() -> {
+            if (timer != null) {
+                timer.cancel();
+            }
+        });
+        try {
+            ownScheduler.close();
+        } catch (Exception e) {
+            log.warn("scheduler did not close cleanly: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.nodemedic.remedy.controller;
+
+import dev.nodemedic.remedy.engine.Blocker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The controller's series:
+ * <ul>
+ * <li>{@code nodemedic_remedy_actions_total{policy,action,result}}: every action and its outcome
+ *     ({@code applied}, {@code unchanged}, {@code would_apply}, {@code refused}, {@code failed})</li>
+ * <li>{@code nodemedic_remedy_blocked_nodes{policy,reason}}: unhealthy nodes a gate holds back now</li>
+ * <li>{@code nodemedic_remedy_blocked_total{policy,reason}}: each time a node became blocked</li>
+ * <li>{@code nodemedic_remedy_nodes_in_flight{policy}}, {@code nodemedic_remedy_unhealthy_nodes{policy}},
+ *     {@code nodemedic_remedy_needs_human_nodes{policy}}</li>
+ * </ul>
+ */
+public final class RemedyMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, PolicyGauges> gauges = new HashMap<>();
+
+    public RemedyMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    private final class PolicyGauges {
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger unhealthy = new AtomicInteger();
+        final AtomicInteger needsHuman = new AtomicInteger();
+        final Map<Blocker, AtomicInteger> blocked = new EnumMap<>(Blocker.class);
+
+        PolicyGauges(String policy) {
+            Tags tags = Tags.of("policy", policy);
+            registry.gauge("nodemedic_remedy_nodes_in_flight", tags, inFlight);
+            registry.gauge("nodemedic_remedy_unhealthy_nodes", tags, unhealthy);
+            registry.gauge("nodemedic_remedy_needs_human_nodes", tags, needsHuman);
+            for (Blocker blocker : Blocker.values()) {
+                AtomicInteger count = new AtomicInteger();
+                blocked.put(blocker, count);
+                registry.gauge("nodemedic_remedy_blocked_nodes", tags.and("reason", blocker.reason()), count);
+            }
+        }
+    }
+
+    private PolicyGauges of(String policy) {
+        return gauges.computeIfAbsent(policy, PolicyGauges::new);
+    }
+
+    void action(String policy, String action, String result) {
+        Counter.builder("nodemedic_remedy_actions_total").tags("policy", policy, "action", action, "result", result)
+                .register(registry).increment();
+    }
+
+    void becameBlocked(String policy, Blocker blocker) {
+        Counter.builder("nodemedic_remedy_blocked_total").tags("policy", policy, "reason", blocker.reason()).register(registry).increment();
+    }
+
+    void pass(String policy, int inFlight, int unhealthy, int needsHuman, Map<Blocker, Integer> blocked) {
+        PolicyGauges policyGauges = of(policy);
+        policyGauges.inFlight.set(inFlight);
+        policyGauges.unhealthy.set(unhealthy);
+        policyGauges.needsHuman.set(needsHuman);
+        policyGauges.blocked.forEach((blocker, count) -> count.set(blocked.getOrDefault(blocker, 0)));
+    }
+
+    /** A deleted policy's gauges read zero rather than its last values. */
+    void forget(String policy) {
+        PolicyGauges policyGauges = gauges.get(policy);
+        if (policyGauges != null) {
+            pass(policy, 0, 0, 0, Map.of());
+        }
+    }
+}

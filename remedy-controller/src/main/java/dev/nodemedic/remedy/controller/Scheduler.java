@@ -1,0 +1,19 @@
+package dev.nodemedic.remedy.controller;
+
+import java.time.Instant;
+
+/**
+ * The controller's one thread and its timer. Every change to the controller's state runs through
+ * {@link #execute}, so the loop needs no lock; {@link #schedule} wakes it at an instant of the
+ * controller's clock (never by polling).
+ */
+public interface Scheduler {
+    void execute(Runnable task);
+
+    /** Runs {@code task} on the controller's thread at {@code at}; the returned handle cancels it. */
+    Cancellable schedule(Instant at, Runnable task);
+
+    interface Cancellable {
+        void cancel();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.nodemedic.remedy.engine;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Kubernetes' duration spelling ({@code 90s}, {@code 5m}, {@code 1h30m}, {@code 500ms}) to {@link Duration}. */
+final class DurationText {
+    private static final Pattern WHOLE = Pattern.compile("([0-9]+(ms|s|m|h))+");
+    private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
+
+    /** @throws IllegalArgumentException saying what was expected */
+    static Duration parse(String text) {
+        if (text == null || !WHOLE.matcher(text).matches()) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a duration (write it as 90s, 5m or 1h30m)");
+        }
+        Duration total = Duration.ZERO;
+        Matcher part = PART.matcher(text);
+        while (part.find()) {
+            long amount = Long.parseLong(part.group(1));
+            total = total.plus(switch (part.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            });
+        }
+        return total;
+    }
+
+    /** The inverse, for status and messages: whole units only, largest first. */
+    static String format(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        StringBuilder text = new StringBuilder();
+        long hours = duration.toHours();
+        if (hours > 0) {
+            text.append(hours).append('h');
+        }
+        if (duration.toMinutesPart() > 0) {
+            text.append(duration.toMinutesPart()).append('m');
+        }
+        if (duration.toSecondsPart() > 0) {
+            text.append(duration.toSecondsPart()).append('s');
+        }
+        if (duration.toMillisPart() > 0) {
+            text.append(duration.toMillisPart()).append("ms");
+        }
+        return text.toString();
+    }
+
+    private DurationText() {
+    }
+}

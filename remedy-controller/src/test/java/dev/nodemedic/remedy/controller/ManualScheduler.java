@@ -1,0 +1,74 @@
+package dev.nodemedic.remedy.controller;
+
+import dev.nodemedic.daemon.api.ManualClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The controller's thread is real; its timer follows a {@link ManualClock}: {@link #advance} moves the
+ * clock and runs what fell due, in order. Tests see exactly when the controller asked to be woken.
+ */
+final class ManualScheduler implements Scheduler, AutoCloseable {
+    private final ManualClock clock;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("remedy-controller-test").factory());
+    private final List<Timed> timers = new ArrayList<>();
+
+    private record Timed(Instant at, Runnable task, boolean[] cancelled) {
+    }
+
+    ManualScheduler(ManualClock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        thread.execute(task);
+    }
+
+    @Override
+    public synchronized Cancellable schedule(Instant at, Runnable task) {
+        if (!at.isAfter(clock.instant())) {
+            // Already due (the clock moved while the controller worked): run it now, as a real timer would.
+            thread.execute(task);
+            return () -> { };
+        }
+        Timed timed = new Timed(at, task, new boolean[1]);
+        timers.add(timed);
+        return () -> {
+            synchronized (ManualScheduler.this) {
+                timed.cancelled()[0] = true;
+                timers.remove(timed);
+            }
+        };
+    }
+
+    /** The instants the controller is waiting for, earliest first. */
+    synchronized List<Instant> wakeUps() {
+        return timers.stream().filter(t -> !t.cancelled()[0]).map(Timed::at).sorted().toList();
+    }
+
+    void advance(Duration duration) {
+        clock.advance(duration);
+        List<Timed> due;
+        synchronized (this) {
+            due = timers.stream().filter(t -> !t.at().isAfter(clock.instant())).toList();
+            timers.removeAll(due);
+        }
+        due.forEach(t -> thread.execute(t.task()));
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

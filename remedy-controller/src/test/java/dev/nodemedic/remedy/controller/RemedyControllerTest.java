@@ -1,0 +1,326 @@
+package dev.nodemedic.remedy.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodemedic.daemon.api.ManualClock;
+import dev.nodemedic.remedy.action.Actions;
+import dev.nodemedic.remedy.action.ActionsByMode;
+import dev.nodemedic.remedy.action.ClusterPods;
+import dev.nodemedic.remedy.action.EvictionDrainer;
+import dev.nodemedic.remedy.action.Eventually;
+import dev.nodemedic.remedy.action.KubernetesNodeActions;
+import dev.nodemedic.remedy.action.Mode;
+import dev.nodemedic.remedy.engine.Ledger;
+import dev.nodemedic.remedy.engine.LedgerCodec;
+import dev.nodemedic.remedy.event.NodeConditionPatch;
+import dev.nodemedic.remedy.event.NodeEvents;
+import dev.nodemedic.remedy.policy.Budgets;
+import dev.nodemedic.remedy.policy.ConditionRule;
+import dev.nodemedic.remedy.policy.NodeRemedyPolicy;
+import dev.nodemedic.remedy.policy.NodeRemedyPolicySpec;
+import dev.nodemedic.remedy.policy.NodeRemedyPolicyStatus;
+import dev.nodemedic.remedy.policy.NodeRemedyPolicyStatus.NodeEntry;
+import dev.nodemedic.remedy.policy.Recovery;
+import dev.nodemedic.remedy.policy.RemedyStep;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The controller against fabric8's mock API server in CRUD mode: real informers, real patches, a manual clock. */
+@EnableKubernetesMockClient(crud = true)
+class RemedyControllerTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    KubernetesClient client;
+    KubernetesMockServer server;
+    private final ManualClock clock = new ManualClock(T0);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable closeable : toClose.reversed()) {
+            closeable.close();
+        }
+    }
+
+    private Actions actions(Mode mode) {
+        NodeEvents events = new NodeEvents(client, clock, mode, "remedy-0");
+        ClusterPods pods = ClusterPods.start(client);
+        toClose.add(pods);
+        return new Actions(mode, new KubernetesNodeActions(client, events, clock, mode),
+                new EvictionDrainer(client, pods, events, clock, mode, new Random(1)), events, new NodeConditionPatch(client, events, clock, mode));
+    }
+
+    private ManualScheduler start(ControllerSettings settings) {
+        ManualScheduler scheduler = new ManualScheduler(clock);
+        RemedyController controller = new RemedyController(client, scheduler, clock, registry,
+                new ActionsByMode(actions(Mode.APPLY), actions(Mode.DRY_RUN)), settings);
+        toClose.add(controller);
+        controller.start();
+        Eventually.until("controller watching", WAIT, controller::watching);
+        return scheduler;
+    }
+
+    private static RemedyStep cordon(String timeout) {
+        return new RemedyStep(null, new RemedyStep.CordonStep(), null, null, timeout, null);
+    }
+
+    private static RemedyStep taint(String timeout) {
+        return new RemedyStep(new RemedyStep.TaintStep("remedy.nodemedic.dev/unhealthy", "KernelDeadlock", "NoSchedule"), null, null, null, timeout, null);
+    }
+
+    private void policy(boolean dryRun, int maxAttempts, RemedyStep... steps) {
+        NodeRemedyPolicy policy = new NodeRemedyPolicy();
+        policy.setMetadata(new ObjectMetaBuilder().withName("kernel").build());
+        policy.setSpec(new NodeRemedyPolicySpec(new LabelSelector(), null, List.of(new ConditionRule("KernelDeadlock", "True", "5m", null, null)),
+                List.of(steps), new Budgets(new IntOrString("100%"), new IntOrString(1), 1, "5m", "30m", maxAttempts, "24h"),
+                new Recovery("10m"), dryRun, false));
+        client.resources(NodeRemedyPolicy.class).resource(policy).create();
+    }
+
+    private static NodeCondition kernelDeadlock(String status, Instant since, Instant heartbeat) {
+        return new NodeConditionBuilder().withType("KernelDeadlock").withStatus(status).withReason("True".equals(status) ? "DockerHung" : "KernelHasNoDeadlock")
+                .withLastTransitionTime(since.toString()).withLastHeartbeatTime(heartbeat.toString()).build();
+    }
+
+    private Node seedNode(String name, NodeCondition condition, Map<String, String> annotations) {
+        Node node = new NodeBuilder().withNewMetadata().withName(name).withAnnotations(annotations).endMetadata()
+                .withNewSpec().endSpec().withNewStatus().withConditions(condition).endStatus().build();
+        return client.nodes().resource(node).create();
+    }
+
+    private void setCondition(String name, NodeCondition condition) {
+        client.nodes().withName(name).edit(n -> new NodeBuilder(n).editStatus().withConditions(condition).endStatus().build());
+    }
+
+    private Node node(String name) {
+        return client.nodes().withName(name).get();
+    }
+
+    private Optional<Ledger> ledger(String name) {
+        Map<String, String> annotations = node(name).getMetadata().getAnnotations();
+        return Optional.ofNullable(annotations == null ? null : annotations.get(LedgerCodec.ANNOTATION)).map(LedgerCodec::decode);
+    }
+
+    private NodeRemedyPolicyStatus status() {
+        NodeRemedyPolicy policy = client.resources(NodeRemedyPolicy.class).withName("kernel").get();
+        return policy == null ? null : policy.getStatus();
+    }
+
+    private void awaitStatus(String what, Predicate<NodeRemedyPolicyStatus> condition) {
+        Eventually.until(what + " (status: " + status() + ")", WAIT, () -> {
+            NodeRemedyPolicyStatus status = status();
+            return status != null && condition.test(status);
+        });
+    }
+
+    private static Optional<NodeEntry> entry(NodeRemedyPolicyStatus status, String node) {
+        return status.nodes() == null ? Optional.empty() : status.nodes().stream().filter(n -> n.node().equals(node)).findFirst();
+    }
+
+    private List<String> eventReasons(String node) {
+        return client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> e.getInvolvedObject().getName().equals(node)).map(Event::getReason).toList();
+    }
+
+    private double actions(String action, String result) {
+        var counter = registry.find("nodemedic_remedy_actions_total").tags("policy", "kernel", "action", action, "result", result).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void cordonsExactlyWhenMinDurationHasPassedAndUndoesAfterRecovery() {
+        clock.set(T0.plus(Duration.ofMinutes(1)));
+        seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
+        policy(false, 3, cordon("10m"));
+        ManualScheduler scheduler = start(ControllerSettings.DEFAULT);
+
+        awaitStatus("node-a pending", s -> entry(s, "node-a").map(e -> e.state().equals("Pending")).orElse(false));
+        NodeEntry pending = entry(status(), "node-a").orElseThrow();
+        assertThat(pending.due()).isEqualTo(T0.plus(Duration.ofMinutes(5)).toString());
+        assertThat(pending.next()).isEqualTo("cordon");
+        assertThat(status().phase()).isEqualTo("Active");
+        Eventually.until("a wake-up at the due time", WAIT, () -> scheduler.wakeUps().contains(T0.plus(Duration.ofMinutes(5))));
+        assertThat(node("node-a").getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+
+        scheduler.advance(Duration.ofMinutes(4));
+
+        Eventually.until("node-a cordoned", WAIT, () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        Eventually.until("ledger written", WAIT, () -> ledger("node-a").flatMap(Ledger::current).isPresent());
+        Ledger.Attempt attempt = ledger("node-a").flatMap(Ledger::current).orElseThrow();
+        assertThat(attempt.startedAt()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
+        assertThat(attempt.step()).isZero();
+        awaitStatus("node-a in flight", s -> s.inFlightNodes() == 1 && entry(s, "node-a").map(e -> e.state().equals("InFlight")).orElse(false));
+        assertThat(status().recentActions()).first().satisfies(a -> {
+            assertThat(a.action()).isEqualTo("cordon");
+            assertThat(a.result()).isEqualTo("applied");
+            assertThat(a.node()).isEqualTo("node-a");
+        });
+        assertThat(actions("cordon", "applied")).isEqualTo(1.0);
+        assertThat(registry.find("nodemedic_remedy_nodes_in_flight").tags("policy", "kernel").gauge().value()).isEqualTo(1.0);
+
+        scheduler.advance(Duration.ofMinutes(1));
+        setCondition("node-a", kernelDeadlock("False", clock.instant(), clock.instant()));
+        Eventually.until("the status write after the recovery is due", WAIT,
+                () -> scheduler.wakeUps().contains(clock.instant().plus(RemedyLoop.STATUS_INTERVAL)));
+        // Status writes are at most one per STATUS_INTERVAL; the recovery's is the second within it.
+        scheduler.advance(RemedyLoop.STATUS_INTERVAL);
+        awaitStatus("node-a recovering", s -> entry(s, "node-a").map(e -> e.state().equals("Recovering")).orElse(false));
+        assertThat(entry(status(), "node-a").orElseThrow().due()).isEqualTo(T0.plus(Duration.ofMinutes(16)).toString());
+        assertThat(node("node-a").getSpec().getUnschedulable()).isTrue();
+
+        scheduler.advance(Duration.ofMinutes(10).minus(RemedyLoop.STATUS_INTERVAL));
+
+        Eventually.until("node-a uncordoned", WAIT, () -> !Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        Eventually.until("ledger closed", WAIT, () -> ledger("node-a").map(l -> l.current().isEmpty()).orElse(false));
+        assertThat(ledger("node-a").orElseThrow().attemptStarts()).containsExactly(T0.plus(Duration.ofMinutes(5)));
+        Eventually.until("events", WAIT, () -> eventReasons("node-a").contains("RemedyUndone"));
+        assertThat(eventReasons("node-a")).contains("RemedyCordoned", "RemedyUndone");
+        assertThat(actions("undo", "applied")).isEqualTo(1.0);
+    }
+
+    @Test
+    void dryRunSaysWhatItWouldDoAndWritesNothingToTheNode() {
+        clock.set(T0.plus(Duration.ofMinutes(30)));
+        Node seeded = seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
+        seedNode("node-b", kernelDeadlock("True", T0.plusSeconds(1), clock.instant()), Map.of());
+        policy(true, 3, cordon("10m"));
+        start(ControllerSettings.DEFAULT);
+
+        awaitStatus("dry-run status", s -> entry(s, "node-b").isPresent() && entry(s, "node-a").isPresent());
+        NodeRemedyPolicyStatus status = status();
+        assertThat(status.phase()).isEqualTo("DryRun");
+        assertThat(entry(status, "node-a").orElseThrow().message()).contains("would cordon");
+        NodeEntry held = entry(status, "node-b").orElseThrow();
+        assertThat(held.blockedBy()).isEqualTo("MaxInFlight");
+        assertThat(held.next()).isEqualTo("cordon");
+        assertThat(actions("cordon", "would_apply")).isEqualTo(1.0);
+
+        // Another pass (a node changes) does not report the same "would" again.
+        setCondition("node-b", kernelDeadlock("True", T0.plusSeconds(1), clock.instant().plusSeconds(1)));
+        Eventually.until("second pass", WAIT, () -> registry.find("nodemedic_remedy_blocked_total").counter() != null);
+        assertThat(node("node-a").getMetadata().getResourceVersion()).isEqualTo(seeded.getMetadata().getResourceVersion());
+        assertThat(node("node-a").getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(node("node-a").getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+        assertThat(client.v1().events().inAnyNamespace().list().getItems()).isEmpty();
+        assertThat(actions("cordon", "would_apply")).isEqualTo(1.0);
+    }
+
+    @Test
+    void theLadderEscalatesWhenTheStepTimesOut() {
+        clock.set(T0.plus(Duration.ofMinutes(5)));
+        seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
+        policy(false, 3, taint("5m"), cordon("10m"));
+        ManualScheduler scheduler = start(ControllerSettings.DEFAULT);
+
+        Eventually.until("tainted", WAIT, () -> node("node-a").getSpec().getTaints() != null && !node("node-a").getSpec().getTaints().isEmpty());
+        Eventually.until("ledger written", WAIT, () -> ledger("node-a").flatMap(Ledger::current).isPresent());
+        // The one timer is set to the earliest due: the throttled status write, then the taint's timeout.
+        scheduler.advance(RemedyLoop.STATUS_INTERVAL);
+        Eventually.until("wake-up at the taint's timeout", WAIT, () -> scheduler.wakeUps().equals(List.of(T0.plus(Duration.ofMinutes(10)))));
+        assertThat(node("node-a").getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+        setCondition("node-a", kernelDeadlock("True", T0, T0.plus(Duration.ofMinutes(9))));
+
+        scheduler.advance(Duration.ofMinutes(5).minus(RemedyLoop.STATUS_INTERVAL));
+
+        Eventually.until("cordoned", WAIT, () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        Eventually.until("ledger at step 1", WAIT, () -> ledger("node-a").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
+        Eventually.until("escalation event", WAIT, () -> eventReasons("node-a").contains("RemedyEscalated"));
+        assertThat(ledger("node-a").orElseThrow().attemptStarts()).hasSize(1);
+    }
+
+    @Test
+    void aNewLeaderContinuesTheLadderFromTheLedgerOnTheNode() {
+        clock.set(T0.plus(Duration.ofMinutes(20)));
+        Instant tainted = T0.plus(Duration.ofMinutes(16));
+        Ledger earlier = new Ledger("kernel", List.of(tainted), Optional.of(new Ledger.Attempt(tainted, 0, tainted)), false);
+        seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of(LedgerCodec.ANNOTATION, LedgerCodec.encode(earlier)));
+        policy(false, 3, taint("5m"), cordon("10m"));
+        ManualScheduler scheduler = start(ControllerSettings.DEFAULT);
+
+        awaitStatus("node-a in flight from the ledger", s -> entry(s, "node-a").map(e -> e.state().equals("InFlight")).orElse(false));
+        assertThat(entry(status(), "node-a").orElseThrow().due()).isEqualTo(tainted.plus(Duration.ofMinutes(5)).toString());
+        assertThat(node("node-a").getSpec().getTaints()).isNullOrEmpty();
+
+        scheduler.advance(Duration.ofMinutes(1));
+
+        Eventually.until("cordoned, not tainted again", WAIT, () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        assertThat(node("node-a").getSpec().getTaints()).isNullOrEmpty();
+        Eventually.until("ledger at step 1", WAIT, () -> ledger("node-a").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
+        assertThat(ledger("node-a").orElseThrow().attemptStarts()).containsExactly(tainted);
+    }
+
+    @Test
+    void theGlobalPauseHoldsEveryNode() {
+        clock.set(T0.plus(Duration.ofMinutes(30)));
+        Node seeded = seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
+        policy(false, 3, cordon("10m"));
+        start(new ControllerSettings(true, OptionalInt.empty()));
+
+        awaitStatus("paused", s -> "Paused".equals(s.phase()) && entry(s, "node-a").isPresent());
+        assertThat(entry(status(), "node-a").orElseThrow().blockedBy()).isEqualTo("GloballyPaused");
+        assertThat(node("node-a").getMetadata().getResourceVersion()).isEqualTo(seeded.getMetadata().getResourceVersion());
+        assertThat(actions("cordon", "applied")).isZero();
+    }
+
+    @Test
+    void afterMaxAttemptsTheNodeGetsNeedsHumanAndIsLeftAlone() {
+        clock.set(T0.plus(Duration.ofHours(3)));
+        Ledger twice = new Ledger("kernel", List.of(T0.plus(Duration.ofHours(1)), T0.plus(Duration.ofHours(2))), Optional.empty(), false);
+        seedNode("node-a", kernelDeadlock("True", T0.plus(Duration.ofMinutes(170)), clock.instant()),
+                Map.of(LedgerCodec.ANNOTATION, LedgerCodec.encode(twice)));
+        // The CRUD mock answers a strategic merge patch with 415: the condition write gets an expectation.
+        server.expect().patch().withPath("/api/v1/nodes/node-a/status").andReturn(200, node("node-a")).always();
+        policy(false, 2, cordon("10m"));
+        start(ControllerSettings.DEFAULT);
+
+        Eventually.until("ledger says needs human", WAIT, () -> ledger("node-a").map(Ledger::needsHuman).orElse(false));
+        List<RecordedRequest> conditionPatches = new ArrayList<>();
+        Eventually.until("condition patch sent", WAIT, () -> {
+            RecordedRequest request;
+            while ((request = takeRequest()) != null) {
+                if (request.getPath().equals("/api/v1/nodes/node-a/status")) {
+                    conditionPatches.add(request);
+                }
+            }
+            return !conditionPatches.isEmpty();
+        });
+        assertThat(conditionPatches.getFirst().getHeader("Content-Type")).startsWith("application/strategic-merge-patch+json");
+        assertThat(conditionPatches.getFirst().getBody().readUtf8()).contains("NodeRemedyNeedsHuman").contains("MaxAttemptsReached");
+        awaitStatus("needs human listed", s -> s.needsHumanNodes() == 1 && entry(s, "node-a").map(e -> e.state().equals("NeedsHuman")).orElse(false));
+        assertThat(node("node-a").getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+        assertThat(actions("needs_human", "applied")).isEqualTo(1.0);
+    }
+
+    private RecordedRequest takeRequest() {
+        try {
+            return server.takeRequest(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
