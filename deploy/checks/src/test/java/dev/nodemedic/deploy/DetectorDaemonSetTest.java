@@ -1,0 +1,190 @@
+package dev.nodemedic.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+/** The agent's DaemonSet as rendered by every install path: unprivileged, everywhere, bounded, probed. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DetectorDaemonSetTest {
+    /** CAP_SYSLOG opens /dev/kmsg (kernel.dmesg_restrict); nothing else is needed. */
+    static final Set<String> CAPABILITIES = Set.of("SYSLOG");
+    /** Measured RSS with all daemons, docs/benchmarks.md. */
+    static final long MEASURED_RSS_MIB = 84;
+
+    @TempDir
+    static Path scratch;
+
+    private List<Manifests> renders;
+
+    @BeforeAll
+    void render() throws Exception {
+        renders = Renders.fromBuild(scratch).withDetector();
+    }
+
+    Stream<Manifests> detectorRenders() {
+        return renders.stream();
+    }
+
+    private static JsonNode pod(Manifests rendered) {
+        return rendered.one("DaemonSet", "nodemedic-detector").at("/spec/template/spec");
+    }
+
+    private static Stream<JsonNode> allContainers(JsonNode pod) {
+        return Stream.concat(pod.path("initContainers").values().stream(), pod.path("containers").values().stream());
+    }
+
+    private static JsonNode agent(JsonNode pod) {
+        return pod.path("containers").values().stream().filter(c -> c.path("name").asString().equals("detector")).findFirst()
+                .orElseThrow(() -> new AssertionError("no container named detector"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void noContainerIsPrivilegedAndEachKeepsOnlyTheCapabilitiesItNeeds(Manifests rendered) {
+        JsonNode pod = pod(rendered);
+
+        assertThat(pod.path("hostPID").asBoolean(false)).isFalse();
+        assertThat(pod.path("hostIPC").asBoolean(false)).isFalse();
+        allContainers(pod).forEach(container -> {
+            String name = container.path("name").asString();
+            JsonNode security = container.path("securityContext");
+            assertThat(security.path("privileged").asBoolean(false)).as("%s privileged", name).isFalse();
+            assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).as("%s allowPrivilegeEscalation", name).isFalse();
+            assertThat(security.path("readOnlyRootFilesystem").asBoolean(false)).as("%s readOnlyRootFilesystem", name).isTrue();
+            assertThat(security.at("/capabilities/drop").values()).as("%s drops", name).extracting(JsonNode::asString).containsExactly("ALL");
+            assertThat(security.at("/capabilities/add").values()).as("%s adds", name).extracting(JsonNode::asString)
+                    .isSubsetOf(name.equals("detector") ? CAPABILITIES : Set.of());
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void theRuntimesDefaultSeccompProfileApplies(Manifests rendered) {
+        JsonNode pod = pod(rendered);
+
+        assertThat(pod.at("/securityContext/seccompProfile/type").asString()).isEqualTo("RuntimeDefault");
+        allContainers(pod).forEach(c -> assertThat(c.at("/securityContext/seccompProfile/type").asString("RuntimeDefault"))
+                .as("%s overrides the pod's seccomp profile", c.path("name").asString()).isEqualTo("RuntimeDefault"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void itRunsOnEveryNodeAheadOfWorkloads(Manifests rendered) {
+        JsonNode pod = pod(rendered);
+
+        assertThat(pod.path("priorityClassName").asString()).isEqualTo("system-node-critical");
+        // A toleration with operator Exists and no key or effect tolerates every taint there is.
+        assertThat(pod.path("tolerations").values()).anySatisfy(t -> {
+            assertThat(t.path("operator").asString()).isEqualTo("Exists");
+            assertThat(t.has("key")).isFalse();
+            assertThat(t.has("effect")).isFalse();
+        });
+        assertThat(pod.path("nodeSelector").size()).as("nodeSelector").isZero();
+        assertThat(pod.has("affinity")).as("affinity").isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void aRollingUpdateTouchesABoundedShareOfNodesAtOnce(Manifests rendered) {
+        JsonNode strategy = rendered.one("DaemonSet", "nodemedic-detector").at("/spec/updateStrategy");
+
+        assertThat(strategy.path("type").asString()).isEqualTo("RollingUpdate");
+        String maxUnavailable = strategy.at("/rollingUpdate/maxUnavailable").asString();
+        assertThat(maxUnavailable).as("maxUnavailable").matches("[0-9]+%");
+        assertThat(Integer.parseInt(maxUnavailable.replace("%", ""))).as("maxUnavailable").isBetween(1, 25);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void everyHostPathIsMountedReadOnly(Manifests rendered) {
+        JsonNode pod = pod(rendered);
+        Map<String, JsonNode> volumes = pod.path("volumes").values().stream().collect(Collectors.toMap(v -> v.path("name").asString(), v -> v));
+
+        allContainers(pod).forEach(container -> container.path("volumeMounts").values().forEach(mount -> {
+            JsonNode volume = volumes.get(mount.path("name").asString());
+            assertThat(volume).as("volume of mount %s", mount).isNotNull();
+            if (volume.has("hostPath")) {
+                assertThat(mount.path("readOnly").asBoolean(false)).as("%s mounts host %s read-only", container.path("name").asString(),
+                        volume.at("/hostPath/path").asString()).isTrue();
+            }
+        }));
+        // The agent only reads its plugins; init containers write them.
+        assertThat(agent(pod).path("volumeMounts").values()).filteredOn(m -> m.path("name").asString().equals("plugins"))
+                .singleElement().satisfies(m -> assertThat(m.path("readOnly").asBoolean(false)).isTrue());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void theHostFilesEachBuiltInDaemonReadsAreMounted(Manifests rendered) {
+        JsonNode pod = pod(rendered);
+        Map<String, String> hostPathOf = pod.path("volumes").values().stream().filter(v -> v.has("hostPath"))
+                .collect(Collectors.toMap(v -> v.path("name").asString(), v -> v.at("/hostPath/path").asString()));
+        Map<String, String> mounted = agent(pod).path("volumeMounts").values().stream().filter(m -> hostPathOf.containsKey(m.path("name").asString()))
+                .collect(Collectors.toMap(m -> hostPathOf.get(m.path("name").asString()), m -> m.path("mountPath").asString()));
+
+        assertThat(mounted).containsEntry("/dev/kmsg", "/dev/kmsg")          // kernel-log, kmsg
+                .containsEntry("/var/log", "/var/log")                         // kernel-log, syslog files and the persistent journal
+                .containsEntry("/run/log/journal", "/run/log/journal")         // kernel-log, the volatile journal
+                .containsEntry("/etc/machine-id", "/etc/machine-id")           // journalctl finds the journal by it
+                .containsEntry("/var/lib/kubelet/pki", "/var/lib/kubelet/pki") // kubelet-health, the client certificate
+                .containsEntry("/var/lib/nodemedic", "/host/var/lib/nodemedic"); // disk-pressure, the node's /var
+        assertThat(pod.path("hostNetwork").asBoolean(false)).as("hostNetwork, for the kubelet's healthz on 127.0.0.1").isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void theNodeNameComesFromTheDownwardApi(Manifests rendered) {
+        assertThat(agent(pod(rendered)).path("env").values()).filteredOn(e -> e.path("name").asString().equals("NODE_NAME"))
+                .singleElement().satisfies(e -> assertThat(e.at("/valueFrom/fieldRef/fieldPath").asString()).isEqualTo("spec.nodeName"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void requestsAndLimitsCoverTheMeasuredFootprint(Manifests rendered) {
+        JsonNode resources = agent(pod(rendered)).path("resources");
+
+        long requested = Quantity.mebibytes(resources.at("/requests/memory").asString());
+        long limit = Quantity.mebibytes(resources.at("/limits/memory").asString());
+        assertThat(requested).as("memory request, MiB").isGreaterThanOrEqualTo(MEASURED_RSS_MIB * 3 / 2);
+        assertThat(limit).as("memory limit, MiB").isGreaterThanOrEqualTo(2 * requested);
+        assertThat(resources.at("/requests/cpu").asString()).as("cpu request").isNotEmpty();
+        allContainers(pod(rendered)).forEach(c -> assertThat(c.at("/resources/limits/memory").asString()).as("%s memory limit", c.path("name").asString())
+                .isNotEmpty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void bothProbesAskTheStatusServersHealthzOnItsConfiguredPort(Manifests rendered) {
+        JsonNode agent = agent(pod(rendered));
+        AgentSettings settings = AgentSettings.of(rendered);
+
+        for (String probe : List.of("livenessProbe", "readinessProbe")) {
+            JsonNode get = agent.at("/" + probe + "/httpGet");
+            assertThat(get.path("path").asString()).as(probe).isEqualTo("/healthz");
+            assertThat(containerPort(agent, get.path("port"))).as(probe + " port").isEqualTo(settings.statusPort());
+        }
+        assertThat(agent.path("ports").values()).filteredOn(p -> p.path("name").asString().equals("metrics")).singleElement()
+                .satisfies(p -> assertThat(p.path("containerPort").asInt()).isEqualTo(settings.metricsPort()));
+    }
+
+    /** A probe's port, by number or by the name of a container port. */
+    private static int containerPort(JsonNode container, JsonNode port) {
+        if (port.isNumber()) {
+            return port.asInt();
+        }
+        return container.path("ports").values().stream().filter(p -> p.path("name").asString().equals(port.asString())).findFirst()
+                .map(p -> p.path("containerPort").asInt()).orElseThrow(() -> new AssertionError("no container port named " + port.asString()));
+    }
+}

@@ -1,0 +1,49 @@
+{{/* Labels every object carries; component is detector or remedy. */}}
+{{- define "nodemedic.labels" -}}
+app.kubernetes.io/name: nodemedic
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* What a Deployment or DaemonSet selects its pods by: stable across upgrades. */}}
+{{- define "nodemedic.selector" -}}
+app.kubernetes.io/name: nodemedic
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "nodemedic.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end }}
+
+{{/* The rules files: the shipped kernel-monitor.json unless rules names its own. */}}
+{{- define "nodemedic.rules" -}}
+{{- toYaml (.Values.rules | default (dict "kernel-monitor.json" (.Files.Get "files/kernel-monitor.json"))) }}
+{{- end }}
+
+{{/* An init container copies jars and nothing more: no capability, nothing to write but the plugins volume. */}}
+{{- define "nodemedic.initContainerSecurity" -}}
+securityContext:
+  {{- if .Values.plugins.hostPath }}
+  # The node folder is root's.
+  runAsUser: 0
+  {{- else }}
+  runAsUser: 65532
+  runAsNonRoot: true
+  {{- end }}
+  allowPrivilegeEscalation: false
+  readOnlyRootFilesystem: true
+  capabilities:
+    drop: [ALL]
+resources:
+  requests:
+    cpu: 10m
+    memory: 16Mi
+  limits:
+    memory: 32Mi
+volumeMounts:
+  - name: plugins
+    mountPath: /var/lib/nodemedic/plugins
+{{- end }}

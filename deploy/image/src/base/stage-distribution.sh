@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Stages the agent distribution as the image holds it (/opt/nodemedic) and makes its AOT cache with the
+# image's own Java runtime: a cache only serves the JVM, runtime image, jar paths and jar times it was
+# made with, so the one detector-core made with the build's JDK does not apply in the image. The
+# training run happens in a chroot of the base (build-base.sh) on a copy of the staged files, at their
+# image paths and with the modification time Jib gives every file in the image (1970-01-01T00:00:01Z).
+# The staged files themselves keep their own times: Jib's layer cache tells a changed file by its time.
+#
+# Set by the module's pom:
+#   DIST   the agent distribution (detector-core's target/nodemedic)
+#   WORK   build-base.sh's work folder; the staged tree is $WORK/app/opt/nodemedic
+#   AOT    "true" to make the cache, anything else to ship without one
+set -euo pipefail
+
+fail() {
+  echo "stage-distribution: $*" >&2
+  exit 1
+}
+for v in DIST WORK AOT; do
+  [ -n "${!v:-}" ] || fail "$v is not set; run this through the image module's Maven build"
+done
+[ -d "$WORK/rootfs" ] && [ -d "$WORK/java" ] || fail "$WORK has no base root file system: build-base.sh runs first"
+
+app=$WORK/app/opt/nodemedic
+rm -rf "$WORK/app"
+mkdir -p "$app"
+cp -a "$DIST/." "$app/"
+rm -f "$app/lib/nodemedic.aot"
+
+if [ "$AOT" != true ]; then
+  echo "stage-distribution: no AOT cache (aot.skip)"
+  exit 0
+fi
+
+# The training root: the base's two layers as hard links, and a copy of the distribution dated as in
+# the image.
+root=$WORK/training-root
+rm -rf "$root"
+cp -al "$WORK/rootfs" "$root"
+cp -al "$WORK/java/opt/java/openjdk" "$root/opt/java/"
+cp -a "$app" "$root/opt/"
+find "$root/opt/nodemedic" -exec touch -h -d @1 {} +
+printf 'status:\n  port: 0\nmetrics:\n  port: 0\n' >"$root/training.yaml"
+
+# Root may chroot; anyone else gets a user namespace in which they are root, where the kernel allows it.
+if [ "$(id -u)" = 0 ]; then
+  userns=()
+else
+  unshare --map-root-user true 2>/dev/null ||
+    fail "making the AOT cache needs root or unprivileged user namespaces (unshare --map-root-user); build as root, or with -Daot.skip"
+  userns=(--map-root-user)
+fi
+echo "stage-distribution: training the AOT cache with the image's runtime"
+# shellcheck disable=SC2016 # the script runs in the new namespaces and expands its own arguments
+unshare "${userns[@]}" --mount --pid --fork --kill-child --mount-proc="$root/proc" sh -euc '
+  root=$1
+  mount --rbind /dev "$root/dev"
+  exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin JAVA_HOME=/opt/java/openjdk LANG=C.UTF-8 HOME=/root \
+    NODEMEDIC_JAVA_OPTS="-XX:AOTCacheOutput=/opt/nodemedic/lib/nodemedic.aot -Xlog:aot=error" \
+    /opt/nodemedic/bin/nodemedic run --local --stop-after 3s --config /training.yaml --plugins-dir /opt/nodemedic/plugins
+' training "$root"
+[ -s "$root/opt/nodemedic/lib/nodemedic.aot" ] || fail "the training run made no lib/nodemedic.aot"
+mv "$root/opt/nodemedic/lib/nodemedic.aot" "$app/lib/"
+rm -rf "$root"
+echo "stage-distribution: $app/lib/nodemedic.aot ($(du -h "$app/lib/nodemedic.aot" | cut -f1))"

@@ -1,0 +1,225 @@
+package dev.nodemedic.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The image tar the build wrote, opened as a registry or a container runtime would read it: its
+ * config, its layers against the distribution detector-core assembled, and its root file system run.
+ */
+class ImageTarIT {
+    private static final Path TAR = Path.of(System.getProperty("nodemedic.image.tar", "target/nodemedic-image.tar"));
+    private static final Path DIST = Path.of(System.getProperty("nodemedic.dist", "../../detector-core/target/nodemedic"));
+    private static final String VERSION = System.getProperty("nodemedic.version", "");
+    private static final boolean AOT = Boolean.parseBoolean(System.getProperty("nodemedic.aot", "true"));
+    private static final String HOME = "opt/nodemedic/";
+
+    @TempDir
+    static Path work;
+
+    private static OciImageArchive archive;
+    private static ImageConfig config;
+    private static ImageRoot root;
+
+    @BeforeAll
+    static void openTheImage() throws IOException {
+        assertThat(TAR).as("the image tar jib:buildTar writes").isRegularFile();
+        archive = OciImageArchive.open(TAR, Files.createDirectory(work.resolve("archive")));
+        config = archive.config();
+        root = ImageRoot.unpack(archive.layers(), Files.createDirectory(work.resolve("root")));
+    }
+
+    @Test
+    void theEntrypointIsNodemedicRunThroughTini() {
+        assertThat(config.entrypoint()).containsExactly("/usr/bin/tini", "--", "/opt/nodemedic/bin/nodemedic", "run");
+        assertThat(config.cmd()).containsExactly("--config", "/etc/nodemedic/nodemedic.yaml");
+        assertThat(root.entry("usr/bin/tini")).get().satisfies(tini -> assertThat(tini.mode() & 0111).isNotZero());
+        assertThat(root.entry("opt/nodemedic/bin/nodemedic")).get().satisfies(launcher -> assertThat(launcher.mode()).isEqualTo(0755));
+        assertThat(config.workingDir()).isEqualTo("/opt/nodemedic");
+        assertThat(root.entry("app")).as("Jib's files for a java entrypoint, which this image does not use").isEmpty();
+        assertThat(config.architecture()).isEqualTo("amd64");
+        assertThat(config.os()).isEqualTo("linux");
+    }
+
+    @Test
+    void theImageRunsAsItsOwnNonRootUser() throws IOException {
+        assertThat(config.user()).isEqualTo("65532:65532");
+        assertThat(Files.readAllLines(root.path().resolve("etc/passwd"))).anyMatch(line -> line.startsWith("nodemedic:x:65532:65532:"));
+    }
+
+    @Test
+    void theEnvironmentFindsTheLauncherAndTheImagesJava() {
+        assertThat(config.env()).containsEntry("JAVA_HOME", "/opt/java/openjdk").containsEntry("LANG", "C.UTF-8");
+        assertThat(config.env().get("PATH")).startsWith("/opt/nodemedic/bin:");
+        assertThat(root.entry("opt/java/openjdk/bin/java")).isPresent();
+        assertThat(root.entry("opt/java/openjdk/release")).isPresent();
+    }
+
+    @Test
+    void theExposedPortsAreTheAgentsStatusAndMetricsPorts() throws IOException {
+        // The ports the distribution's documented defaults name, and the ones the image's config listens on.
+        YAMLMapper yaml = YAMLMapper.builder().build();
+        JsonNode defaults = yaml.readTree(DIST.resolve("config/nodemedic.yaml").toFile());
+        JsonNode imageConfig = yaml.readTree(root.path().resolve("etc/nodemedic/nodemedic.yaml").toFile());
+        int status = defaults.path("status").path("port").asInt();
+        int metrics = defaults.path("metrics").path("port").asInt();
+
+        assertThat(List.of(status, metrics)).containsExactly(20256, 20257);
+        assertThat(config.exposedPorts()).containsExactlyInAnyOrder(status + "/tcp", metrics + "/tcp");
+        assertThat(imageConfig.path("status").path("port").asInt()).isEqualTo(status);
+        assertThat(imageConfig.path("metrics").path("port").asInt()).isEqualTo(metrics);
+        assertThat(imageConfig.path("status").path("address").asString()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void theLabelsSayWhatTheImageIs() {
+        assertThat(config.labels()).containsEntry("org.opencontainers.image.title", "nodemedic")
+                .containsEntry("org.opencontainers.image.version", VERSION)
+                .containsKeys("org.opencontainers.image.description", "org.opencontainers.image.vendor", "org.opencontainers.image.base.name");
+    }
+
+    @Test
+    void theLayersHoldTheLauncherAndEveryPluginAndLibraryOfTheDistribution() throws IOException {
+        List<Path> shipped = new ArrayList<>(List.of(DIST.resolve("bin/nodemedic")));
+        shipped.addAll(jars(DIST.resolve("plugins")));
+        shipped.addAll(jars(DIST.resolve("lib")));
+        assertThat(jars(DIST.resolve("plugins"))).as("the distribution's plugins").isNotEmpty();
+
+        for (Path file : shipped) {
+            String inImage = HOME + DIST.relativize(file);
+            assertThat(root.entry(inImage)).as(inImage).get()
+                    .satisfies(entry -> assertThat(entry.sha256()).as("%s has the bytes of %s", inImage, file).isEqualTo(sha256(file)));
+        }
+        try (Stream<Path> plugins = Files.list(root.path().resolve(HOME + "plugins"))) {
+            assertThat(plugins.map(p -> p.getFileName().toString()))
+                    .as("no plugin the distribution does not have")
+                    .containsExactlyInAnyOrderElementsOf(jars(DIST.resolve("plugins")).stream().map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void theAotCacheIsNotOlderThanTheJarsItServes() {
+        if (!AOT) {
+            assertThat(root.entry(HOME + "lib/nodemedic.aot")).as("built with aot.skip: no cache").isEmpty();
+            return;
+        }
+        ImageRoot.Entry cache = root.entry(HOME + "lib/nodemedic.aot").orElseThrow(() -> new AssertionError("the image has no lib/nodemedic.aot"));
+        assertThat(cache.size()).isPositive();
+        jars(DIST.resolve("lib")).forEach(jar -> assertThat(root.entry(HOME + "lib/" + jar.getFileName()).orElseThrow().modified())
+                .as("the launcher ignores a cache older than any jar").isLessThanOrEqualTo(cache.modified()));
+    }
+
+    @Test
+    void nodemedicVersionRunsFromTheImagesRootFileSystem() throws Exception {
+        ImageProcess image = enter();
+        // The entrypoint as the image has it, with 'version' for 'run'; AOTMode=on makes the JVM refuse
+        // to start unless the image's AOT cache is valid for the image's own runtime.
+        List<String> command = new ArrayList<>(config.entrypoint().subList(0, config.entrypoint().size() - 1));
+        command.add("version");
+        List<String> env = AOT ? List.of("NODEMEDIC_JAVA_OPTS=-XX:AOTMode=on") : List.of();
+
+        ImageProcess.Result run = image.run(command, env, Duration.ofMinutes(2));
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output().strip()).as("only the version line: tini, the launcher and the JVM said nothing else")
+                .matches("nodemedic " + VERSION.replace(".", "\\.") + " \\(daemon-api [0-9.]+, Java 25[^)]*\\)");
+    }
+
+    @Test
+    void theAgentStartsFromTheImageOnItsOwnConfigAndStops() throws Exception {
+        // The image's entrypoint and arguments as a pod gets them, plus a local run that ends by itself.
+        List<String> command = new ArrayList<>(config.entrypoint());
+        command.addAll(config.cmd());
+        command.addAll(List.of("--local", "--stop-after", "3s"));
+
+        ImageProcess.Result run = enter().run(command, List.of("NODE_NAME=node-a"), Duration.ofMinutes(2));
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).as(run.output())
+                .contains("agent started node=node-a mode=local status=http://0.0.0.0:20256/ metrics=http://0.0.0.0:20257/metrics")
+                .contains("agent stopped");
+        for (Path plugin : jars(DIST.resolve("plugins"))) {
+            String id = pluginId(plugin);
+            assertThat(run.output()).as("plugin %s loaded from the image", id).contains("plugin loaded plugin=" + id + " ");
+        }
+    }
+
+    @Test
+    void theImagesConfigIsAValidAgentConfig() throws Exception {
+        List<String> command = new ArrayList<>(config.entrypoint().subList(0, config.entrypoint().size() - 1));
+        command.addAll(List.of("check-config", config.cmd().getLast()));
+
+        ImageProcess.Result run = enter().run(command, List.of(), Duration.ofMinutes(2));
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        // The ✓ also proves the image's locale: in glibc's plain C locale Java prints '?' for it.
+        assertThat(run.output()).contains("✓ /etc/nodemedic/nodemedic.yaml: valid agent config");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"journalctl --version", "systemctl --version", "tini --version", "sh -c 'readlink -f /proc/self/exe'"})
+    void theProgramsTheDaemonsRunStartInTheImage(String commandLine) throws Exception {
+        // Each one finds every shared library it needs in the image (a missing one fails to start).
+        ImageProcess.Result run = enter().run(List.of("/bin/sh", "-c", commandLine), List.of(), Duration.ofMinutes(1));
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).isNotBlank().doesNotContain("error while loading shared libraries");
+    }
+
+    private static ImageProcess enter() throws Exception {
+        String unavailable = ImageProcess.unavailableBecause();
+        assertThat(unavailable).as("entering the image").isEmpty();
+        return new ImageProcess(root, config, work);
+    }
+
+    private static List<Path> jars(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            throw new AssertionError("cannot list " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The id in a plugin jar's PF4J descriptor (plugin.properties), as the agent logs it. */
+    private static String pluginId(Path jar) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            JarEntry descriptor = file.getJarEntry("plugin.properties");
+            assertThat(descriptor).as("%s has a PF4J descriptor", jar).isNotNull();
+            Properties properties = new Properties();
+            try (InputStream in = file.getInputStream(descriptor)) {
+                properties.load(in);
+            }
+            return properties.getProperty("plugin.id");
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest digest = ImageRoot.sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}
