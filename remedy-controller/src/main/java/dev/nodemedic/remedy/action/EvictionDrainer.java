@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.action;
 
+import dev.nodemedic.remedy.engine.LabelSelection;
 import dev.nodemedic.remedy.event.RemedyEvents;
 import dev.nodemedic.remedy.event.RemedyReason;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
@@ -191,8 +192,18 @@ public final class EvictionDrainer implements Drainer {
 
     private List<PodDisruptionBudget> budgetsSelecting(Pod pod) {
         return pods.budgetsIn(pod.getMetadata().getNamespace()).stream()
-                .filter(b -> b.getSpec() != null && LabelSelectorMatch.matches(b.getSpec().getSelector(), pod.getMetadata().getLabels()))
+                .filter(b -> selects(b, pod))
                 .toList();
+    }
+
+    /** policy/v1: an empty selector selects every pod of the namespace, a missing one selects none. */
+    private static boolean selects(PodDisruptionBudget budget, Pod pod) {
+        if (budget.getSpec() == null || budget.getSpec().getSelector() == null) {
+            return false;
+        }
+        LabelSelection selection = LabelSelection.of(budget.getSpec().getSelector(), (field, problem) -> new IllegalArgumentException(
+                "PodDisruptionBudget " + ClusterPods.name(budget) + " spec.selector." + field + ": " + problem));
+        return selection.selects(pod.getMetadata().getLabels());
     }
 
     private static int allowed(PodDisruptionBudget budget) {

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /** {@link Scheduler} on one named platform thread; delays are measured on the injected clock. */
 public final class ExecutorScheduler implements Scheduler, AutoCloseable {
+    /** Below the runtime's graceful-stop bound, which also covers closing the pod informers. */
+    static final Duration STOP_WITHIN = Duration.ofSeconds(10);
     private final ScheduledExecutorService executor;
     private final Clock clock;
 
@@ -30,8 +32,16 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
         return () -> future.cancel(false);
     }
 
+    /** Cancels what is waiting and gives a pass under way {@link #STOP_WITHIN} to end, so the next term never overlaps it. */
     @Override
     public void close() {
         executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(STOP_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the remedy pass under way did not end within " + STOP_WITHIN.toSeconds() + "s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ public final class RemedyController implements AutoCloseable {
     private final KubernetesClient client;
     private final Scheduler scheduler;
     private final AutoCloseable ownScheduler;
+    private final RemedyMetrics metrics;
     private final RemedyLoop loop;
     private final AtomicBoolean passQueued = new AtomicBoolean();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
@@ -39,17 +39,22 @@ public final class RemedyController implements AutoCloseable {
     private Instant timerAt;
 
     /** The runtime's constructor: the controller's own thread, the API server for ledgers and status. */
-    public RemedyController(KubernetesClient client, Clock clock, MeterRegistry registry, ActionsByMode actions, ControllerSettings settings) {
-        this(client, new ExecutorScheduler(clock), clock, registry, actions, settings);
+    public RemedyController(KubernetesClient client, Clock clock, RemedyMetrics metrics, ActionsByMode actions, ControllerSettings settings) {
+        this(client, new ExecutorScheduler(clock), clock, metrics, actions, settings);
     }
 
-    /** With a scheduler of the caller's (tests step a manual clock through it). */
-    public RemedyController(KubernetesClient client, Scheduler scheduler, Clock clock, MeterRegistry registry, ActionsByMode actions,
+    /**
+     * With a scheduler of the caller's (tests step a manual clock through it).
+     *
+     * @param metrics the process's, shared by the controllers of successive leadership terms
+     */
+    public RemedyController(KubernetesClient client, Scheduler scheduler, Clock clock, RemedyMetrics metrics, ActionsByMode actions,
                             ControllerSettings settings) {
         this.client = client;
         this.scheduler = scheduler;
         this.ownScheduler = scheduler instanceof AutoCloseable closeable ? closeable : () -> { };
-        this.loop = new RemedyLoop(clock, actions, new NodeLedgerStore(client), new PolicyStatusStore(client), new RemedyMetrics(registry), settings);
+        this.metrics = metrics;
+        this.loop = new RemedyLoop(clock, actions, new NodeLedgerStore(client), new PolicyStatusStore(client), metrics, settings);
     }
 
     /**
@@ -144,8 +149,12 @@ public final class RemedyController implements AutoCloseable {
         }
     }
 
+    /** Stops watching and acting; once the scheduler's thread is done, this term's gauges read zero. Closing again does nothing. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         informers.forEach(SharedIndexInformer::close);
         scheduler.execute(() -> {
@@ -158,5 +167,6 @@ public final class RemedyController implements AutoCloseable {
         } catch (Exception e) {
             log.warn("scheduler did not close cleanly: {}", e.toString());
         }
+        metrics.reset();
     }
 }

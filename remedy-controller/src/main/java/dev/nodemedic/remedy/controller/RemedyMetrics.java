@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,10 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code nodemedic_remedy_nodes_in_flight{policy}}, {@code nodemedic_remedy_unhealthy_nodes{policy}},
  *     {@code nodemedic_remedy_needs_human_nodes{policy}}</li>
  * </ul>
+ * One per process, handed to the controller of each leadership term: Micrometer keeps the first gauge
+ * registered under a name and tags and ignores the object of any later registration, so gauges made
+ * per term would go on reading the first term's numbers. The gauges' values are set by whichever
+ * controller is running and zeroed when it stops ({@link #reset}).
  */
 public final class RemedyMetrics {
     private final MeterRegistry registry;
-    private final Map<String, PolicyGauges> gauges = new HashMap<>();
+    // Written by the running controller's thread, zeroed by the thread that ends its term, read by scrapes.
+    private final Map<String, PolicyGauges> gauges = new ConcurrentHashMap<>();
 
     public RemedyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -70,9 +75,16 @@ public final class RemedyMetrics {
 
     /** A deleted policy's gauges read zero rather than its last values. */
     void forget(String policy) {
-        PolicyGauges policyGauges = gauges.get(policy);
-        if (policyGauges != null) {
+        if (gauges.containsKey(policy)) {
             pass(policy, 0, 0, 0, Map.of());
         }
+    }
+
+    /**
+     * Every gauge to zero: the term ended, and a follower must not go on reporting the nodes it no longer
+     * watches (summed over the replicas, the leader's numbers stay the only ones). Counters keep counting.
+     */
+    void reset() {
+        gauges.keySet().forEach(this::forget);
     }
 }

@@ -4,13 +4,16 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Kubernetes' duration spelling ({@code 90s}, {@code 5m}, {@code 1h30m}, {@code 500ms}) to {@link Duration}. */
-final class DurationText {
+/**
+ * Kubernetes' duration spelling ({@code 90s}, {@code 5m}, {@code 1h30m}, {@code 500ms}) to {@link Duration}
+ * and back: what a policy's fields and the command's flags are written in.
+ */
+public final class DurationText {
     private static final Pattern WHOLE = Pattern.compile("([0-9]+(ms|s|m|h))+");
     private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
 
     /** @throws IllegalArgumentException saying what was expected */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         if (text == null || !WHOLE.matcher(text).matches()) {
             throw new IllegalArgumentException("\"" + text + "\" is not a duration (write it as 90s, 5m or 1h30m)");
         }
@@ -29,7 +32,7 @@ final class DurationText {
     }
 
     /** The inverse, for status and messages: whole units only, largest first. */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         if (duration.isZero()) {
             return "0s";
         }

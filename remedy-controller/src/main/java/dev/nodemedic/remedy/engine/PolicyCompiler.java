@@ -9,11 +9,9 @@ import dev.nodemedic.remedy.policy.Recovery;
 import dev.nodemedic.remedy.policy.RemedyStep;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -57,35 +55,10 @@ public final class PolicyCompiler {
         if (selector == null) {
             throw fields.error("spec.nodeSelector", "is missing (write {} to select every node on purpose)");
         }
-        List<NodeSelection.Requirement> requirements = new ArrayList<>();
-        Map<String, String> labels = selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
-        labels.forEach((key, value) -> requirements.add(new NodeSelection.Requirement(key, NodeSelection.Operator.IN, Set.of(value))));
-        List<LabelSelectorRequirement> expressions = selector.getMatchExpressions() == null ? List.of() : selector.getMatchExpressions();
-        for (int i = 0; i < expressions.size(); i++) {
-            LabelSelectorRequirement expression = expressions.get(i);
-            String field = "spec.nodeSelector.matchExpressions[" + i + "]";
-            if (expression.getKey() == null || expression.getKey().isBlank()) {
-                throw fields.error(field + ".key", "is missing");
-            }
-            NodeSelection.Operator operator = switch (String.valueOf(expression.getOperator())) {
-                case "In" -> NodeSelection.Operator.IN;
-                case "NotIn" -> NodeSelection.Operator.NOT_IN;
-                case "Exists" -> NodeSelection.Operator.EXISTS;
-                case "DoesNotExist" -> NodeSelection.Operator.DOES_NOT_EXIST;
-                default -> throw fields.error(field + ".operator",
-                        "\"" + expression.getOperator() + "\" is not one of In, NotIn, Exists, DoesNotExist");
-            };
-            List<String> values = expression.getValues() == null ? List.of() : expression.getValues();
-            boolean needsValues = operator == NodeSelection.Operator.IN || operator == NodeSelection.Operator.NOT_IN;
-            if (needsValues == values.isEmpty()) {
-                throw fields.error(field + ".values", needsValues ? "must not be empty for " + expression.getOperator()
-                        : "must be empty for " + expression.getOperator());
-            }
-            requirements.add(new NodeSelection.Requirement(expression.getKey(), operator, Set.copyOf(values)));
-        }
+        LabelSelection labels = LabelSelection.of(selector, (field, problem) -> fields.error("spec.nodeSelector." + field, problem));
         String excludeLabel = spec.excludeLabel() == null || spec.excludeLabel().isBlank()
                 ? PolicyDefaults.EXCLUDE_LABEL : spec.excludeLabel();
-        return new NodeSelection(requirements, excludeLabel);
+        return new NodeSelection(labels, excludeLabel);
     }
 
     private static List<Rule> rules(Fields fields, List<ConditionRule> rules) {

@@ -8,6 +8,7 @@ import dev.nodemedic.remedy.action.KubernetesNodeActions;
 import dev.nodemedic.remedy.action.Mode;
 import dev.nodemedic.remedy.controller.ControllerSettings;
 import dev.nodemedic.remedy.controller.RemedyController;
+import dev.nodemedic.remedy.controller.RemedyMetrics;
 import dev.nodemedic.remedy.event.NodeConditionPatch;
 import dev.nodemedic.remedy.event.NodeEvents;
 import io.fabric8.kubernetes.client.Config;
@@ -66,6 +67,8 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
     private final Vertx vertx;
     private final KubernetesClient client;
     private final PrometheusMeterRegistry registry;
+    /** One for the process: each term's controller reports through it (Micrometer keeps the first gauge of a name). */
+    private final RemedyMetrics metrics;
     private final ExecutorService terms = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("remedy-term").daemon(true).factory());
     private final AtomicReference<Term> term = new AtomicReference<>();
     private final AtomicReference<String> termFailure = new AtomicReference<>();
@@ -79,6 +82,7 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
         this.vertx = vertx;
         this.client = client;
         this.registry = registry;
+        this.metrics = new RemedyMetrics(registry);
     }
 
     /**
@@ -180,7 +184,7 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
             return;
         }
         ClusterPods pods = ClusterPods.start(client);
-        RemedyController controller = new RemedyController(client, clock, registry, actions(pods),
+        RemedyController controller = new RemedyController(client, clock, metrics, actions(pods),
                 new ControllerSettings(options.paused(), options.maxInFlight()));
         try {
             controller.start();

@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.runtime;
 
+import dev.nodemedic.remedy.engine.DurationText;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,15 +44,15 @@ final class RunCommand implements Callable<Integer> {
     String identity;
 
     // client-go's defaults, kube-controller-manager's too: 15 s lease, 10 s renew deadline, 2 s retry.
-    @Option(names = "--lease-duration", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
+    @Option(names = "--lease-duration", paramLabel = "DURATION", defaultValue = "15s", converter = DurationFlag.class,
             description = "How long followers wait after the leader's last renewal. Default: ${DEFAULT-VALUE}.")
     Duration leaseDuration;
 
-    @Option(names = "--renew-deadline", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--renew-deadline", paramLabel = "DURATION", defaultValue = "10s", converter = DurationFlag.class,
             description = "How long the leader tries to renew before it stops acting. Default: ${DEFAULT-VALUE}.")
     Duration renewDeadline;
 
-    @Option(names = "--retry-period", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
+    @Option(names = "--retry-period", paramLabel = "DURATION", defaultValue = "2s", converter = DurationFlag.class,
             description = "How often to try to acquire or renew the Lease. Default: ${DEFAULT-VALUE}.")
     Duration retryPeriod;
 
@@ -63,6 +64,18 @@ final class RunCommand implements Callable<Integer> {
     int port;
 
     private final Clock clock;
+
+    /** Flags take durations as policies write them, and say so in the same words when one is not. */
+    static final class DurationFlag implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            try {
+                return DurationText.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     RunCommand(Clock clock) {
         this.clock = clock;

@@ -57,6 +57,7 @@ class RemedyControllerTest {
     KubernetesMockServer server;
     private final ManualClock clock = new ManualClock(T0);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final RemedyMetrics metrics = new RemedyMetrics(registry);
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -76,7 +77,7 @@ class RemedyControllerTest {
 
     private ManualScheduler start(ControllerSettings settings) {
         ManualScheduler scheduler = new ManualScheduler(clock);
-        RemedyController controller = new RemedyController(client, scheduler, clock, registry,
+        RemedyController controller = new RemedyController(client, scheduler, clock, metrics,
                 new ActionsByMode(actions(Mode.APPLY), actions(Mode.DRY_RUN)), settings);
         toClose.add(controller);
         controller.start();

@@ -265,22 +265,21 @@ public final class RemedySimulation {
     }
 
     private void fail(String name, Instant at) {
-        NodeCondition condition = kernelDeadlock(name);
-        condition.setStatus("True");
-        condition.setReason("DockerHung");
-        condition.setLastTransitionTime(at.toString());
-        condition.setLastHeartbeatTime(at.toString());
         sick.add(name);
-        loop.nodeChanged(NodeSnapshots.of(cluster.get(name)));
+        transition(name, at, "True", "DockerHung");
     }
 
     private void recover(String name, Instant at) {
+        sick.remove(name);
+        transition(name, at, "False", "KernelHasNoDeadlock");
+    }
+
+    private void transition(String name, Instant at, String status, String reason) {
         NodeCondition condition = kernelDeadlock(name);
-        condition.setStatus("False");
-        condition.setReason("KernelHasNoDeadlock");
+        condition.setStatus(status);
+        condition.setReason(reason);
         condition.setLastTransitionTime(at.toString());
         condition.setLastHeartbeatTime(at.toString());
-        sick.remove(name);
         loop.nodeChanged(NodeSnapshots.of(cluster.get(name)));
     }
 

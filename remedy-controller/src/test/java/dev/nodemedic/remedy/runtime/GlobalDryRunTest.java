@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,15 +63,7 @@ class GlobalDryRunTest {
                 .withLastTransitionTime(now.minus(Duration.ofHours(1)).toString()).withLastHeartbeatTime(now.toString()).endCondition().endStatus()
                 .build()).create();
         client.resources(NodeRemedyPolicy.class).load(new ByteArrayInputStream(POLICY.getBytes(StandardCharsets.UTF_8))).create();
-        Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: mock, cluster: {server: %s, insecure-skip-tls-verify: true}}]
-                users: [{name: remedy, user: {token: t}}]
-                contexts: [{name: mock, context: {cluster: mock, user: remedy}}]
-                current-context: mock
-                """.formatted(client.getMasterUrl()));
+        Path kubeconfig = MockKubeconfig.write(dir, client);
         ApiCalls.take(server);
 
         RemedyRuntime runtime = RemedyRuntime.start(new RunOptions(Optional.of(kubeconfig), false, true, OptionalInt.empty(),

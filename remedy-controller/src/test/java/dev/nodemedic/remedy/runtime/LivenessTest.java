@@ -7,7 +7,6 @@ import dev.nodemedic.remedy.action.Eventually;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,15 +28,7 @@ class LivenessTest {
 
     @Test
     void informersThatStopWatchingForAMinuteMakeHealthFail() throws Exception {
-        Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: mock, cluster: {server: %s, insecure-skip-tls-verify: true}}]
-                users: [{name: remedy, user: {token: t}}]
-                contexts: [{name: mock, context: {cluster: mock, user: remedy}}]
-                current-context: mock
-                """.formatted(client.getMasterUrl()));
+        Path kubeconfig = MockKubeconfig.write(dir, client);
         ManualClock clock = new ManualClock();
         RemedyRuntime runtime = RemedyRuntime.start(new RunOptions(Optional.of(kubeconfig), false, true, OptionalInt.empty(),
                 new LeaseSettings("kube-system", "nodemedic-remedy", "remedy-a", Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofMillis(250), true),

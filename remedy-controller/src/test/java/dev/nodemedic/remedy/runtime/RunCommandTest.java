@@ -49,7 +49,7 @@ class RunCommandTest {
         int exit = run("run", "--lease-duration", "fifteen");
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("--lease-duration").contains("\"fifteen\" is not a duration; write it as 15s, 500ms or 1m30s");
+        assertThat(err.toString()).contains("--lease-duration").contains("\"fifteen\" is not a duration (write it as 90s, 5m or 1h30m)");
     }
 
     @Test
