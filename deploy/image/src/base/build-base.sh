@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# Builds the image's base here, without a registry: a jlink'd Java runtime holding only the modules the
-# distribution uses, plus glibc, tini, busybox and journalctl/systemctl taken from pinned Debian packages,
+# Builds an image's base here, without a registry: a jlink'd Java runtime holding only the modules the
+# distribution uses (the agent's or the remedy controller's), plus glibc, tini, busybox and journalctl/systemctl taken from pinned Debian packages,
 # written as an image tar in `docker save` layout, the layout Jib reads a tar:// base image from.
 #
 # Set by the module's pom:
 #   JDK_HOME   the JDK 25 whose jdeps and jlink make the runtime (the build's toolchain JDK)
-#   DIST       the agent distribution (detector-core's target/nodemedic): jdeps reads its jars
+#   DIST       the distribution: jdeps reads the jars in its lib/ and, if it has one, plugins/
 #   WORK       where to build; the base tar is $WORK/nodemedic-base.tar
 #   DEB_CACHE  where fetched .debs are kept between builds (they are checked against their pins)
 #   BASE_TAG   the tag written into the tar
+#   EXTRA_MODULES  (optional) modules jdeps cannot see because they are found through a service
+#              loader, comma separated
+# The Debian layer does not depend on DIST: the agent's and the remedy controller's bases share it
+# byte for byte, so a node that holds one image pulls that layer of the other for nothing.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 packages=$here/debian-packages.txt
-# Modules jdeps cannot see, because they are found through a service loader:
-# jdk.zipfs serves the jar: file systems PF4J opens to read a plugin's extension index.
-extra_modules=jdk.zipfs
 uid=65532
 
 fail() {
@@ -32,7 +33,8 @@ done
 arch=$(dpkg --print-architecture)
 [ "$arch" = amd64 ] || fail "this machine is $arch; the pinned packages in $packages are amd64"
 [ -x "$JDK_HOME/bin/jlink" ] || fail "$JDK_HOME/bin/jlink not found: JDK_HOME must be a full JDK 25"
-[ -d "$DIST/lib" ] && [ -d "$DIST/plugins" ] || fail "$DIST has no lib/ and plugins/: build detector-core first"
+[ -d "$DIST/lib" ] || fail "$DIST has no lib/: build the distribution first (detector-core or remedy-controller: ./mvnw -pl MODULE package)"
+extra_modules=${EXTRA_MODULES:-}
 
 mkdir -p "$WORK" "$DEB_CACHE"
 
@@ -122,14 +124,18 @@ printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$rootfs/etc/nsswitch.
 
 # --- The Java layer: jlink'd from the modules jdeps finds in the distribution's jars. jdeps takes a
 # while, so its answer is kept for as long as the jars are the same.
-jars_key=$(cd "$DIST" && sha256sum lib/*.jar plugins/*.jar | sha256sum | cut -c1-64)
+jars=("$DIST"/lib/*.jar)
+[ -d "$DIST/plugins" ] && jars+=("$DIST"/plugins/*.jar)
+jars_key=$( (sha256sum "${jars[@]}" && echo "extra: $extra_modules") | sha256sum | cut -c1-64)
 modules_file=$WORK/modules-$jars_key.txt
 if [ ! -f "$modules_file" ]; then
-  echo "build-base: finding the modules the distribution uses (jdeps)"
+  echo "build-base: finding the modules $DIST uses (jdeps)"
+  class_path=$DIST/lib/*
+  [ -d "$DIST/plugins" ] && class_path+=:$DIST/plugins/*
   found=$("$JDK_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 -q \
-    --class-path "$DIST/lib/*:$DIST/plugins/*" "$DIST"/lib/*.jar "$DIST"/plugins/*.jar)
+    --class-path "$class_path" "${jars[@]}")
   rm -f "$WORK"/modules-*.txt
-  echo "$found,$extra_modules" >"$modules_file"
+  echo "$found${extra_modules:+,$extra_modules}" >"$modules_file"
 fi
 modules=$(cat "$modules_file")
 jdk_release=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JDK_HOME/release")

@@ -1,17 +1,15 @@
 package dev.nodemedic.image;
 
+import static dev.nodemedic.image.DistributionFiles.jars;
+import static dev.nodemedic.image.DistributionFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.jar.JarEntry;
@@ -33,6 +31,7 @@ class ImageTarIT {
     private static final Path TAR = Path.of(System.getProperty("nodemedic.image.tar", "target/nodemedic-image.tar"));
     private static final Path DIST = Path.of(System.getProperty("nodemedic.dist", "../../detector-core/target/nodemedic"));
     private static final String VERSION = System.getProperty("nodemedic.version", "");
+    private static final String REF = System.getProperty("nodemedic.image.ref", "");
     private static final boolean AOT = Boolean.parseBoolean(System.getProperty("nodemedic.aot", "true"));
     private static final String HOME = "opt/nodemedic/";
 
@@ -98,6 +97,13 @@ class ImageTarIT {
         assertThat(config.labels()).containsEntry("org.opencontainers.image.title", "nodemedic")
                 .containsEntry("org.opencontainers.image.version", VERSION)
                 .containsKeys("org.opencontainers.image.description", "org.opencontainers.image.vendor", "org.opencontainers.image.base.name");
+    }
+
+    @Test
+    void theTarIsNamedAsTheManifestsRunIt() {
+        // The build's one tagging rule (pom, execution image-tag): the release, which deploy/checks holds the manifests to.
+        assertThat(archive.refName()).isEqualTo(REF).matches("nodemedic:[0-9]+\\.[0-9]+\\.[0-9]+");
+        assertThat(VERSION).startsWith(REF.substring("nodemedic:".length()));
     }
 
     @Test
@@ -194,14 +200,6 @@ class ImageTarIT {
         return new ImageProcess(root, config, work);
     }
 
-    private static List<Path> jars(Path folder) {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
-        } catch (IOException e) {
-            throw new AssertionError("cannot list " + folder + ": " + e.getMessage(), e);
-        }
-    }
-
     /** The id in a plugin jar's PF4J descriptor (plugin.properties), as the agent logs it. */
     private static String pluginId(Path jar) throws IOException {
         try (JarFile file = new JarFile(jar.toFile())) {
@@ -213,13 +211,5 @@ class ImageTarIT {
             }
             return properties.getProperty("plugin.id");
         }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest = ImageRoot.sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

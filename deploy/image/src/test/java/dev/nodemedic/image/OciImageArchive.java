@@ -21,10 +21,12 @@ final class OciImageArchive {
 
     private final Path blobs;
     private final JsonNode manifest;
+    private final String refName;
 
-    private OciImageArchive(Path blobs, JsonNode manifest) {
+    private OciImageArchive(Path blobs, JsonNode manifest, String refName) {
         this.blobs = blobs;
         this.manifest = manifest;
+        this.refName = refName;
     }
 
     static OciImageArchive open(Path tar, Path into) throws IOException {
@@ -49,7 +51,9 @@ final class OciImageArchive {
             throw new IOException(tar + ": index.json lists " + manifests.size() + " manifests, expected the one image");
         }
         Path blobs = into.resolve("blobs/sha256");
-        return new OciImageArchive(blobs, JSON.readTree(blob(blobs, manifests.get(0).path("digest").asString()).toFile()));
+        JsonNode descriptor = manifests.get(0);
+        return new OciImageArchive(blobs, JSON.readTree(blob(blobs, descriptor.path("digest").asString()).toFile()),
+                descriptor.path("annotations").path("org.opencontainers.image.ref.name").asString(""));
     }
 
     private static Path blob(Path blobs, String digest) throws IOException {
@@ -61,6 +65,14 @@ final class OciImageArchive {
             throw new IOException("blob " + digest + " is named by the image but missing from the tar");
         }
         return blob;
+    }
+
+    /**
+     * The name the image is loaded under ({@code podman load}, {@code ctr images import}): index.json's
+     * {@code org.opencontainers.image.ref.name}, where Jib writes the {@code to.image} it was given; empty without one.
+     */
+    String refName() {
+        return refName;
     }
 
     ImageConfig config() throws IOException {
