@@ -46,6 +46,10 @@ echo "  median: $(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {p
 sleep "$idle"
 rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
 echo "RSS after ${idle}s idle: $((rss_kb / 1024)) MiB ($rss_kb kB)"
+# Where it is: anonymous (heap, metaspace, code cache, stacks, malloc) against file-backed (libjvm and the
+# mapped AOT cache, whose pages count as the agent's own once the JVM has relocated them).
+awk '/RssAnon|RssFile/ {printf "  %s %d kB", $1, $2} END {print ""}' /proc/$pid/status
+awk '/^[0-9a-f]+-[0-9a-f]+ / {aot = ($NF ~ /nodemedic\.aot$/)} aot && /^Rss:/ {kb += $2} END {printf "  of which the AOT cache: %d kB\n", kb}' /proc/$pid/smaps
 
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' /proc/$pid/stat; }

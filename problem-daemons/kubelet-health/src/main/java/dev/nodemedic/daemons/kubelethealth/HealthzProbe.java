@@ -2,6 +2,7 @@ package dev.nodemedic.daemons.kubelethealth;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -10,10 +11,12 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * One GET of the kubelet's {@code /healthz} per {@link #look()}. The client is made once and kept:
- * opening one per look would cost a selector thread each time.
+ * One GET of the kubelet's {@code /healthz} per {@link #look()}. An {@code http://} URL (the kubelet's
+ * default, and NPD's) is asked over a plain socket ({@link PlainHttpGet}); only an {@code https://} one
+ * gets the JDK's HttpClient, made once and kept: opening one per look would cost a selector thread each time.
  */
 final class HealthzProbe {
     /** Characters of a failing answer's body quoted in the message; the kubelet lists its failed checks there. */
@@ -36,25 +39,51 @@ final class HealthzProbe {
 
     private final URI url;
     private final Duration timeout;
-    private final HttpClient client;
+    private final Optional<PlainHttpGet> plain;
+    private final Optional<HttpClient> client;
 
     HealthzProbe(URI url, Duration timeout) {
         this.url = url;
         this.timeout = timeout;
+        boolean tls = "https".equals(url.getScheme());
+        this.plain = tls ? Optional.empty() : Optional.of(new PlainHttpGet(url, timeout));
         // The kubelet's healthz does not redirect; following one could send the look elsewhere. HTTP/1.1
-        // because the default would ask a plain-http kubelet to upgrade to h2c on every new connection.
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        // because the default would ask the kubelet to upgrade to HTTP/2 on every new connection.
+        this.client = !tls ? Optional.empty() : Optional.of(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build());
     }
 
     Answer look() throws InterruptedException {
+        return plain.isPresent() ? lookPlain(plain.get()) : lookTls(client.orElseThrow());
+    }
+
+    private Answer lookPlain(PlainHttpGet get) {
+        try {
+            PlainHttpGet.Response response = get.get();
+            return answer(response.status(), response.body());
+        } catch (PlainHttpGet.ConnectTimeout e) {
+            return new Answer.Failed("kubelet at " + address() + " did not accept a connection within " + text(timeout));
+        } catch (SocketTimeoutException e) {
+            return new Answer.Failed("kubelet at " + url + " did not answer within " + text(timeout));
+        } catch (ConnectException e) {
+            return new Answer.NotListening("no kubelet on " + address() + " (connection refused)");
+        } catch (IOException e) {
+            return new Answer.Failed("kubelet at " + url + " could not be asked: " + describe(e));
+        }
+    }
+
+    private Answer answer(int status, String body) {
+        if (status == 200) {
+            return new Answer.Healthy();
+        }
+        return new Answer.Failed("kubelet at " + url + " answered " + status + quoted(body));
+    }
+
+    private Answer lookTls(HttpClient client) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            if (response.statusCode() == 200) {
-                return new Answer.Healthy();
-            }
-            return new Answer.Failed("kubelet at " + url + " answered " + response.statusCode() + quoted(response.body()));
+            return answer(response.statusCode(), response.body());
         } catch (HttpConnectTimeoutException e) {
             return new Answer.Failed("kubelet at " + address() + " did not accept a connection within " + text(timeout));
         } catch (HttpTimeoutException e) {
@@ -66,9 +95,10 @@ final class HealthzProbe {
         }
     }
 
-    /** Ends the client's selector thread and any look in flight; the agent makes a new daemon object on every start. */
+    /** Ends any look in flight (and the HttpClient's selector thread); the agent makes a new daemon object on every start. */
     void close() {
-        client.shutdownNow();
+        plain.ifPresent(PlainHttpGet::close);
+        client.ifPresent(HttpClient::shutdownNow);
     }
 
     private String address() {

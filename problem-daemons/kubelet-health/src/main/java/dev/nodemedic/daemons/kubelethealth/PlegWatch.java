@@ -64,13 +64,14 @@ final class PlegWatch implements KubeletLogFollower.Listener {
         }
         PlegLine.parse(line).ifPresent(report -> {
             episode.seen(now);
+            // The condition first, then the event: whoever sees the event sees the condition it belongs to.
+            report(now);
             switch (report) {
                 case PlegLine.Report.Stalled stalled -> context.emit(Severity.WARNING, REASON, stalled.error());
                 // Said for a moment at every kubelet start; it counts towards the condition only if it goes on.
                 case PlegLine.Report.NotYetRelisted _ -> {
                 }
             }
-            report(now);
         });
     }
 
