@@ -6,6 +6,8 @@ import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.daemons.containerruntime.RuntimeHealthCheck.Health;
 import dev.nodemedic.daemons.containerruntime.RuntimeKind.RestartCondition;
+import dev.nodemedic.daemons.systemd.RestartHistory;
+import dev.nodemedic.daemons.systemd.UnitRestarts;
 import io.vertx.core.Vertx;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;

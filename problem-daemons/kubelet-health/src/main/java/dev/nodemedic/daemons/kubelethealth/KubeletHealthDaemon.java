@@ -6,6 +6,8 @@ import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.daemons.kubelethealth.ClientCertificate.Reading;
 import dev.nodemedic.daemons.kubelethealth.HealthzProbe.Answer;
+import dev.nodemedic.daemons.systemd.RestartHistory;
+import dev.nodemedic.daemons.systemd.UnitRestarts;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.nodemedic.daemons.kubelethealth;
+package dev.nodemedic.daemons.systemd;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,19 +8,23 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Asks systemd how often it has restarted a unit: {@code systemctl show <unit> --property=LoadState,NRestarts}.
  * NRestarts counts the restarts systemd made under the unit's {@code Restart=} setting, which is how a
- * crashing kubelet comes back. NPD counts "Started ... kubelet" lines in the journal instead, which
- * needs the journal mounted and a journal reader; systemd's own counter needs neither.
+ * crashing kubelet or container runtime comes back. NPD counts lines in the journal instead ("Started
+ * ... kubelet" for FrequentKubeletRestart, "Starting containerd container runtime..." for
+ * FrequentContainerdRestart), which needs the journal mounted and a journal reader; systemd's own
+ * counter needs neither.
  */
-final class UnitRestarts {
+public final class UnitRestarts {
     /** Output read at most: the answer is two short lines, anything longer is not systemctl's answer. */
     private static final int MAX_OUTPUT = 4096;
 
-    sealed interface Reading {
+    /** What one question to systemd gave: the counter, or why there is none, in words for a condition message. */
+    public sealed interface Reading {
         record Count(long restarts) implements Reading {
         }
 
@@ -32,13 +36,21 @@ final class UnitRestarts {
     private final String unit;
     private final Duration timeout;
 
-    UnitRestarts(Path systemctl, String unit, Duration timeout) {
-        this.systemctl = systemctl;
-        this.unit = unit;
-        this.timeout = timeout;
+    /** {@code systemctl} is the host's binary as the agent sees it; a run longer than {@code timeout} is killed. */
+    public UnitRestarts(Path systemctl, String unit, Duration timeout) {
+        this.systemctl = Objects.requireNonNull(systemctl, "systemctl");
+        this.unit = Objects.requireNonNull(unit, "unit");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        if (unit.isBlank()) {
+            throw new IllegalArgumentException("the unit whose restarts are counted is blank; name a systemd unit such as kubelet.service");
+        }
+        if (!timeout.isPositive()) {
+            throw new IllegalArgumentException("the timeout for systemctl show " + unit + " is " + timeout + "; it must be positive");
+        }
     }
 
-    Reading read() throws InterruptedException {
+    /** Runs systemctl once; every failure is a {@link Reading.Unavailable}, never an exception. */
+    public Reading read() throws InterruptedException {
         if (!Files.isExecutable(systemctl)) {
             return new Reading.Unavailable(systemctl + " is not there to ask systemd (mount it and the host's /run/systemd into the agent)");
         }
@@ -51,7 +63,7 @@ final class UnitRestarts {
         }
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return new Reading.Unavailable(systemctl + " show " + unit + " did not finish within " + HealthzProbe.text(timeout));
+                return new Reading.Unavailable(systemctl + " show " + unit + " did not finish within " + text(timeout));
             }
             String output = new String(process.getInputStream().readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
@@ -88,5 +100,10 @@ final class UnitRestarts {
     private static String lastLine(String output) {
         List<String> lines = output.strip().lines().toList();
         return lines.isEmpty() ? "no output" : lines.getLast();
+    }
+
+    /** As the plugins' config files write durations ({@code 5s}, {@code 1m30s}), so a message reads like the setting. */
+    private static String text(Duration duration) {
+        return duration.toString().substring(2).toLowerCase();
     }
 }
