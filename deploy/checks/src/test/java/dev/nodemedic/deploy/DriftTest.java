@@ -61,6 +61,15 @@ class DriftTest {
     }
 
     @Test
+    void theSidecarScriptCopiesAreTheDistributionsExample() throws Exception {
+        Path example = deploy.resolve("../detector-core/src/dist/examples/sidecar/conntrack-detector.sh");
+
+        for (Path copy : List.of(deploy.resolve("kustomize/components/conntrack-sidecar/conntrack-detector.sh"), deploy.resolve("helm/nodemedic/files/conntrack-detector.sh"))) {
+            assertThat(Files.readString(copy)).as("%s: copy %s over it", copy, example).isEqualTo(Files.readString(example));
+        }
+    }
+
+    @Test
     void theChartsDashboardIsTheDashboardsFile() throws Exception {
         assertThat(json(deploy.resolve("helm/nodemedic/files/nodemedic-dashboard.json"))).isEqualTo(json(deploy.resolve("dashboards/nodemedic.json")));
     }

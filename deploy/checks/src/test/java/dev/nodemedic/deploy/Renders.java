@@ -98,9 +98,9 @@ final class Renders {
                 all.add(rendered);
             }
         }
-        all.add(overlayWith("detector", List.of("monitoring", "plugin-reboot-required", "container-runtime")));
+        all.add(overlayWith("detector", List.of("monitoring", "plugin-reboot-required", "container-runtime", "conntrack-sidecar")));
         all.add(helm());
-        all.add(helm("plugin-reboot-required", "monitoring", "container-runtime"));
+        all.add(helm("plugin-reboot-required", "monitoring", "container-runtime", "conntrack-sidecar"));
         return all;
     }
 }
