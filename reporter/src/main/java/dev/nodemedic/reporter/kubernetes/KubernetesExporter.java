@@ -32,7 +32,7 @@ public final class KubernetesExporter implements Exporter, AutoCloseable {
     private final Clock clock;
 
     /**
-     * @param client    built by {@link KubernetesClients#onVertx}; needs nodes get, nodes/status patch, events create and patch
+     * @param client    built by {@link KubernetesClients#onVertx}; needs nodes get and watch, nodes/status patch, events create and patch
      * @param executor  where reads and writes run; two threads let events and node status proceed side by side
      * @param registry  gets the {@code nodemedic_*} API metrics
      */
@@ -58,7 +58,7 @@ public final class KubernetesExporter implements Exporter, AutoCloseable {
      */
     public void start(ConditionBook book) {
         status.offer(book.snapshot());
-        status.start(adoption -> book.adopt(adoption.stillTrue()));
+        status.start(adoption -> book.adopt(adoption.fromThisBoot()));
     }
 
     @Override
