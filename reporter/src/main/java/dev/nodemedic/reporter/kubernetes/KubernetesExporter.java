@@ -13,7 +13,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Carries the book to the API server: our conditions on {@code nodes/{name}/status} (strategic merge
- * patch, debounced, heartbeat, adoption at start, stale types deleted) and daemon events as core/v1
+ * patch, a lone change at once and a burst coalesced, heartbeat, adoption at start, stale types
+ * deleted, a watch of the node that puts them back on a re-created node) and daemon events as core/v1
  * Events on the node (client-go's aggregation and budget). The exporter callbacks return at once;
  * all I/O runs on {@code executor}. The agent owns the client and the executor and closes them after
  * {@link #close()}.

@@ -120,6 +120,11 @@ final class NodeStatusWriter {
             watchLost(failure);
             return;
         }
+        if (closed) {
+            // Closed while the watch was being opened: close() did not see it.
+            watch.close();
+            return;
+        }
         metrics.request("watch", "nodes", "200");
         sync.watchStarted();
         watchRecovered();

@@ -316,6 +316,23 @@ class KubernetesExporterTest {
     }
 
     @Test
+    void aWatchTheClusterRoleRefusesIsOneWarningAndWritesGoOn() throws Exception {
+        seedNode();
+        server.expect().get().withPath("/api/v1/nodes?allowWatchBookmarks=true&fieldSelector=metadata.name%3Dnode-a&watch=true")
+                .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"message\":\"nodes is forbidden: cannot watch resource nodes\"}").always();
+        startExporter();
+        awaitPatch(1);
+
+        await("the warning", () -> logged(l -> l.startsWith("WARNING RBAC forbids watch nodes/node-a (403): the agent's ClusterRole needs nodes get and watch")));
+        clock.advance(Duration.ofSeconds(10));
+        reporter.book().set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "task docker:7 blocked", clock.instant());
+        assertThat(awaitPatch(2).body()).contains("\"reason\":\"DockerHung\"");
+        awaitStepping("a retry of the watch", Duration.ofSeconds(5),
+                () -> prometheus.scrape().contains("nodemedic_api_requests_total{code=\"403\",resource=\"nodes\",verb=\"watch\"} 3.0"));
+        assertThat(lines("WARNING RBAC forbids watch")).as("one line while it keeps failing").isEqualTo(1);
+    }
+
+    @Test
     void afterARebootTheHealthyDefaultIsWritten() throws Exception {
         seedNode(NodeAdoptionTest.entry("KernelDeadlock", "True", "DockerHung", "hung (nodemedic)", "2025-12-31T23:00:00Z"));
         startExporter();

@@ -17,9 +17,12 @@ import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.fabric8.mockwebserver.internal.MockDispatcher;
 import io.fabric8.mockwebserver.internal.SimpleRequest;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,6 +74,18 @@ public final class StrategicMergeMockServer implements AutoCloseable {
     /** A client of this server, for seeding objects and reading them back. */
     public KubernetesClient client() {
         return client;
+    }
+
+    /** Writes a kubeconfig that points an agent at this server (a token it does not check), as {@code file}. */
+    public Path writeKubeconfig(Path file) throws IOException {
+        return Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: mock, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
+                users: [{name: agent, user: {token: test-token}}]
+                contexts: [{name: mock, context: {cluster: mock, user: agent}}]
+                current-context: mock
+                """.formatted(client.getConfiguration().getMasterUrl().replaceAll("/$", "")));
     }
 
     /** Closes the test's client first: the server waits for open connections when it stops. */
