@@ -46,7 +46,7 @@ class AgentRestartTest {
                     SYSLOG_TIME.format(LocalDateTime.now()) + " node-a kernel: [ 1234.500000] task docker:7 blocked for more than 120 seconds.\n");
             Files.writeString(work.resolve("kernel-monitor.json"),
                     Files.readString(tree.dist().resolve("config/kernel-monitor-filelog.json")).replace("/var/log/kern.log", log.toString()));
-            Path kubeconfig = kubeconfig(api.client().getConfiguration().getMasterUrl());
+            Path kubeconfig = api.writeKubeconfig(work.resolve("kubeconfig"));
 
             NodeCondition first;
             try (AgentProcess agent = start(tree, "first", kubeconfig)) {
@@ -106,27 +106,5 @@ class AgentRestartTest {
                 tick.wait(Math.max(1, Duration.between(Instant.now(), instant).toMillis()));
             }
         }
-    }
-
-    private Path kubeconfig(String url) throws Exception {
-        return Files.writeString(work.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                    insecure-skip-tls-verify: true
-                users:
-                - name: agent
-                  user:
-                    token: test-token
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: agent
-                current-context: mock
-                """.formatted(url));
     }
 }
