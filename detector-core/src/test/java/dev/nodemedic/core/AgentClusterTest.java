@@ -7,17 +7,17 @@ import dev.nodemedic.core.config.DaemonInstanceConfig;
 import dev.nodemedic.reporter.kubernetes.BootTime;
 import dev.nodemedic.reporter.kubernetes.KubernetesReporting;
 import dev.nodemedic.reporter.kubernetes.KubernetesSettings;
-import io.fabric8.kubernetes.api.model.Node;
+import dev.nodemedic.reporter.kubernetes.StrategicMergeMockServer;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,12 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  * plugin jar's condition ends as a strategic merge patch of the node's status that carries only our
  * entry, and the same truth is on /metrics in NPD's names.
  */
-@EnableKubernetesMockClient(crud = true)
 class AgentClusterTest {
     static final String STATUS_PATH = "/api/v1/nodes/node-a/status";
 
-    KubernetesMockServer server;
-    KubernetesClient client;
+    /** CRUD mode with node status patches applied, and a node watch that does not stall the server when the agent closes it. */
+    private StrategicMergeMockServer api;
+    private KubernetesMockServer server;
+    private KubernetesClient client;
 
     @TempDir
     Path root;
@@ -53,34 +55,23 @@ class AgentClusterTest {
     private Agent agent;
     private final List<RecordedRequest> seen = new ArrayList<>();
 
+    @BeforeEach
+    void serve() {
+        api = StrategicMergeMockServer.start();
+        server = api.server();
+        client = api.client();
+    }
+
     @AfterEach
     void stop() throws Exception {
         if (agent != null) {
             agent.close();
         }
+        api.close();
     }
 
     private Path kubeconfig() throws Exception {
-        String url = client.getConfiguration().getMasterUrl();
-        return Files.writeString(root.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                    insecure-skip-tls-verify: true
-                users:
-                - name: agent
-                  user:
-                    token: test-token
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: agent
-                current-context: mock
-                """.formatted(url));
+        return api.writeKubeconfig(root.resolve("kubeconfig"));
     }
 
     /** A request as recorded, its body read once (reading a recorded body consumes it). */
@@ -93,7 +84,8 @@ class AgentClusterTest {
             RecordedRequest request = server.takeRequest(50, TimeUnit.MILLISECONDS);
             if (request != null) {
                 seen.add(request);
-                String body = request.getBody().readUtf8();
+                // getBytes(): the server reads the same body to merge it, and may not have yet.
+                String body = new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
                 if (request.getMethod().equals("PATCH") && request.getPath().equals(STATUS_PATH) && body.contains(text)) {
                     return new Seen(request, body);
                 }
@@ -104,9 +96,8 @@ class AgentClusterTest {
 
     @Test
     void aKernelLogLineAppendedToAFileBecomesANodeConditionAndAnEvent() throws Exception {
-        Node node = client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata().withNewStatus().endStatus().build())
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata().withNewStatus().endStatus().build())
                 .create();
-        server.expect().patch().withPath(STATUS_PATH).andReturn(200, node).always();
         Path log = Files.writeString(root.resolve("kern.log"), "");
         Files.createDirectories(root.resolve("config"));
         Files.writeString(root.resolve("config/kernel-monitor.json"),
@@ -152,10 +143,9 @@ class AgentClusterTest {
 
     @Test
     void aDaemonsConditionBecomesAStrategicMergePatchOfOnlyOurEntry() throws Exception {
-        Node node = client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata()
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata()
                 .withNewStatus().withConditions(new NodeConditionBuilder().withType("Ready").withStatus("True").withReason("KubeletReady")
                         .withMessage("kubelet is posting ready status").build()).endStatus().build()).create();
-        server.expect().patch().withPath(STATUS_PATH).andReturn(200, node).always();
         Path marker = Files.writeString(root.resolve("reboot-required"), "");
         Files.writeString(root.resolve("pkgs"), "linux-image-6.1.0-27-amd64\n");
         Files.createDirectories(root.resolve("config"));
