@@ -154,8 +154,8 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         KernelLogConfig config = context.config();
         String message = context.instanceName() + " reads no log: " + String.join("; ", tried) + ". It looks again every "
                 + seconds(host.sourceRetry()) + (config.plugin() == SourceKind.AUTO
-                ? "; run the agent privileged to read /dev/kmsg (as NPD's DaemonSet does), mount the host's /var/log, or its journal and"
-                + " /etc/machine-id, or name a source with \"plugin\" in the config"
+                ? "; run the agent privileged to read /dev/kmsg (as NPD's DaemonSet does), mount the host's /var/log, or name a source"
+                + " with \"plugin\" in the config"
                 : "");
         for (ConditionDeclaration declared : config.declarations()) {
             context.setCondition(declared.type(), ConditionStatus.UNKNOWN, NO_SOURCE, message);

@@ -133,7 +133,6 @@ final class SourceSelection {
     }
 
     private Optional<LogSource> journald(String directory, String match, Instant startTime, List<String> tried) throws InterruptedException {
-        String where = directory.isEmpty() ? host.journalctl() : host.journalctl() + " --directory=" + directory;
         // NPD checks the directory itself, because the journal library would create a missing one.
         if (!directory.isEmpty() && !Files.isDirectory(Path.of(directory))) {
             tried.add(directory + ": journal directory not there; check logPath (hosts with a volatile journal keep it in /run/log/journal)");
@@ -143,7 +142,7 @@ final class SourceSelection {
         try {
             JournaldSource.requireEntries(command, host.journalCheck());
         } catch (IOException e) {
-            tried.add(where + ": " + e.getMessage());
+            tried.add(e.getMessage());
             return Optional.empty();
         }
         return Optional.of(new JournaldSource(command, startTime, host.journalBackoff(), host.journalMaxBackoff(), logger));

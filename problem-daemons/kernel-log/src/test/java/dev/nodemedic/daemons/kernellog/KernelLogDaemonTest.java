@@ -322,7 +322,7 @@ class KernelLogDaemonTest {
         host = host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log")), journalctl.toString());
         start("{}");
 
-        assertUnknownForWantOfALog(journalctl + ": journalctl found no journal entry (\"No journal files were found.\", exit status 0); mount the host's journal");
+        assertUnknownForWantOfALog(journalctl + " found no journal entry (\"No journal files were found.\", exit status 0); mount the host's journal");
         assertThat(journalctlCalls()).allSatisfy(call -> assertThat(call).doesNotContain("--follow"));
 
         Files.writeString(dir.resolve("journal"),

@@ -187,6 +187,7 @@ public final class JournaldSource implements LogSource {
             args.add("--directory=" + command.directory());
         }
         Process p = start(command, new ProcessBuilder(args));
+        String asked = command.directory().isEmpty() ? command.journalctl() : command.journalctl() + " --directory=" + command.directory();
         String where = command.directory().isEmpty()
                 ? "mount the host's journal (/var/log/journal, or /run/log/journal where it is volatile) and its /etc/machine-id into the pod"
                 : "check that " + command.directory() + " holds the host's journal files";
@@ -199,10 +200,10 @@ public final class JournaldSource implements LogSource {
                 return;
             }
             String exit = p.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS) ? "exit status " + p.exitValue() : "still running";
-            throw new IOException("journalctl found no journal entry (" + (said.words().isEmpty() ? "it printed nothing" : "\"" + said.words() + "\"")
+            throw new IOException(asked + " found no journal entry (" + (said.words().isEmpty() ? "it printed nothing" : "\"" + said.words() + "\"")
                     + ", " + exit + "); " + where);
         } catch (TimeoutException e) {
-            throw new IOException("journalctl did not answer within " + limit.toMillis() + " ms; " + where, e);
+            throw new IOException(asked + " did not answer within " + limit.toMillis() + " ms; " + where, e);
         } catch (ExecutionException e) {
             throw new IOException("reading journalctl's answer failed: " + e.getCause().getMessage(), e.getCause());
         } finally {
