@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleConsumer;
 import java.util.function.LongConsumer;
 import java.util.function.BooleanSupplier;
 
@@ -29,9 +30,11 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     private final Clock clock;
     private final List<ConditionDeclaration> declared;
     private final Map<String, Condition> conditions = new ConcurrentHashMap<>();
+    private final Map<String, List<Condition>> history = new ConcurrentHashMap<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final Map<Class<?>, Object> hostServices = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger threadCount = new AtomicInteger();
@@ -47,7 +50,9 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
         this.clock = clock;
         this.declared = List.copyOf(declared);
         for (ConditionDeclaration d : declared) {
-            conditions.put(d.type(), new Condition(d.type(), ConditionStatus.FALSE, d.reason(), d.message(), clock.instant()));
+            Condition healthy = new Condition(d.type(), ConditionStatus.FALSE, d.reason(), d.message(), clock.instant());
+            conditions.put(d.type(), healthy);
+            history.put(d.type(), new CopyOnWriteArrayList<>(List.of(healthy)));
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads());
     }
@@ -98,12 +103,20 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
             throw new IllegalArgumentException("condition type " + type + " was not declared by " + instanceName);
         }
         conditions.compute(type, (t, old) -> {
-            Condition next = new Condition(type, status, reason, message, clock.instant());
-            if (old != null && old.status() == status) {
-                return new Condition(type, status, reason, message, old.lastTransitionTime());
+            Condition next = old != null && old.status() == status
+                    ? new Condition(type, status, reason, message, old.lastTransitionTime())
+                    : new Condition(type, status, reason, message, clock.instant());
+            if (old == null || !next.sameStateAs(old)) {
+                history.get(type).add(next);
             }
             return next;
         });
+    }
+
+    /** Every state {@code type} has been in, oldest first, from its healthy default: a repeat of the same state is not a new one. */
+    public List<Condition> history(String type) {
+        condition(type);
+        return List.copyOf(history.get(type));
     }
 
     @Override
@@ -116,6 +129,21 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     public long counted(String name, Map<String, String> labels) {
         AtomicLong total = counters.get(name + labels);
         return total == null ? 0 : total.get();
+    }
+
+    @Override
+    public DoubleConsumer gauge(String name, Map<String, String> labels) {
+        AtomicLong bits = gauges.computeIfAbsent(name + labels, key -> new AtomicLong(Double.doubleToLongBits(0)));
+        return value -> bits.set(Double.doubleToLongBits(value));
+    }
+
+    /** The value a gauge of {@link #gauge} was last given; its key is the name followed by the labels map. */
+    public double gauged(String name, Map<String, String> labels) {
+        AtomicLong bits = gauges.get(name + labels);
+        if (bits == null) {
+            throw new IllegalArgumentException("no gauge " + name + labels + "; asked for: " + gauges.keySet());
+        }
+        return Double.longBitsToDouble(bits.get());
     }
 
     /** Offers {@code service} as the agent would through {@link #hostService}, such as the test's own Vert.x instance. */
