@@ -1,6 +1,8 @@
 package dev.nodemedic.reporter;
 
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
+import java.util.List;
 
 /**
  * Where the reporter's truth goes: the API server, the log, metrics. Both methods are called on the
@@ -14,4 +16,12 @@ public interface Exporter {
 
     /** A daemon instance emitted an event. */
     void eventEmitted(String owner, Event event);
+
+    /**
+     * What daemon instance {@code owner} can report, declared before it runs ({@code ProblemDaemon.reasons});
+     * it replaces what {@code owner} declared before, and is empty when the owner goes. Only exporters
+     * that show a reason before it happens (metrics) need it.
+     */
+    default void reasonsDeclared(String owner, List<ReasonDeclaration> reasons) {
+    }
 }

@@ -3,12 +3,14 @@ package dev.nodemedic.reporter.prometheus;
 import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.reporter.BookSnapshot;
 import dev.nodemedic.reporter.Exporter;
 import dev.nodemedic.reporter.OwnedCondition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,7 +20,8 @@ import java.util.Optional;
  *
  * <p>As in NPD: {@code problem_counter{reason}} counts each event, and each time a condition becomes
  * True or changes its reason while True; {@code problem_gauge{type,reason}} is 1 while the condition
- * of that type is True with that reason, and the type's previous reason drops to 0.
+ * of that type is True with that reason, and the type's previous reason drops to 0. Every reason a
+ * daemon declares ({@code ProblemDaemon.reasons}) is there at 0 from its start, as NPD's rules are.
  */
 public final class PrometheusExporter implements Exporter {
     /** Prometheus text format 0.0.4, what NPD serves. */
@@ -72,6 +75,11 @@ public final class PrometheusExporter implements Exporter {
     @Override
     public void eventEmitted(String owner, Event event) {
         problems.increment(event.reason(), 1);
+    }
+
+    @Override
+    public void reasonsDeclared(String owner, List<ReasonDeclaration> reasons) {
+        problems.declare(owner, reasons);
     }
 
     ProblemSeries problems() {
