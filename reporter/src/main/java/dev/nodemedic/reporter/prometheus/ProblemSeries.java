@@ -33,6 +33,8 @@ final class ProblemSeries {
 
     /** What each owner declared it can report; a declared series goes only when no owner declares it any more. */
     private final Map<String, List<ReasonDeclaration>> declared = new HashMap<>();
+    /** Per owner, the reasons it declared for a condition and not for an event: its Events with them announce a condition change. */
+    private final Map<String, Set<String>> changeReasons = new HashMap<>();
 
     /**
      * NPD's {@code initializeProblemMetricsOrDie}: every declared reason gets its counter at 0, and a
@@ -43,6 +45,9 @@ final class ProblemSeries {
      */
     synchronized void declare(String owner, List<ReasonDeclaration> reasons) {
         List<ReasonDeclaration> before = reasons.isEmpty() ? declared.remove(owner) : declared.put(owner, List.copyOf(reasons));
+        Set<String> eventReasons = reasons.stream().filter(r -> r.conditionType().isEmpty()).map(ReasonDeclaration::reason).collect(Collectors.toSet());
+        changeReasons.put(owner, reasons.stream().filter(r -> r.conditionType().isPresent()).map(ReasonDeclaration::reason)
+                .filter(r -> !eventReasons.contains(r)).collect(Collectors.toUnmodifiableSet()));
         for (ReasonDeclaration reason : reasons) {
             counters.putIfAbsent(reason.reason(), 0L);
             reason.conditionType().ifPresent(type -> gauges.putIfAbsent(new TypeReason(type, reason.reason()), 0L));
@@ -59,6 +64,15 @@ final class ProblemSeries {
             gone.conditionType().filter(type -> !still.contains(gone) && !gone.reason().equals(currentReason.get(type)))
                     .ifPresent(type -> gauges.remove(new TypeReason(type, gone.reason()), 0L));
         }
+    }
+
+    /**
+     * Whether {@code owner} declared {@code reason} only for a condition: an Event with it is the one a
+     * daemon emits when that condition changes (as NPD's condition-change Event), a problem the
+     * condition's change already counted.
+     */
+    synchronized boolean announcesConditionChange(String owner, String reason) {
+        return changeReasons.getOrDefault(owner, Set.of()).contains(reason);
     }
 
     synchronized void increment(String reason, long by) {

@@ -117,6 +117,43 @@ class PrometheusExporterTest {
         assertThat(prometheus.scrape()).doesNotContain("problem_gauge{", "DockerHung");
     }
 
+    /** kernel-log emits NPD's condition-change Event and sets the condition: one problem, as NPD counts it. */
+    @Test
+    void theEventAnnouncingAConditionChangeIsCountedOnceWithIt() throws Exception {
+        reporter.book().declare("kernel-monitor", List.of(DEADLOCK), clock.instant());
+        reporter.declareReasons("kernel-monitor", KERNEL_MONITOR);
+
+        reporter.emit("kernel-monitor", new Event("kernel-monitor", Severity.WARNING, "DockerHung", "task docker:7 blocked", clock.instant()));
+        reporter.book().set("kernel-monitor", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "task docker:7 blocked", clock.instant());
+
+        assertThat(prometheus.problems().counter("DockerHung")).contains(1L);
+    }
+
+    @Test
+    void aConditionBackToHealthyIsNoProblem() throws Exception {
+        reporter.book().declare("kernel-monitor", List.of(DEADLOCK), clock.instant());
+        reporter.declareReasons("kernel-monitor", KERNEL_MONITOR);
+        reporter.book().set("kernel-monitor", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "task docker:7 blocked", clock.instant());
+
+        reporter.emit("kernel-monitor", new Event("kernel-monitor", Severity.INFO, "KernelHasNoDeadlock", "kernel has no deadlock", clock.instant()));
+        reporter.book().set("kernel-monitor", "KernelDeadlock", ConditionStatus.FALSE, "KernelHasNoDeadlock", "kernel has no deadlock", clock.instant());
+
+        assertThat(prometheus.problems().counter("KernelHasNoDeadlock")).isEmpty();
+        assertThat(prometheus.problems().counter("DockerHung")).contains(1L);
+    }
+
+    /** A reason declared for an Event too (NPD's custom-plugin-monitor.json has NTPIsDown as both) counts each Event. */
+    @Test
+    void aReasonDeclaredForAnEventAndAConditionCountsBoth() throws Exception {
+        reporter.book().declare("ntp", List.of(new ConditionDeclaration("NTPProblem", "NTPIsUp", "ntp service is up")), clock.instant());
+        reporter.declareReasons("ntp", List.of(ReasonDeclaration.event("NTPIsDown"), ReasonDeclaration.condition("NTPProblem", "NTPIsDown")));
+
+        reporter.emit("ntp", new Event("ntp-custom-plugin-monitor", Severity.WARNING, "NTPIsDown", "ntp is down", clock.instant()));
+        reporter.book().set("ntp", "NTPProblem", ConditionStatus.TRUE, "NTPIsDown", "ntp is down", clock.instant());
+
+        assertThat(prometheus.problems().counter("NTPIsDown")).contains(2L);
+    }
+
     @Test
     void ourOwnMetersShareTheScrapeWithTheirPrometheusNames() {
         prometheus.registry().counter("nodemedic.daemon.restarts", "daemon", "kernel-log").increment();
