@@ -5,6 +5,7 @@ import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemon.api.Severity;
 import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
 import dev.nodemedic.daemons.kernellog.rules.Match;
@@ -73,6 +74,11 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     @Override
     public List<ConditionDeclaration> conditions(KernelLogConfig config) {
         return config.declarations();
+    }
+
+    @Override
+    public List<ReasonDeclaration> reasons(KernelLogConfig config) {
+        return config.reasons();
     }
 
     @Override
