@@ -5,9 +5,10 @@ import dev.nodemedic.daemon.api.ReasonDeclaration;
 import java.util.List;
 
 /**
- * Where the reporter's truth goes: the API server, the log, metrics. Both methods are called on the
- * reporting daemon's thread and must return at once; an exporter that does I/O hands the work to
- * its own thread and, for conditions, keeps only the newest snapshot (never a queue of states).
+ * Where the reporter's truth goes: the API server, the log, metrics. Every method is called on the
+ * caller's thread (a reporting daemon's, or the agent's supervision loop) and must return at once;
+ * an exporter that does I/O hands the work to its own thread and, for conditions, keeps only the
+ * newest snapshot (never a queue of states).
  */
 public interface Exporter {
 

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * NPD's two series, {@code problem_counter{reason}} and {@code problem_gauge{type,reason}}, held and
@@ -46,8 +46,13 @@ final class ProblemSeries {
     synchronized void declare(String owner, List<ReasonDeclaration> reasons) {
         List<ReasonDeclaration> before = reasons.isEmpty() ? declared.remove(owner) : declared.put(owner, List.copyOf(reasons));
         Set<String> eventReasons = reasons.stream().filter(r -> r.conditionType().isEmpty()).map(ReasonDeclaration::reason).collect(Collectors.toSet());
-        changeReasons.put(owner, reasons.stream().filter(r -> r.conditionType().isPresent()).map(ReasonDeclaration::reason)
-                .filter(r -> !eventReasons.contains(r)).collect(Collectors.toUnmodifiableSet()));
+        Set<String> onlyForConditions = reasons.stream().filter(r -> r.conditionType().isPresent()).map(ReasonDeclaration::reason)
+                .filter(r -> !eventReasons.contains(r)).collect(Collectors.toUnmodifiableSet());
+        if (onlyForConditions.isEmpty()) {
+            changeReasons.remove(owner);
+        } else {
+            changeReasons.put(owner, onlyForConditions);
+        }
         for (ReasonDeclaration reason : reasons) {
             counters.putIfAbsent(reason.reason(), 0L);
             reason.conditionType().ifPresent(type -> gauges.putIfAbsent(new TypeReason(type, reason.reason()), 0L));
