@@ -72,13 +72,13 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     }
 
     @Override
-    public List<ConditionDeclaration> conditions(KernelLogConfig config) {
-        return config.declarations();
+    public List<ReasonDeclaration> reasons(KernelLogConfig config) {
+        return config.reasons();
     }
 
     @Override
-    public List<ReasonDeclaration> reasons(KernelLogConfig config) {
-        return config.reasons();
+    public List<ConditionDeclaration> conditions(KernelLogConfig config) {
+        return config.declarations();
     }
 
     @Override
