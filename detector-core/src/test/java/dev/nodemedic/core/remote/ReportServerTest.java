@@ -114,6 +114,10 @@ class ReportServerTest {
                 .contains("\"code\":400").contains("\"field\":\"conditions[0].type\"").contains("belongs to kubelet");
         assertThat(send(HttpMethod.PUT, "/v1/daemons/x", "{\"conditions\":[{\"type\":\"A\",\"reason\":\"B\"},{\"type\":\"A\",\"reason\":\"C\"}]}").body())
                 .contains("\"field\":\"conditions[1].type\"").contains("A is declared twice");
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/x", "{\"conditions\":[{\"type\":\"A\",\"reason\":\"B\"}],\"reasons\":[{\"reason\":\"C\",\"condition\":\"D\"}]}").body())
+                .contains("\"field\":\"reasons[0].condition\"").contains("D is not declared in conditions (declared: [A])");
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/x", "{\"reasons\":[{\"reason\":\"Xid Error\"}]}").body())
+                .contains("\"field\":\"reasons[0].reason\"").contains("must be one word");
         assertThat(send(HttpMethod.POST, "/v1/daemons/gpu-health/events", "{\"type\":\"Error\",\"reason\":\"X\",\"message\":\"m\"}").body())
                 .contains("\"field\":\"type\"").contains("expected Normal or Warning");
         assertThat(send(HttpMethod.PATCH, "/v1/daemons/gpu-health", "{}").code()).isEqualTo(405);

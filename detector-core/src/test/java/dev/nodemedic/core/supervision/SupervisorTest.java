@@ -267,6 +267,6 @@ class SupervisorTest {
         return new DaemonSpec(name, "flaky", "flaky-plugin", "1.0.0", () -> {
             lastFlaky = new FlakyDaemon(failures, starts);
             return (ProblemDaemon) lastFlaky;
-        }, new NoConfig(), Optional.empty(), List.of(PROBLEM));
+        }, new NoConfig(), Optional.empty(), List.of(PROBLEM), List.of());
     }
 }

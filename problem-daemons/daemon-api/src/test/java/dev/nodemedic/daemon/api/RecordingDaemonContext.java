@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -32,6 +34,8 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     private final Map<String, Condition> conditions = new ConcurrentHashMap<>();
     private final Map<String, List<Condition>> history = new ConcurrentHashMap<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    /** Every event reason and every reason a condition was True with, for {@link #undeclared}. */
+    private final Set<ReasonDeclaration> reported = ConcurrentHashMap.newKeySet();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
@@ -102,6 +106,9 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
         if (declared.stream().noneMatch(d -> d.type().equals(type))) {
             throw new IllegalArgumentException("condition type " + type + " was not declared by " + instanceName);
         }
+        if (status == ConditionStatus.TRUE) {
+            reported.add(ReasonDeclaration.condition(type, reason));
+        }
         conditions.compute(type, (t, old) -> {
             Condition next = old != null && old.status() == status
                     ? new Condition(type, status, reason, message, old.lastTransitionTime())
@@ -160,6 +167,26 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     @Override
     public void emit(Event event) {
         events.add(event);
+        reported.add(ReasonDeclaration.event(event.reason()));
+    }
+
+    /**
+     * What the daemon reported so far that {@code declared} (its {@link ProblemDaemon#reasons}) does not
+     * name: empty when the agent's metrics had every series before its first problem. An event whose
+     * reason is declared as a condition's (the Event a daemon emits when the condition changes) or is a
+     * condition's healthy reason counts as declared.
+     */
+    public Set<ReasonDeclaration> undeclared(List<ReasonDeclaration> declared) {
+        Set<ReasonDeclaration> missing = new HashSet<>();
+        for (ReasonDeclaration reason : reported) {
+            boolean named = declared.contains(reason) || reason.conditionType().isEmpty()
+                    && (declared.stream().anyMatch(d -> d.reason().equals(reason.reason()))
+                            || this.declared.stream().anyMatch(c -> c.reason().equals(reason.reason())));
+            if (!named) {
+                missing.add(reason);
+            }
+        }
+        return missing;
     }
 
     @Override

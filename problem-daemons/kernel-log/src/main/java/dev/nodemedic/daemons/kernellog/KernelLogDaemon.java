@@ -5,6 +5,7 @@ import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemon.api.Severity;
 import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
 import dev.nodemedic.daemons.kernellog.rules.Match;
@@ -88,6 +89,11 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     @Override
     public Class<KernelLogConfig> configType() {
         return KernelLogConfig.class;
+    }
+
+    @Override
+    public List<ReasonDeclaration> reasons(KernelLogConfig config) {
+        return config.reasons();
     }
 
     @Override

@@ -61,6 +61,8 @@ class KernelLogDaemonTest {
             daemon.stop();
         }
         if (context != null) {
+            // Every reason reported in the test was declared, so the agent had its NPD series from the start.
+            assertThat(context.undeclared(context.config().reasons())).as("reported but not declared").isEmpty();
             context.close();
             assertThat(context.failures()).isEmpty();
         }
