@@ -157,8 +157,9 @@ class RemedyHandoverTest {
 
             System.out.printf("handover on SIGKILL: %d ms (lease %ds, retry %ds)%n", toB.toMillis(), LEASE.toSeconds(), RETRY.toSeconds());
             // The bound the docs give: the lease duration after the last renewal (at most one retry before the kill),
-            // then the follower's next try (a retry period with up to 120 % jitter).
-            assertThat(toB).isBetween(LEASE.minus(RETRY), LEASE.plus(RETRY_WITH_JITTER).plusSeconds(1));
+            // then the follower's next try (a retry period with up to 120 % jitter). The upper end gets 3 s for a
+            // loaded machine's pauses; the lower end is the point: a killed leader's Lease is never taken early.
+            assertThat(toB).isBetween(LEASE.minus(RETRY), LEASE.plus(RETRY_WITH_JITTER).plusSeconds(3));
         } finally {
             a.close();
             if (b != null) {
