@@ -86,11 +86,12 @@ class LeadershipTest {
     }
 
     /**
-     * The point of releasing the Lease: a rollout's SIGTERM hands over within the follower's retry period
-     * (250 ms here, up to 2.2 times that with the elector's jitter), not after the 30 s lease duration.
+     * The point of releasing the Lease: a rollout's SIGTERM hands over within a second and a retry period
+     * (fabric8 releases by shortening the Lease to 1 s; the follower tries every 250 ms here, up to 2.2
+     * times that with the elector's jitter), not after the 30 s lease duration.
      */
     @Test
-    void aGracefulStopReleasesTheLeaseAndTheFollowerTakesOverWithinARetryPeriod() {
+    void aGracefulStopReleasesTheLeaseAndTheFollowerTakesOverWithinASecondAndARetry() {
         Recorder first = new Recorder();
         Recorder second = new Recorder();
         Leadership a = steady("remedy-a", first);
