@@ -60,6 +60,11 @@ final class ClusterLink implements Exporter, AutoCloseable {
             } catch (RuntimeException | LinkageError e) {
                 synchronized (lock) {
                     held.clear();
+                    if (closed) {
+                        // The agent stopped under the build (its Vertx is gone): nothing failed.
+                        connected.cancel(false);
+                        return;
+                    }
                 }
                 connected.completeExceptionally(e);
             }
