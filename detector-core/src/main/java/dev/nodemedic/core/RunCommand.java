@@ -18,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import picocli.CommandLine.Command;
@@ -65,6 +67,12 @@ final class RunCommand implements Callable<Integer> {
         BootTime boot = BootTime.fromProcStat(Path.of("/proc/stat"));
         KubernetesSettings settings = KubernetesSettings.defaults(node.value(), boot).withHeartbeat(config.kubernetes().heartbeat());
         return (vertx, registry) -> Optional.of(KubernetesReporting.connect(vertx, config.kubernetes().kubeconfigFile(), settings, clock, registry));
+    }
+
+    private static String cannotConnect(Throwable failure) {
+        return failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
+                ? failure.getMessage() + "; the agent stops"
+                : "cannot build the Kubernetes API client (" + failure + "); check the kubeconfig, or run with --local; the agent stops";
     }
 
     /** The host name as kubelet registers it by default: the kernel's, where there is one. */
@@ -119,21 +127,29 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
             try {
                 agent.close();
             } catch (Exception e) {
                 System.err.println("nodemedic: shutdown was not clean: " + e);
             } finally {
-                stopped.countDown();
+                exit.complete(0);
             }
         }));
-        if (stopAfter == null) {
-            stopped.await();
-        } else if (!stopped.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS)) {
-            agent.close();
-        }
-        return 0;
+        // The agent is up before its API client is built (a readiness probe need not wait for it); a
+        // client that cannot be built (a kubeconfig that is not readable or not valid) stops it as it
+        // did before it started.
+        agent.clusterConnected().whenComplete((connected, failure) -> {
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            // Cancelled: the agent stopped before its client was built.
+            if (cause != null && !(cause instanceof CancellationException)) {
+                spec.commandLine().getErr().println("nodemedic: " + cannotConnect(cause));
+                exit.complete(2);
+            }
+        });
+        int code = stopAfter == null ? exit.get() : exit.completeOnTimeout(0, stopAfter.toMillis(), TimeUnit.MILLISECONDS).get();
+        agent.close();
+        return code;
     }
 }

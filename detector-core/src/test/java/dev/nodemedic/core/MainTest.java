@@ -134,6 +134,19 @@ class MainTest {
     }
 
     @Test
+    void runWithAKubeconfigThatCannotBeReadExitsTwoNamingIt() throws Exception {
+        // The agent is up before its API client is built; a client that cannot be built still stops it.
+        Path agent = Files.writeString(home.resolve("agent.yaml"),
+                "nodeName: node-a\nstatus:\n  port: 0\nmetrics:\n  port: 0\nreport:\n  socket: " + home.resolve("report.sock") + "\n");
+        Path missing = home.resolve("no-such-kubeconfig");
+
+        assertThat(run("run", "--kubeconfig", missing.toString(), "--config", agent.toString(), "--stop-after", "60s")).isEqualTo(2);
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("kubeconfig " + missing + " does not exist or is not readable")
+                .contains("the agent stops");
+    }
+
+    @Test
     void runWithABadConfigExitsTwoNamingTheFile() throws Exception {
         Path agent = Files.writeString(home.resolve("agent.yaml"), "pluginDir: x\n");
         assertThat(run("run", "--local", "--config", agent.toString())).isEqualTo(2);
