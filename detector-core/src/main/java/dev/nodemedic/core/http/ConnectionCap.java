@@ -70,7 +70,7 @@ public final class ConnectionCap {
     }
 
     /** Connections counted as open now. */
-    public int open() {
+    int open() {
         return count;
     }
 

@@ -15,34 +15,24 @@ public final class MetricsServer extends VerticleBase {
     private final String host;
     private final int port;
     private final PrometheusExporter prometheus;
-    private final ConnectionLimits limits;
+    private final ConnectionLimits limits = ConnectionLimits.DEFAULT;
     private HttpServer server;
-    private ConnectionCap cap;
 
     public MetricsServer(String host, int port, PrometheusExporter prometheus) {
-        this(host, port, prometheus, ConnectionLimits.DEFAULT);
-    }
-
-    MetricsServer(String host, int port, PrometheusExporter prometheus, ConnectionLimits limits) {
         this.host = host;
         this.port = port;
         this.prometheus = prometheus;
-        this.limits = limits;
     }
 
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", PrometheusExporter.CONTENT_TYPE).end(prometheus.scrape()));
-        cap = new ConnectionCap(vertx, limits, prometheus.registry(), "metrics");
+        ConnectionCap cap = new ConnectionCap(vertx, limits, prometheus.registry(), "metrics");
         return cap.guard(vertx.createHttpServer(limits.options().setHost(host).setPort(port)), router).listen().onSuccess(s -> server = s);
     }
 
     public int actualPort() {
         return server.actualPort();
-    }
-
-    ConnectionCap cap() {
-        return cap;
     }
 }

@@ -33,10 +33,9 @@ public final class StatusServer extends VerticleBase {
     private final Refusals refusals;
     private final Clock clock;
     private final MeterRegistry registry;
-    private final ConnectionLimits limits;
+    private final ConnectionLimits limits = ConnectionLimits.DEFAULT;
     private final JsonMapper json = JsonMapper.builder().build();
     private HttpServer server;
-    private ConnectionCap cap;
 
     /**
      * @param roster   every daemon, plugin instances and remote daemons alike; the supervisor's loop says whether the agent is healthy
@@ -44,11 +43,6 @@ public final class StatusServer extends VerticleBase {
      */
     public StatusServer(String host, int port, AgentInfo agent, Reporter reporter, Supervisor supervisor, DaemonRoster roster, Refusals refusals,
             Clock clock, MeterRegistry registry) {
-        this(host, port, agent, reporter, supervisor, roster, refusals, clock, registry, ConnectionLimits.DEFAULT);
-    }
-
-    StatusServer(String host, int port, AgentInfo agent, Reporter reporter, Supervisor supervisor, DaemonRoster roster, Refusals refusals,
-            Clock clock, MeterRegistry registry, ConnectionLimits limits) {
         this.host = host;
         this.port = port;
         this.agent = agent;
@@ -58,7 +52,6 @@ public final class StatusServer extends VerticleBase {
         this.refusals = refusals;
         this.clock = clock;
         this.registry = registry;
-        this.limits = limits;
     }
 
     @Override
@@ -67,7 +60,7 @@ public final class StatusServer extends VerticleBase {
         router.get("/healthz").handler(this::health);
         router.get("/conditions").handler(this::conditions);
         router.get("/").handler(this::page);
-        cap = new ConnectionCap(vertx, limits, registry, "status");
+        ConnectionCap cap = new ConnectionCap(vertx, limits, registry, "status");
         // A taken port fails the start loudly: the future carries the bind error to main.
         return cap.guard(vertx.createHttpServer(limits.options().setHost(host).setPort(port)), router)
                 .listen()
@@ -77,10 +70,6 @@ public final class StatusServer extends VerticleBase {
     /** The port actually bound: the configured one, or the free one picked for port 0. */
     public int actualPort() {
         return server.actualPort();
-    }
-
-    ConnectionCap cap() {
-        return cap;
     }
 
     private void health(RoutingContext ctx) {
