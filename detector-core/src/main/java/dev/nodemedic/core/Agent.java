@@ -129,7 +129,7 @@ public final class Agent implements AutoCloseable {
             String reportAt = config.report().enabled() ? config.report().socketFile().map(Path::toString).orElse("") : "";
             AgentInfo info = new AgentInfo(nodeName, version, mode, config.pluginsDir().toString(), reportAt, clock.instant());
             StatusServer status = new StatusServer(config.status().address(), config.status().port(), info, reporter, supervisor, roster, refusals,
-                    clock);
+                    clock, prometheus.registry());
             MetricsServer metrics = new MetricsServer(config.metrics().address(), config.metrics().port(), prometheus);
             await(vertx.deployVerticle(status), "status", config.status().address(), config.status().port());
             await(vertx.deployVerticle(metrics), "metrics", config.metrics().address(), config.metrics().port());

@@ -52,6 +52,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--plugins-dir", paramLabel = "DIR", description = "The folder of daemon plugin jars, watched while running. Default: plugins/ of the installation.")
     Path pluginsDir;
 
+    // Flags, not only the config file: a DaemonSet gives the pod's own IP ($(POD_IP) from the downward
+    // API) here, which no file shipped in a ConfigMap can know.
+    @Option(names = "--status-address", paramLabel = "ADDRESS",
+            description = "Where the status page, /conditions and /healthz listen, over the config's status.address (127.0.0.1 by default).")
+    String statusAddress;
+
+    @Option(names = "--metrics-address", paramLabel = "ADDRESS",
+            description = "Where /metrics listens, over the config's metrics.address (127.0.0.1 by default).")
+    String metricsAddress;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json: one JSON object per line.")
     LogFormat logFormat = LogFormat.text;
 
@@ -106,7 +116,9 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         AgentConfig effective = new AgentConfig(loaded.nodeName(),
-                pluginsDir == null ? loaded.pluginsDir() : pluginsDir.toAbsolutePath().normalize(), loaded.configDir(), loaded.status(), loaded.metrics(),
+                pluginsDir == null ? loaded.pluginsDir() : pluginsDir.toAbsolutePath().normalize(), loaded.configDir(),
+                statusAddress == null ? loaded.status() : new AgentConfig.StatusConfig(statusAddress, loaded.status().port()),
+                metricsAddress == null ? loaded.metrics() : new AgentConfig.MetricsConfig(metricsAddress, loaded.metrics().port()),
                 kubeconfig == null ? loaded.kubernetes() : new AgentConfig.KubernetesConfig(kubeconfig.toAbsolutePath(), loaded.kubernetes().heartbeat()),
                 loaded.daemons(), loaded.supervision(),
                 // A cluster's socket is in a volume shared with sidecars (and needs root); a local run's must work without.

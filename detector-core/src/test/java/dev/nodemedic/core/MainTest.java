@@ -120,6 +120,20 @@ class MainTest {
     }
 
     @Test
+    void theAddressFlagsTakeOverTheConfigsAddresses() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path agent = Files.writeString(home.resolve("agent.yaml"), "status:\n  address: 0.0.0.0\n  port: 0\nmetrics:\n  address: 0.0.0.0\n  port: "
+                    + taken.getLocalPort() + "\n");
+
+            // As the DaemonSet runs it: the status page on loopback, /metrics on the pod's IP (here loopback's).
+            assertThat(run("run", "--local", "--config", agent.toString(), "--status-address", "127.0.0.1", "--metrics-address", "127.0.0.1",
+                    "--stop-after", "1s")).isEqualTo(2);
+
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("the metrics server cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
     void runWhereAnotherProcessServesTheReportSocketExitsTwoNamingIt() throws Exception {
         Path socket = home.resolve("report.sock");
         try (java.nio.channels.ServerSocketChannel other = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
