@@ -130,6 +130,14 @@ final class Containerd implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Where the containers' cgroups go: under a folder named for this containerd's own, so two builds on
+     * one machine never share a cgroup (cgroup paths are machine-wide, runc's state is not).
+     */
+    String cgroupParent() {
+        return "/nodemedic-checks/" + dir.getFileName();
+    }
+
     String log() {
         try {
             return Files.readString(dir.resolve("containerd.log"));
@@ -203,6 +211,16 @@ final class Containerd implements AutoCloseable {
         daemon.destroy();
         if (!daemon.waitFor(30, TimeUnit.SECONDS)) {
             daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        // runc removed each container's cgroup; their parent folder, one per controller, is ours to remove.
+        try (var controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path parent : controllers.map(c -> c.resolve(cgroupParent().substring(1))).filter(Files::isDirectory).toList()) {
+                try {
+                    Files.delete(parent);
+                } catch (IOException e) {
+                    failures.add("rmdir " + parent + ": " + e);
+                }
+            }
         }
         if (!failures.isEmpty()) {
             throw new IllegalStateException("cleaning up after containerd in " + dir + " (left in place): " + String.join("; ", failures));

@@ -176,7 +176,7 @@ final class Pod implements AutoCloseable {
         }
 
         ObjectNode linux = (ObjectNode) oci.path("linux");
-        linux.put("cgroupsPath", "/nodemedic-checks/" + name + "-" + container.path("name").asString());
+        linux.put("cgroupsPath", containerd.cgroupParent() + "/" + name + "-" + container.path("name").asString());
         if (privileged) {
             // Every device of the node may be opened (the device cgroup allows all), nothing is masked.
             ArrayNode devices = linux.putObject("resources").putArray("devices");
