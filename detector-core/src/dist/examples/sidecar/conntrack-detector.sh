@@ -42,7 +42,7 @@ api() {
 }
 
 register() {
-  code=$(api PUT "/v1/daemons/$NAME" "{\"version\":\"1.0.0\",\"leaseSeconds\":$LEASE,\"conditions\":[{\"type\":\"ConntrackTableFull\",\"reason\":\"ConntrackTableHasRoom\",\"message\":\"the conntrack table has room\"}]}")
+  code=$(api PUT "/v1/daemons/$NAME" "{\"version\":\"1.0.0\",\"leaseSeconds\":$LEASE,\"conditions\":[{\"type\":\"ConntrackTableFull\",\"reason\":\"ConntrackTableHasRoom\",\"message\":\"the conntrack table has room\"}],\"reasons\":[{\"reason\":\"ConntrackTableNearlyFull\",\"condition\":\"ConntrackTableFull\"}]}")
   case $code in
     200) log "registered (lease ${LEASE}s)"; return 0 ;;
     000) log "agent unreachable on $SOCKET, retrying: $(cat "$response")"; return 1 ;;

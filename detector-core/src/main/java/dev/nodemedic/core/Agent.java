@@ -21,7 +21,6 @@ import dev.nodemedic.daemon.config.ConfigBinder;
 import dev.nodemedic.reporter.Exporter;
 import dev.nodemedic.reporter.RecentEvents;
 import dev.nodemedic.reporter.Reporter;
-import dev.nodemedic.reporter.kubernetes.KubernetesReporting;
 import dev.nodemedic.reporter.log.LogExporter;
 import dev.nodemedic.reporter.prometheus.PrometheusExporter;
 import io.vertx.core.Future;
@@ -31,9 +30,9 @@ import io.vertx.core.file.FileSystemOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,11 +62,11 @@ public final class Agent implements AutoCloseable {
     private final Reporter reporter;
     private final StatusServer status;
     private final MetricsServer metrics;
-    private final Optional<KubernetesReporting> cluster;
+    private final ClusterLink cluster;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Agent(Vertx vertx, ScheduledExecutorService loop, PluginHost host, Supervisor supervisor, DaemonRoster roster, RemoteDaemons remote,
-            Reporter reporter, StatusServer status, MetricsServer metrics, Optional<KubernetesReporting> cluster) {
+            Reporter reporter, StatusServer status, MetricsServer metrics, ClusterLink cluster) {
         this.vertx = vertx;
         this.loop = loop;
         this.host = host;
@@ -81,10 +80,11 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Starts the agent and returns once the status and metrics servers and the report socket listen, the
-     * jars already in the plugins folder are loaded, and (in a cluster) the exporter has started from the
-     * node's state. {@code config.report()} must name its socket when it is enabled (the run command
-     * picks the default for the mode).
+     * Starts the agent and returns once the status and metrics servers and the report socket listen and
+     * the jars already in the plugins folder are loaded. The way to the cluster is made after that, on a
+     * thread of its own ({@link #clusterConnected()}): a readiness probe does not wait for the API
+     * client to be built, nor for the API server. {@code config.report()} must name its socket when it
+     * is enabled (the run command picks the default for the mode).
      */
     public static Agent start(AgentConfig config, String nodeName, String version, String mode, Clock clock, ClusterConnector connector)
             throws Exception {
@@ -97,12 +97,10 @@ public final class Agent implements AutoCloseable {
                 // No .vertx cache folder: the container's root file system is read-only.
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("supervision").daemon(true).factory());
-        Optional<KubernetesReporting> cluster = Optional.empty();
+        ClusterLink cluster = new ClusterLink(connector);
         try {
             PrometheusExporter prometheus = new PrometheusExporter();
-            cluster = connector.connect(vertx, prometheus.registry());
-            List<Exporter> exporters = new ArrayList<>(List.of(new LogExporter(nodeName, clock), prometheus));
-            cluster.ifPresent(k -> exporters.add(k.exporter()));
+            List<Exporter> exporters = List.of(new LogExporter(nodeName, clock), prometheus, cluster);
             Reporter reporter = new Reporter(exporters, new RecentEvents(50));
             DaemonRoster roster = new DaemonRoster(new DaemonMetrics(prometheus.registry()));
             InstanceNames names = new InstanceNames();
@@ -122,9 +120,6 @@ public final class Agent implements AutoCloseable {
                 throw new IllegalStateException("cannot read the plugins folder " + config.pluginsDir() + " (" + e.getCause()
                         + "); check it exists and the agent may list it", e.getCause());
             }
-            // After the first daemons declared their types: the exporter reads the node and would
-            // otherwise take our types there for stale ones and delete them.
-            cluster.ifPresent(k -> k.start(reporter.book()));
             loop.scheduleWithFixedDelay(() -> guarded("tick", () -> {
                 supervisor.tick(clock.instant());
                 remote.expire(clock.instant());
@@ -134,7 +129,7 @@ public final class Agent implements AutoCloseable {
             String reportAt = config.report().enabled() ? config.report().socketFile().map(Path::toString).orElse("") : "";
             AgentInfo info = new AgentInfo(nodeName, version, mode, config.pluginsDir().toString(), reportAt, clock.instant());
             StatusServer status = new StatusServer(config.status().address(), config.status().port(), info, reporter, supervisor, roster, refusals,
-                    clock);
+                    clock, prometheus.registry());
             MetricsServer metrics = new MetricsServer(config.metrics().address(), config.metrics().port(), prometheus);
             await(vertx.deployVerticle(status), "status", config.status().address(), config.status().port());
             await(vertx.deployVerticle(metrics), "metrics", config.metrics().address(), config.metrics().port());
@@ -154,10 +149,14 @@ public final class Agent implements AutoCloseable {
             log.info("agent started node={} mode={} status=http://{}:{}/ metrics=http://{}:{}/metrics report={} plugins={}", nodeName, mode,
                     config.status().address(), status.actualPort(), config.metrics().address(), metrics.actualPort(),
                     reportSocket.map(s -> "unix:" + s).orElse("off"), config.pluginsDir());
+            // After the first daemons declared their types (the exporter reads the node and would
+            // otherwise take our types there for stale ones and delete them), and after the servers
+            // listen: building the client is the slowest part of a start in a cluster.
+            cluster.connect(vertx, prometheus.registry(), reporter.book());
             return new Agent(vertx, loop, host, supervisor, roster, remote, reporter, status, metrics, cluster);
         } catch (Exception | Error e) {
             loop.shutdownNow();
-            cluster.ifPresent(KubernetesReporting::close);
+            cluster.close();
             vertx.close();
             throw e;
         }
@@ -188,6 +187,15 @@ public final class Agent implements AutoCloseable {
         return remote;
     }
 
+    /**
+     * Completes once the Kubernetes exporter has started (at once in local mode), or fails with what
+     * kept the API client from being built (an unreadable kubeconfig, say): the agent cannot report
+     * to its cluster then and the run command stops it.
+     */
+    public CompletableFuture<Void> clusterConnected() {
+        return cluster.connected().thenApply(reporting -> null);
+    }
+
 
     /** Stops daemons newest first, unloads plugins, stops reporting, closes the servers. Bounded by the daemons' stop timeouts. */
     @Override
@@ -202,7 +210,7 @@ public final class Agent implements AutoCloseable {
             }).get(2, TimeUnit.MINUTES);
         } finally {
             loop.shutdownNow();
-            cluster.ifPresent(KubernetesReporting::close);
+            cluster.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             log.info("agent stopped");
         }

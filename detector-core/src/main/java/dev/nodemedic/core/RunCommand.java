@@ -18,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import picocli.CommandLine.Command;
@@ -50,6 +52,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--plugins-dir", paramLabel = "DIR", description = "The folder of daemon plugin jars, watched while running. Default: plugins/ of the installation.")
     Path pluginsDir;
 
+    // Flags, not only the config file: a DaemonSet gives the pod's own IP ($(POD_IP) from the downward
+    // API) here, which no file shipped in a ConfigMap can know.
+    @Option(names = "--status-address", paramLabel = "ADDRESS",
+            description = "Where the status page, /conditions and /healthz listen, over the config's status.address (127.0.0.1 by default).")
+    String statusAddress;
+
+    @Option(names = "--metrics-address", paramLabel = "ADDRESS",
+            description = "Where /metrics listens, over the config's metrics.address (127.0.0.1 by default).")
+    String metricsAddress;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json: one JSON object per line.")
     LogFormat logFormat = LogFormat.text;
 
@@ -65,6 +77,12 @@ final class RunCommand implements Callable<Integer> {
         BootTime boot = BootTime.fromProcStat(Path.of("/proc/stat"));
         KubernetesSettings settings = KubernetesSettings.defaults(node.value(), boot).withHeartbeat(config.kubernetes().heartbeat());
         return (vertx, registry) -> Optional.of(KubernetesReporting.connect(vertx, config.kubernetes().kubeconfigFile(), settings, clock, registry));
+    }
+
+    private static String cannotConnect(Throwable failure) {
+        return failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
+                ? failure.getMessage() + "; the agent stops"
+                : "cannot build the Kubernetes API client (" + failure + "); check the kubeconfig, or run with --local; the agent stops";
     }
 
     /** The host name as kubelet registers it by default: the kernel's, where there is one. */
@@ -98,7 +116,9 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         AgentConfig effective = new AgentConfig(loaded.nodeName(),
-                pluginsDir == null ? loaded.pluginsDir() : pluginsDir.toAbsolutePath().normalize(), loaded.configDir(), loaded.status(), loaded.metrics(),
+                pluginsDir == null ? loaded.pluginsDir() : pluginsDir.toAbsolutePath().normalize(), loaded.configDir(),
+                statusAddress == null ? loaded.status() : new AgentConfig.StatusConfig(statusAddress, loaded.status().port()),
+                metricsAddress == null ? loaded.metrics() : new AgentConfig.MetricsConfig(metricsAddress, loaded.metrics().port()),
                 kubeconfig == null ? loaded.kubernetes() : new AgentConfig.KubernetesConfig(kubeconfig.toAbsolutePath(), loaded.kubernetes().heartbeat()),
                 loaded.daemons(), loaded.supervision(),
                 // A cluster's socket is in a volume shared with sidecars (and needs root); a local run's must work without.
@@ -119,21 +139,29 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
             try {
                 agent.close();
             } catch (Exception e) {
                 System.err.println("nodemedic: shutdown was not clean: " + e);
             } finally {
-                stopped.countDown();
+                exit.complete(0);
             }
         }));
-        if (stopAfter == null) {
-            stopped.await();
-        } else if (!stopped.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS)) {
-            agent.close();
-        }
-        return 0;
+        // The agent is up before its API client is built (a readiness probe need not wait for it); a
+        // client that cannot be built (a kubeconfig that is not readable or not valid) stops it as it
+        // did before it started.
+        agent.clusterConnected().whenComplete((connected, failure) -> {
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            // Cancelled: the agent stopped before its client was built.
+            if (cause != null && !(cause instanceof CancellationException)) {
+                spec.commandLine().getErr().println("nodemedic: " + cannotConnect(cause));
+                exit.complete(2);
+            }
+        });
+        int code = stopAfter == null ? exit.get() : exit.completeOnTimeout(0, stopAfter.toMillis(), TimeUnit.MILLISECONDS).get();
+        agent.close();
+        return code;
     }
 }

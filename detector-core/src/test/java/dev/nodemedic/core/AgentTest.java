@@ -135,6 +135,29 @@ class AgentTest {
     }
 
     @Test
+    void aKernelLogWithNothingToReadShowsUnknownOnTheStatusPageAndInItsMetricWhileItKeepsLooking() throws Exception {
+        Path missing = root.resolve("kern.log");
+        Files.createDirectories(root.resolve("config"));
+        Files.writeString(root.resolve("config/kernel-monitor.json"),
+                Files.readString(Path.of("../problem-daemons/kernel-log/src/main/resources/config/kernel-monitor-filelog.json"))
+                        .replace("/var/log/kern.log", missing.toString()));
+        TestPlugins.install(TestPlugins.KERNEL_LOG, plugins(), "kernel-log.jar");
+        start(List.of(new DaemonInstanceConfig("kernel-log", "kernel-monitor", root.resolve("config/kernel-monitor.json"), true)));
+
+        RecordingDaemonContext.awaitTrue("KernelDeadlock Unknown", FIVE_SECONDS,
+                () -> condition("KernelDeadlock").map(c -> c.condition().status() == ConditionStatus.UNKNOWN).orElse(false));
+        assertThat(condition("KernelDeadlock").orElseThrow().condition().reason()).isEqualTo("LogSourceUnavailable");
+        assertThat(daemon("kernel-monitor").orElseThrow().state()).as("running: looking for its log is its job").isEqualTo(DaemonState.RUNNING);
+        assertThat(get("/").body()).contains("<td class=\"unk\">Unknown</td><td>LogSourceUnavailable</td><td>kernel-monitor reads no log: " + missing
+                + ": not there; check logPath");
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("nodemedic_kernel_log_source_up{daemon=\"kernel-monitor\",source=\"file\"} 0")
+                .contains("nodemedic_kernel_log_source_up{daemon=\"kernel-monitor\",source=\"kmsg\"} 0")
+                .contains("nodemedic_daemon_up{daemon=\"kernel-monitor\",plugin=\"kernel-log\"} 1");
+    }
+
+    @Test
     void aDaemonThatHangsInStopIsAbandonedAndItsPluginStillUnloads() throws Exception {
         Files.createDirectories(root.resolve("config"));
         Files.writeString(root.resolve("config/faulty.yaml"), "mode: hangOnStop\n");

@@ -29,7 +29,7 @@ class MainTest {
     @Test
     void versionNamesTheDaemonApiItHosts() {
         assertThat(run("version")).isZero();
-        assertThat(out()).matches("nodemedic \\S+ \\(daemon-api 1\\.2\\.0, Java .*\\)\\s*");
+        assertThat(out()).matches("nodemedic \\S+ \\(daemon-api 1\\.3\\.0, Java .*\\)\\s*");
     }
 
     @Test
@@ -120,6 +120,20 @@ class MainTest {
     }
 
     @Test
+    void theAddressFlagsTakeOverTheConfigsAddresses() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path agent = Files.writeString(home.resolve("agent.yaml"), "status:\n  address: 0.0.0.0\n  port: 0\nmetrics:\n  address: 0.0.0.0\n  port: "
+                    + taken.getLocalPort() + "\n");
+
+            // As the DaemonSet runs it: the status page on loopback, /metrics on the pod's IP (here loopback's).
+            assertThat(run("run", "--local", "--config", agent.toString(), "--status-address", "127.0.0.1", "--metrics-address", "127.0.0.1",
+                    "--stop-after", "1s")).isEqualTo(2);
+
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("the metrics server cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
     void runWhereAnotherProcessServesTheReportSocketExitsTwoNamingIt() throws Exception {
         Path socket = home.resolve("report.sock");
         try (java.nio.channels.ServerSocketChannel other = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
@@ -131,6 +145,19 @@ class MainTest {
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("another process serves the report socket " + socket)
                     .contains("set report.socket in the agent config");
         }
+    }
+
+    @Test
+    void runWithAKubeconfigThatCannotBeReadExitsTwoNamingIt() throws Exception {
+        // The agent is up before its API client is built; a client that cannot be built still stops it.
+        Path agent = Files.writeString(home.resolve("agent.yaml"),
+                "nodeName: node-a\nstatus:\n  port: 0\nmetrics:\n  port: 0\nreport:\n  socket: " + home.resolve("report.sock") + "\n");
+        Path missing = home.resolve("no-such-kubeconfig");
+
+        assertThat(run("run", "--kubeconfig", missing.toString(), "--config", agent.toString(), "--stop-after", "60s")).isEqualTo(2);
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("kubeconfig " + missing + " does not exist or is not readable")
+                .contains("the agent stops");
     }
 
     @Test

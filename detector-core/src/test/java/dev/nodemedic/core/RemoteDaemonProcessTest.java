@@ -111,6 +111,9 @@ class RemoteDaemonProcessTest {
                 () -> conditionIs("ConntrackTableFull", ConditionStatus.FALSE, "ConntrackTableHasRoom")
                         && condition("ConntrackTableFull").get().condition().message().equals("the conntrack table holds 100 of 1000 entries"));
         assertThat(condition("ConntrackTableFull").orElseThrow().owner()).isEqualTo("conntrack");
+        // It declared the reason it may report, so NPD's series are there before the first problem.
+        assertThat(metrics()).contains("problem_counter{reason=\"ConntrackTableNearlyFull\"} 0\n",
+                "problem_gauge{reason=\"ConntrackTableNearlyFull\",type=\"ConntrackTableFull\"} 0\n");
 
         Files.writeString(netfilter.resolve("nf_conntrack_count"), "950\n");
         RecordingDaemonContext.awaitTrue("the table to be reported nearly full", PATIENCE,
@@ -125,7 +128,9 @@ class RemoteDaemonProcessTest {
         assertThat(status("/")).contains("<td>conntrack</td><td>remote</td><td>1.0.0</td><td class=\"ok\">running since")
                 .contains("remote daemons report on <code>" + socket + "</code>");
         assertThat(metrics()).contains("nodemedic_daemon_up{daemon=\"conntrack\",plugin=\"remote\"} 1.0")
-                .contains("problem_gauge{reason=\"ConntrackTableNearlyFull\",type=\"ConntrackTableFull\"} 1");
+                .contains("problem_gauge{reason=\"ConntrackTableNearlyFull\",type=\"ConntrackTableFull\"} 1")
+                .as("its Warning event announces the change: one problem, counted once")
+                .contains("problem_counter{reason=\"ConntrackTableNearlyFull\"} 1\n");
 
         // A second copy declares the same type: refused, naming the field, and it gives up with its exit code.
         Process copy = example("conntrack-copy", netfilter);

@@ -1,11 +1,14 @@
 package dev.nodemedic.reporter;
 
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
+import java.util.List;
 
 /**
- * Where the reporter's truth goes: the API server, the log, metrics. Both methods are called on the
- * reporting daemon's thread and must return at once; an exporter that does I/O hands the work to
- * its own thread and, for conditions, keeps only the newest snapshot (never a queue of states).
+ * Where the reporter's truth goes: the API server, the log, metrics. Every method is called on the
+ * caller's thread (a reporting daemon's, or the agent's supervision loop) and must return at once;
+ * an exporter that does I/O hands the work to its own thread and, for conditions, keeps only the
+ * newest snapshot (never a queue of states).
  */
 public interface Exporter {
 
@@ -14,4 +17,12 @@ public interface Exporter {
 
     /** A daemon instance emitted an event. */
     void eventEmitted(String owner, Event event);
+
+    /**
+     * What daemon instance {@code owner} can report, declared before it runs ({@code ProblemDaemon.reasons});
+     * it replaces what {@code owner} declared before, and is empty when the owner goes. Only exporters
+     * that show a reason before it happens (metrics) need it.
+     */
+    default void reasonsDeclared(String owner, List<ReasonDeclaration> reasons) {
+    }
 }

@@ -1,6 +1,7 @@
 package dev.nodemedic.reporter;
 
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,29 @@ public final class Reporter {
                         exporter.getClass().getSimpleName(), owner, event.reason(), e);
             }
         }
+    }
+
+    /**
+     * Declares what {@code owner} can report, replacing what it declared before: exporters that show
+     * reasons ahead of time (NPD's series at 0) get them. Call it when the owner's conditions are
+     * declared.
+     */
+    public void declareReasons(String owner, List<ReasonDeclaration> reasons) {
+        List<ReasonDeclaration> declared = List.copyOf(reasons);
+        for (Exporter exporter : exporters) {
+            try {
+                exporter.reasonsDeclared(owner, declared);
+            } catch (RuntimeException e) {
+                log.error("exporter failed on declared reasons; the other exporters got them exporter={} daemon={}",
+                        exporter.getClass().getSimpleName(), owner, e);
+            }
+        }
+    }
+
+    /** The owner is gone (its plugin removed, a remote daemon unregistered): its conditions leave the book, its reasons the exporters. */
+    public void withdraw(String owner) {
+        book.withdraw(owner);
+        declareReasons(owner, List.of());
     }
 
     /**

@@ -186,6 +186,27 @@ class DetectorDaemonSetTest {
                 .satisfies(p -> assertThat(p.path("containerPort").asInt()).isEqualTo(settings.metricsPort()));
     }
 
+    /**
+     * On the host network every address the agent listens on is the node's: the status page only on the
+     * node's loopback (the kubelet's probes ask 127.0.0.1 there), /metrics only on the node's own IP
+     * (the pod IP, from the downward API), never 0.0.0.0 (issue 20: a flood on either port took the agent down).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void onTheHostNetworkTheStatusServerIsOnLoopbackAndMetricsOnlyOnTheNodesIp(Manifests rendered) {
+        JsonNode agent = agent(pod(rendered));
+        List<String> args = agent.path("args").values().stream().map(JsonNode::asString).toList();
+
+        assertThat(args).contains("--status-address=127.0.0.1", "--metrics-address=$(POD_IP)");
+        assertThat(agent.path("env").values()).filteredOn(e -> e.path("name").asString().equals("POD_IP")).singleElement()
+                .satisfies(e -> assertThat(e.at("/valueFrom/fieldRef/fieldPath").asString()).isEqualTo("status.podIP"));
+        for (String probe : List.of("livenessProbe", "readinessProbe")) {
+            assertThat(agent.at("/" + probe + "/httpGet/host").asString()).as(probe + " host").isEqualTo("127.0.0.1");
+        }
+        assertThat(AgentSettings.of(rendered).agentConfig().toString()).as("the config's addresses, which the flags replace")
+                .doesNotContain("0.0.0.0");
+    }
+
     /** A probe's port, by number or by the name of a container port. */
     private static int containerPort(JsonNode container, JsonNode port) {
         if (port.isNumber()) {

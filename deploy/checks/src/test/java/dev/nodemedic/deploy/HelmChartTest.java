@@ -54,6 +54,17 @@ class HelmChartTest {
     }
 
     @Test
+    void offTheHostNetworkTheStatusServerListensOnThePodIpWhereTheKubeletProbes() {
+        JsonNode agent = Manifests.parse("helm", renders.chart().template(List.of(), Map.of("detector.hostNetwork", "false")))
+                .one("DaemonSet", "nodemedic-detector").at("/spec/template/spec/containers/0");
+
+        // The pod's own loopback is not the kubelet's: the probe goes to the pod IP, as by default.
+        assertThat(agent.path("args").values()).extracting(JsonNode::asString).contains("--status-address=$(POD_IP)");
+        assertThat(agent.at("/livenessProbe/httpGet").has("host")).isFalse();
+        assertThat(agent.at("/readinessProbe/httpGet").has("host")).isFalse();
+    }
+
+    @Test
     void thePluginExampleAddsAnInitContainerPerPluginImageAndItsConfig() {
         Manifests helm = renders.helm("plugin-reboot-required");
 

@@ -92,9 +92,11 @@ class KernelLogInContainersIT {
             writeKmsg("<3>task docker:" + (100_000 + RANDOM.nextInt(900_000)) + " blocked for more than 120 seconds.");
             Optional<JsonNode> deadlock = condition(agent, "KernelDeadlock");
             assertThat(deadlock).as("%s: the kernel monitor declares KernelDeadlock", rendered).isPresent();
-            // TODO(issue 14, item 2): once the kernel-log daemon reports a source that delivers nothing as
-            // Unknown, this one line asserts it:
-            // agent.await("KernelDeadlock Unknown", () -> condition(agent, "KernelDeadlock").filter(c -> c.path("status").asString().equals("Unknown")));
+            // With nothing it can read, silence must not read as health (issue 14, item 2): Unknown, saying why.
+            JsonNode unknown = agent.await("KernelDeadlock Unknown",
+                    () -> condition(agent, "KernelDeadlock").filter(c -> c.path("status").asString().equals("Unknown")));
+            assertThat(unknown.path("reason").asString()).isEqualTo("LogSourceUnavailable");
+            assertThat(unknown.path("message").asString()).contains("/dev/kmsg");
         }
     }
 

@@ -71,6 +71,11 @@ final class LaunchedProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** SIGKILL, as the kernel's OOM killer or a lost node stops a process: no shutdown hook runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -131,9 +131,10 @@ final class Pod implements AutoCloseable {
 
         ObjectNode process = (ObjectNode) oci.path("process");
         ArrayNode args = process.putArray("args");
-        ContainerCommand.of(image, container).argv().forEach(args::add);
+        Map<String, String> environment = environment(image, container);
+        ContainerCommand.of(image, container, environment).argv().forEach(args::add);
         ArrayNode env = process.putArray("env");
-        environment(image, container).forEach((k, v) -> env.add(k + "=" + v));
+        environment.forEach((k, v) -> env.add(k + "=" + v));
         process.put("cwd", container.path("workingDir").asString(image.workingDir()));
         ObjectNode user = process.putObject("user");
         String[] imageUser = image.user().isEmpty() ? new String[] {"0"} : image.user().split(":");
@@ -237,6 +238,8 @@ final class Pod implements AutoCloseable {
                 case "spec.nodeName" -> node.name();
                 case "metadata.name" -> name;
                 case "metadata.namespace" -> workload.at("/metadata/namespace").asString("default");
+                // Each container here has a network namespace of its own with only loopback in it: that is its pod IP.
+                case "status.podIP" -> "127.0.0.1";
                 default -> throw new AssertionError(rendered + ": env " + key + " comes from " + variable + ", which this harness does not give");
             });
         }
@@ -299,6 +302,12 @@ final class Pod implements AutoCloseable {
             return Files.readString(log);
         }
 
+        /** The process the runtime was given for this container, as the kubelet would have made it. */
+        private List<String> ran() throws IOException, InterruptedException {
+            ImageConfig image = containerd.config(container.path("image").asString());
+            return ContainerCommand.of(image, container, environment(image, container)).argv();
+        }
+
         boolean isRunning() {
             return process.isAlive();
         }
@@ -359,7 +368,7 @@ final class Pod implements AutoCloseable {
                 }
                 if (process.waitFor(250, TimeUnit.MILLISECONDS)) {
                     throw new AssertionError(rendered + ": " + container.path("name").asString() + " exited " + process.exitValue() + " before " + what
-                            + "; it ran " + ContainerCommand.of(containerd.config(container.path("image").asString()), container).argv() + ":\n" + printed());
+                            + "; it ran " + ran() + ":\n" + printed());
                 }
             }
             throw new AssertionError(rendered + ": " + container.path("name").asString() + " did not show " + what + " within " + BOUND + ":\n" + printed());

@@ -36,6 +36,12 @@ final class RemedyProcess implements AutoCloseable {
         return launched.log();
     }
 
+    /** SIGKILL: the controller gets no chance to give its Lease up. */
+    void kill() throws InterruptedException {
+        launched.kill();
+    }
+
+    /** SIGTERM, as the kubelet stops a pod, and waits for the process to exit. */
     @Override
     public void close() {
         launched.close();

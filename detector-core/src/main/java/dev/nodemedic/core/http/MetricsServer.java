@@ -4,17 +4,18 @@ import dev.nodemedic.reporter.prometheus.PrometheusExporter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 /**
  * {@code /metrics} for Prometheus, on its own address and port (NPD's 20257) so it can be opened to a
- * cluster's scraper while the status page stays on loopback.
+ * cluster's scraper while the status page stays on loopback. Connections are held to
+ * {@link ConnectionLimits}: this is the server a node's network can reach.
  */
 public final class MetricsServer extends VerticleBase {
     private final String host;
     private final int port;
     private final PrometheusExporter prometheus;
+    private final ConnectionLimits limits = ConnectionLimits.DEFAULT;
     private HttpServer server;
 
     public MetricsServer(String host, int port, PrometheusExporter prometheus) {
@@ -27,7 +28,8 @@ public final class MetricsServer extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", PrometheusExporter.CONTENT_TYPE).end(prometheus.scrape()));
-        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router).listen().onSuccess(s -> server = s);
+        ConnectionCap cap = new ConnectionCap(vertx, limits, prometheus.registry(), "metrics");
+        return cap.guard(vertx.createHttpServer(limits.options().setHost(host).setPort(port)), router).listen().onSuccess(s -> server = s);
     }
 
     public int actualPort() {

@@ -4,10 +4,10 @@ import dev.nodemedic.core.plugins.Refusals;
 import dev.nodemedic.core.supervision.DaemonRoster;
 import dev.nodemedic.core.supervision.Supervisor;
 import dev.nodemedic.reporter.Reporter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The node-local status server: {@code /healthz} for probes, {@code /conditions} for scripts, {@code /}
- * for people. Handlers read immutable snapshots on the event loop and never block.
+ * for people. Handlers read immutable snapshots on the event loop and never block. Connections are held
+ * to {@link ConnectionLimits}, so a flood of them cannot take the agent down.
  */
 public final class StatusServer extends VerticleBase {
     /** The supervision loop runs several times a second; silence this long means the agent is stuck. */
@@ -31,12 +32,17 @@ public final class StatusServer extends VerticleBase {
     private final DaemonRoster roster;
     private final Refusals refusals;
     private final Clock clock;
+    private final MeterRegistry registry;
+    private final ConnectionLimits limits = ConnectionLimits.DEFAULT;
     private final JsonMapper json = JsonMapper.builder().build();
     private HttpServer server;
 
-    /** @param roster every daemon, plugin instances and remote daemons alike; the supervisor's loop says whether the agent is healthy */
+    /**
+     * @param roster   every daemon, plugin instances and remote daemons alike; the supervisor's loop says whether the agent is healthy
+     * @param registry where the server counts its connections
+     */
     public StatusServer(String host, int port, AgentInfo agent, Reporter reporter, Supervisor supervisor, DaemonRoster roster, Refusals refusals,
-            Clock clock) {
+            Clock clock, MeterRegistry registry) {
         this.host = host;
         this.port = port;
         this.agent = agent;
@@ -45,6 +51,7 @@ public final class StatusServer extends VerticleBase {
         this.roster = roster;
         this.refusals = refusals;
         this.clock = clock;
+        this.registry = registry;
     }
 
     @Override
@@ -53,9 +60,9 @@ public final class StatusServer extends VerticleBase {
         router.get("/healthz").handler(this::health);
         router.get("/conditions").handler(this::conditions);
         router.get("/").handler(this::page);
+        ConnectionCap cap = new ConnectionCap(vertx, limits, registry, "status");
         // A taken port fails the start loudly: the future carries the bind error to main.
-        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-                .requestHandler(router)
+        return cap.guard(vertx.createHttpServer(limits.options().setHost(host).setPort(port)), router)
                 .listen()
                 .onSuccess(s -> server = s);
     }

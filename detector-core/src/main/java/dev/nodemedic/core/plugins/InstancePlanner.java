@@ -6,6 +6,7 @@ import dev.nodemedic.core.supervision.DaemonSpec;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,13 +79,27 @@ public final class InstancePlanner {
             return refused(instance, e.getMessage());
         }
         List<ConditionDeclaration> conditions;
+        List<ReasonDeclaration> reasons;
         try {
             conditions = List.copyOf(probe.conditions(bound));
+            reasons = List.copyOf(probe.reasons(bound));
         } catch (RuntimeException e) {
             return refused(instance, e.getMessage());
         }
+        Optional<String> undeclared = undeclaredType(reasons, conditions);
+        if (undeclared.isPresent()) {
+            return refused(instance, undeclared.get());
+        }
         return new Planned.Ready(new DaemonSpec(instance.instanceName(), probe.name(), plugin.pluginId(), plugin.version(), () -> host.create(type),
-                bound, file, conditions));
+                bound, file, conditions, reasons));
+    }
+
+    /** A reason for a condition type the daemon does not own would make a gauge for someone else's condition: a bug of the plugin. */
+    private static Optional<String> undeclaredType(List<ReasonDeclaration> reasons, List<ConditionDeclaration> conditions) {
+        List<String> types = conditions.stream().map(ConditionDeclaration::type).toList();
+        return reasons.stream().filter(r -> r.conditionType().isPresent() && !types.contains(r.conditionType().get())).findFirst()
+                .map(r -> "its reasons() declare " + r.reason() + " for condition type " + r.conditionType().get()
+                        + ", which its conditions() do not declare (declared: " + types + ")");
     }
 
     /** {@code <configDir>/<instance>.yaml} (or .yml, .json) when it exists: config without editing the agent config. */

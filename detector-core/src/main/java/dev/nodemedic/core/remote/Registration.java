@@ -1,10 +1,12 @@
 package dev.nodemedic.core.remote;
 
 import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -16,9 +18,10 @@ import java.util.regex.Pattern;
  * @param name       unique on the node among plugin instances and remote daemons
  * @param version    the detector's own version, shown on the status page; empty when not given
  * @param conditions the types it owns with their healthy defaults
+ * @param reasons    what it can report, for NPD's series at 0 from registration (as a plugin's {@code reasons()})
  * @param lease      how long it stays alive without a report or renewal
  */
-public record Registration(String name, String version, List<ConditionDeclaration> conditions, Duration lease) {
+public record Registration(String name, String version, List<ConditionDeclaration> conditions, List<ReasonDeclaration> reasons, Duration lease) {
     /** A DNS label, as instance names in the agent config: it becomes a metric label and an event source. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     static final Duration MIN_LEASE = Duration.ofSeconds(5);
@@ -26,11 +29,13 @@ public record Registration(String name, String version, List<ConditionDeclaratio
     static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     /** A condition message lives in the Node object, which every node watcher downloads; the Events API caps a note at 1 kB. */
     static final int MAX_MESSAGE = 1024;
-    private static final Set<String> FIELDS = Set.of("conditions", "leaseSeconds", "version");
+    private static final Set<String> FIELDS = Set.of("conditions", "reasons", "leaseSeconds", "version");
     private static final Set<String> CONDITION_FIELDS = Set.of("type", "reason", "message");
+    private static final Set<String> REASON_FIELDS = Set.of("reason", "condition");
 
     public Registration {
         conditions = List.copyOf(conditions);
+        reasons = List.copyOf(reasons);
     }
 
     static String requireName(String name) throws RequestRefused {
@@ -74,6 +79,22 @@ public record Registration(String name, String version, List<ConditionDeclaratio
                 throw RequestRefused.invalid(entry.field("type"), type + " is declared twice; declare each condition type once");
             }
         }
-        return new Registration(name, version, conditions, lease);
+        List<ReasonDeclaration> reasons = new ArrayList<>();
+        for (BodyFields entry : fields.objects("reasons", REASON_FIELDS,
+                "what the daemon can report, such as {\"reason\":\"XidError\"} for its events or {\"reason\":\"GpuFellOff\",\"condition\":\"GpuFailure\"}"
+                        + " for a condition's reason while True")) {
+            String reason = entry.requiredString("reason", "a reason such as XidError");
+            Optional<String> condition = entry.optionalString("condition", "one of the condition types declared in conditions");
+            if (condition.isPresent() && !types.contains(condition.get())) {
+                throw RequestRefused.invalid(entry.field("condition"), condition.get() + " is not declared in conditions (declared: " + types.stream().sorted().toList()
+                        + "); a reason's condition is one of this daemon's own");
+            }
+            try {
+                reasons.add(new ReasonDeclaration(reason, condition));
+            } catch (IllegalArgumentException e) {
+                throw RequestRefused.invalid(entry.field("reason"), e.getMessage());
+            }
+        }
+        return new Registration(name, version, conditions, reasons, lease);
     }
 }

@@ -97,6 +97,7 @@ public final class RemoteDaemons {
                 }
             }
             reporter.book().declare(name, conditions, now);
+            reporter.declareReasons(name, registration.reasons());
         } catch (RequestRefused | ConditionClaimException e) {
             if (existing == null) {
                 names.release(name, HOLDER);
@@ -159,7 +160,7 @@ public final class RemoteDaemons {
         if (remote == null) {
             throw notFound(name);
         }
-        reporter.book().withdraw(name);
+        reporter.withdraw(name);
         names.release(name, HOLDER);
         registry.remove(remote.rateLimited);
         log.info("remote daemon unregistered daemon={}", name);

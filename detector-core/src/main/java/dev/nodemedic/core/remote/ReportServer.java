@@ -1,12 +1,13 @@
 package dev.nodemedic.core.remote;
 
+import dev.nodemedic.core.http.ConnectionCap;
+import dev.nodemedic.core.http.ConnectionLimits;
 import dev.nodemedic.reporter.Reporter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -26,13 +27,17 @@ import tools.jackson.databind.json.JsonMapper;
  * The report API on a unix socket (docs/report-api.yaml): remote daemons register, set conditions,
  * emit events and renew their lease. Every request is answered, refusals with a JSON body naming the
  * field at fault; a body is read only up to {@link #MAX_BODY} and only within the daemon's rate
- * limit, so no client can stop the agent or starve the others. Handlers never block the event loop.
+ * limit, so no client can stop the agent or starve the others. Connections are held to
+ * {@link ConnectionLimits} from the moment they are accepted. Handlers never block the event loop.
  */
 public final class ReportServer extends VerticleBase {
     /** Far more than a registration with a few dozen conditions needs; a larger body is refused unread. */
     static final int MAX_BODY = 16 * 1024;
-    /** Each holds a file descriptor: far more than the daemons a node runs, far fewer than the agent's descriptors. */
-    static final int MAX_CONNECTIONS = 64;
+    /**
+     * 64 connections (each a file descriptor: far more than the daemons a node runs, far fewer than the
+     * agent's descriptors); idle ones go after 2 minutes.
+     */
+    static final ConnectionLimits LIMITS = new ConnectionLimits(64, ConnectionLimits.DEFAULT.headerTimeout(), Duration.ofMinutes(2));
     private static final Logger log = LoggerFactory.getLogger(ReportServer.class);
 
     private final Path socket;
@@ -40,49 +45,34 @@ public final class ReportServer extends VerticleBase {
     private final RemoteDaemons daemons;
     private final Reporter reporter;
     private final MeterRegistry registry;
+    private final ConnectionLimits limits;
     private final Map<Integer, Counter> requests = new HashMap<>();
-    private int connections;
-    private Counter connectionsRefused;
     private final JsonMapper json = JsonMapper.builder().build();
 
     public ReportServer(Path socket, String permissions, RemoteDaemons daemons, Reporter reporter, MeterRegistry registry) {
+        this(socket, permissions, daemons, reporter, registry, LIMITS);
+    }
+
+    ReportServer(Path socket, String permissions, RemoteDaemons daemons, Reporter reporter, MeterRegistry registry, ConnectionLimits limits) {
         this.socket = socket;
         this.permissions = permissions;
         this.daemons = daemons;
         this.reporter = reporter;
         this.registry = registry;
+        this.limits = limits;
     }
 
     @Override
     public Future<?> start() {
-        HttpServerOptions options = new HttpServerOptions()
-                // A client that connects and says nothing holds a connection; it goes after this long.
-                .setIdleTimeout(120)
-                .setMaxInitialLineLength(1024)
-                .setMaxHeaderSize(8192)
+        HttpServerOptions options = limits.options()
                 // curl asks before sending a body over 1 KiB and waits a second for the answer otherwise.
                 .setHandle100ContinueAutomatically(true);
-        connectionsRefused = Counter.builder("nodemedic_report_connections_refused")
-                .description("connections to the report socket closed at once because " + MAX_CONNECTIONS + " were open").register(registry);
-        return vertx.createHttpServer(options)
-                .connectionHandler(this::connected)
-                .requestHandler(this::handle)
+        return new ConnectionCap(vertx, limits, registry, "report").guard(vertx.createHttpServer(options), this::handle)
                 .listen(SocketAddress.domainSocketAddress(socket.toString()))
                 .compose(server -> vertx.executeBlocking(() -> {
                     ReportSocket.restrict(socket, permissions);
                     return server;
                 }));
-    }
-
-    /** Runs on the event loop, as the close handler does: a plain count is enough. */
-    private void connected(HttpConnection connection) {
-        if (connections >= MAX_CONNECTIONS) {
-            connectionsRefused.increment();
-            connection.close();
-            return;
-        }
-        connections++;
-        connection.closeHandler(v -> connections--);
     }
 
     private void handle(HttpServerRequest request) {

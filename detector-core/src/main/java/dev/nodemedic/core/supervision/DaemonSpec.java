@@ -2,6 +2,7 @@ package dev.nodemedic.core.supervision;
 
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +20,13 @@ import java.util.function.Supplier;
  * @param config       the bound configuration
  * @param configFile   where it came from, if anywhere
  * @param conditions   the types it owns with their healthy defaults
+ * @param reasons      what it can report, for NPD's series at 0 from the start
  */
 public record DaemonSpec(String instanceName, String daemonName, String pluginId, String pluginVersion,
-        Supplier<ProblemDaemon<Object>> factory, Object config, Optional<Path> configFile, List<ConditionDeclaration> conditions) {
+        Supplier<ProblemDaemon<Object>> factory, Object config, Optional<Path> configFile, List<ConditionDeclaration> conditions,
+        List<ReasonDeclaration> reasons) {
     public DaemonSpec {
         conditions = List.copyOf(conditions);
+        reasons = List.copyOf(reasons);
     }
 }

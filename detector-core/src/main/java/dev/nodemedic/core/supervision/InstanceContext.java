@@ -5,6 +5,7 @@ import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.reporter.Reporter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,7 +20,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -37,6 +40,8 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
     private final System.Logger logger;
     private final MeterRegistry registry;
     private final HostServices hostServices;
+    /** This start's gauges and what they read (a double's bits): removed on close, so a dead daemon's value is never scraped. */
+    private final Map<Gauge, AtomicLong> gauges = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     InstanceContext(DaemonSpec spec, Reporter reporter, Clock clock, MeterRegistry registry, HostServices hostServices,
@@ -124,6 +129,25 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
     }
 
     @Override
+    public DoubleConsumer gauge(String name, Map<String, String> labels) {
+        requireMetricName("gauge name", name);
+        AtomicLong bits = new AtomicLong(Double.doubleToLongBits(0));
+        Gauge.Builder<AtomicLong> gauge = Gauge.builder("nodemedic_" + name, bits, b -> Double.longBitsToDouble(b.get())).strongReference(true)
+                .tag("daemon", spec.instanceName());
+        labels.forEach((label, value) -> {
+            requireMetricName("label", label);
+            gauge.tag(label, value);
+        });
+        // Registering the same name and labels again returns the gauge already there, reading the first holder.
+        Gauge registered = gauge.register(registry);
+        AtomicLong holder = gauges.computeIfAbsent(registered, g -> bits);
+        if (closed) {
+            registry.remove(registered);
+        }
+        return value -> holder.set(Double.doubleToLongBits(value));
+    }
+
+    @Override
     public <T> Optional<T> hostService(Class<T> type) {
         return hostServices.find(type);
     }
@@ -158,6 +182,7 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        gauges.keySet().forEach(registry::remove);
         scheduler.shutdownNow();
         threads.forEach(Thread::interrupt);
     }

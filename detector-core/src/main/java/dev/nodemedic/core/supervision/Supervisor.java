@@ -75,7 +75,7 @@ public final class Supervisor {
     }
 
     /**
-     * Declares the instance's conditions and starts it.
+     * Declares the instance's conditions and reasons and starts it.
      *
      * @return why it was refused, if it was: its name is taken or a condition type is owned by another
      */
@@ -97,6 +97,7 @@ public final class Supervisor {
             return Optional.of("daemon instance " + spec.instanceName() + " of plugin " + spec.pluginId() + " is not started: " + e.getMessage()
                     + "; the other daemons run — disable one of the two in the agent config");
         }
+        reporter.declareReasons(spec.instanceName(), spec.reasons());
         Instance instance = new Instance(spec);
         instances.put(spec.instanceName(), instance);
         start(instance, clock.instant());
@@ -109,7 +110,7 @@ public final class Supervisor {
             if (instance.spec.pluginId().equals(pluginId)) {
                 stop(instance, "its plugin was removed");
                 instances.remove(instance.spec.instanceName());
-                reporter.book().withdraw(instance.spec.instanceName());
+                reporter.withdraw(instance.spec.instanceName());
                 names.release(instance.spec.instanceName(), holder(instance.spec));
             }
         }

@@ -204,7 +204,7 @@ class RemoteDaemonsTest {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     static DaemonSpec idle(String name, String plugin, List<ConditionDeclaration> conditions) {
-        return new DaemonSpec(name, name, plugin, "1.0.0", () -> (ProblemDaemon) new Idle(), new NoConfig(), Optional.empty(), conditions);
+        return new DaemonSpec(name, name, plugin, "1.0.0", () -> (ProblemDaemon) new Idle(), new NoConfig(), Optional.empty(), conditions, List.of());
     }
 
     /** A plugin daemon that does nothing, for the name test. */

@@ -1,6 +1,7 @@
 package dev.nodemedic.core.supervision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nodemedic.core.config.AgentConfig.SupervisionConfig;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
@@ -13,12 +14,15 @@ import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import dev.nodemedic.reporter.OwnedCondition;
 import dev.nodemedic.reporter.RecentEvents;
 import dev.nodemedic.reporter.Reporter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleConsumer;
 import org.junit.jupiter.api.Test;
 
 /** Supervision logic with hand-made daemons and a hand-stepped clock; real plugin jars are in PluginSupervisionTest. */
@@ -221,6 +225,39 @@ class SupervisorTest {
     /** The newest daemon object the factory made: the test's handle on its context. */
     private FlakyDaemon lastFlaky;
 
+    @Test
+    void aDaemonsGaugeIsScrapedWhileThatStartRunsAndGoneAfterItFails() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Supervisor measured = new Supervisor(reporter, clock, loop, settings, registry, statuses -> {
+        }, new InstanceNames(), HostServices.NONE);
+        measured.add(spec("flaky"));
+        DoubleConsumer up = lastDaemon().context.gauge("source_up", Map.of("source", "kmsg"));
+        assertThat(registry.get("nodemedic_source_up").tags("daemon", "flaky", "source", "kmsg").gauge().value()).isZero();
+
+        up.accept(1);
+        assertThat(registry.get("nodemedic_source_up").tags("daemon", "flaky", "source", "kmsg").gauge().value()).isEqualTo(1);
+        lastDaemon().context.gauge("source_up", Map.of("source", "kmsg")).accept(2);
+        assertThat(registry.get("nodemedic_source_up").tags("daemon", "flaky", "source", "kmsg").gauge().value()).as("asked again: the same gauge").isEqualTo(2);
+
+        lastDaemon().context.fail(new IllegalStateException("lost the device"));
+        loop.drain();
+        assertThat(registry.find("nodemedic_source_up").gauge()).as("a failed start's value is not scraped").isNull();
+        up.accept(1);
+
+        clock.advance(Duration.ofSeconds(1));
+        measured.tick(clock.instant());
+        lastDaemon().context.gauge("source_up", Map.of("source", "kmsg"));
+        assertThat(registry.get("nodemedic_source_up").tags("daemon", "flaky", "source", "kmsg").gauge().value())
+                .as("the next start's gauge, not the dead one's").isZero();
+    }
+
+    @Test
+    void aGaugeWithABadNameIsRefusedAtOnce() {
+        supervisor.add(spec("flaky"));
+        assertThatThrownBy(() -> lastDaemon().context.gauge("Source-Up", Map.of()))
+                .hasMessageContaining("gauge name \"Source-Up\" must be lower_snake_case");
+    }
+
     private FlakyDaemon lastDaemon() {
         return lastFlaky;
     }
@@ -230,6 +267,6 @@ class SupervisorTest {
         return new DaemonSpec(name, "flaky", "flaky-plugin", "1.0.0", () -> {
             lastFlaky = new FlakyDaemon(failures, starts);
             return (ProblemDaemon) lastFlaky;
-        }, new NoConfig(), Optional.empty(), List.of(PROBLEM));
+        }, new NoConfig(), Optional.empty(), List.of(PROBLEM), List.of());
     }
 }

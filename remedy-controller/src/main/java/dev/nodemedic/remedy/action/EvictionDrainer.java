@@ -84,8 +84,12 @@ public final class EvictionDrainer implements Drainer {
         if (movable.isEmpty() && terminating.isEmpty()) {
             refusedRounds.remove(node);
             String message = started ? "policy " + policy + " drained node " + node : "node " + node + " has no pods to evict";
-            if (started && mode == Mode.APPLY) {
-                events.record(node, RemedyReason.RemedyDrained, message);
+            if (mode == Mode.APPLY) {
+                // Every drain says when it started and when it ended, even one with nothing to move.
+                if (!started) {
+                    events.record(node, RemedyReason.RemedyDrainStarted, "policy " + policy + " drains node " + node + ": it has no pods to evict");
+                }
+                events.record(node, RemedyReason.RemedyDrained, started ? message : "policy " + policy + " drained node " + node + ": it had no pods to evict");
             }
             return new DrainRound(node, DrainRound.Outcome.DRAINED, List.of(), List.of(), List.of(), Optional.empty(), message);
         }
@@ -98,8 +102,14 @@ public final class EvictionDrainer implements Drainer {
     }
 
     private DrainRound evict(String node, String policy, DrainOptions options, List<Pod> movable, List<PodRef> terminating, Instant now) {
-        boolean first = refusedRounds.putIfAbsent(node, 0) == null;
+        if (refusedRounds.putIfAbsent(node, 0) == null) {
+            // Before the first eviction is asked for: a round refused whole by a budget is still the drain's start.
+            String waiting = "waiting for " + terminating.size() + " terminating";
+            events.record(node, RemedyReason.RemedyDrainStarted, "policy " + policy + " drains node " + node + ": " + (movable.isEmpty() ? waiting
+                    : "evicting " + names(movable.stream().map(EvictionDrainer::ref).toList()) + (terminating.isEmpty() ? "" : ", " + waiting)));
+        }
         List<PodRef> evicted = new ArrayList<>();
+        List<PodRef> leftToEvict = new ArrayList<>();
         List<DrainRound.Blocked> blocked = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (Pod pod : movable) {
@@ -109,12 +119,14 @@ public final class EvictionDrainer implements Drainer {
                     evicted.add(ref);
                 } else {
                     blocked.add(refused(pod));
+                    leftToEvict.add(ref);
                 }
             } catch (KubernetesClientException e) {
                 ApiError error = ApiError.of(e);
                 if (error.notFound()) {
-                    continue;
+                    continue; // gone already: nothing left to move
                 }
+                leftToEvict.add(ref);
                 if (error.code() == 500 && error.detail().contains("more than one PodDisruptionBudget")) {
                     // The API server refuses to choose between overlapping budgets; only a person can fix the budgets.
                     blocked.add(new DrainRound.Blocked(ref, budgetsSelecting(pod).stream().findFirst().map(ClusterPods::name), error.detail()));
@@ -123,12 +135,11 @@ public final class EvictionDrainer implements Drainer {
                 failures.add(error.explain("evict pod " + ref));
             }
         }
-        if (first && !evicted.isEmpty()) {
-            events.record(node, RemedyReason.RemedyDrainStarted, "policy " + policy + " drains node " + node + ": evicting "
-                    + names(evicted));
-        }
+        // An evicted pod is still on the node until its grace period ends: it is terminating, not left to evict.
         List<PodRef> remaining = new ArrayList<>(terminating);
-        movable.stream().map(EvictionDrainer::ref).forEach(remaining::add);
+        remaining.addAll(evicted);
+        remaining.addAll(leftToEvict);
+        String counts = evicted.size() + " evicted, " + leftToEvict.size() + " left to evict, " + (terminating.size() + evicted.size()) + " terminating";
         DrainRound.Outcome outcome;
         Instant next;
         String message;
@@ -143,18 +154,18 @@ public final class EvictionDrainer implements Drainer {
             if (all.size() > 5) {
                 why.add("and " + (all.size() - 5) + " more");
             }
-            message = "drain of node " + node + ": " + evicted.size() + " evicted, " + remaining.size() + " remaining; " + String.join("; ", why);
+            message = "drain of node " + node + ": " + counts + "; " + String.join("; ", why);
             // Without the retry time, so that repeats of the same refusal count up on one Event.
             events.record(node, blocked.isEmpty() ? RemedyReason.RemedyFailed : RemedyReason.RemedyDrainBlocked,
                     "drain of node " + node + " (policy " + policy + "): " + String.join("; ", why));
-            log.info("drain held back node={} policy={} evicted={} remaining={} nextRound={}: {}", node, policy, evicted.size(), remaining.size(), next,
+            log.info("drain held back node={} policy={} evicted={} leftToEvict={} nextRound={}: {}", node, policy, evicted.size(), leftToEvict.size(), next,
                     String.join("; ", why));
         } else {
             refusedRounds.put(node, 0);
             next = now.plus(TERMINATING_CHECK);
             outcome = DrainRound.Outcome.IN_PROGRESS;
-            message = "drain of node " + node + ": " + evicted.size() + " evicted, " + remaining.size() + " still to go";
-            log.info("drain round node={} policy={} evicted={} remaining={}", node, policy, evicted.size(), remaining.size());
+            message = "drain of node " + node + ": " + counts;
+            log.info("drain round node={} policy={} evicted={} terminating={}", node, policy, evicted.size(), terminating.size() + evicted.size());
         }
         return new DrainRound(node, outcome, evicted, remaining, blocked, Optional.of(next), message);
     }

@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.controller;
 
+import dev.nodemedic.remedy.action.RemedyAnnotations;
 import dev.nodemedic.remedy.engine.ConditionStatus;
 import dev.nodemedic.remedy.engine.Ledger;
 import dev.nodemedic.remedy.engine.LedgerCodec;
@@ -31,7 +32,14 @@ final class NodeSnapshots {
                 observed(name, condition).ifPresent(conditions::add);
             }
         }
-        return new NodeSnapshot(name, labels, conditions, ledger(node));
+        return new NodeSnapshot(name, labels, conditions, ledger(node), cordonedByPerson(node));
+    }
+
+    /** Unschedulable without our mark: a cordon we did not make, and never lift. */
+    private static boolean cordonedByPerson(Node node) {
+        boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+        Map<String, String> annotations = node.getMetadata().getAnnotations();
+        return unschedulable && (annotations == null || !"true".equals(annotations.get(RemedyAnnotations.CORDONED)));
     }
 
     private static Optional<ObservedCondition> observed(String node, NodeCondition condition) {

@@ -94,6 +94,8 @@ public final class RemedyLoop {
         NodeRemedyPolicyStatus lastWritten;
         Instant lastWriteAt = Instant.MIN;
         final Map<String, Blocker> lastBlocked = new HashMap<>();
+        /** Nodes a person holds, already said in an Event: said once per spell, not every pass. */
+        final Set<String> heldByPerson = new HashSet<>();
         /** Dry-run: what was last reported per node, so an unchanged "would" is not reported again every pass. */
         final Map<String, String> lastWould = new HashMap<>();
         final Map<String, String> wouldMessage = new HashMap<>();
@@ -175,7 +177,7 @@ public final class RemedyLoop {
         }
         Policy policy = state.policy.get();
         List<NodeSnapshot> all = List.copyOf(nodes.values());
-        int inFlight = (int) all.stream().filter(n -> n.ledger().map(Ledger::inFlight).orElse(false)).count();
+        int inFlight = (int) all.stream().filter(this::countsInFlight).count();
         Evaluation evaluation = engine.evaluate(policy, all, state.memory, new Fleet(settings.paused(), settings.maxInFlight(), inFlight), now);
         state.memory = evaluation.memory();
         Actions acts = actions.of(policy.dryRun());
@@ -190,6 +192,7 @@ public final class RemedyLoop {
             });
         }
         state.lastBlocked.keySet().retainAll(pass.seen);
+        state.heldByPerson.retainAll(pass.heldByPerson);
         state.lastWould.keySet().retainAll(pass.seen);
         state.wouldMessage.keySet().retainAll(pass.seen);
         state.retries.keySet().retainAll(pass.seen);
@@ -203,6 +206,19 @@ public final class RemedyLoop {
         }
         metrics.pass(name, evaluation.inFlightNodes(), evaluation.unhealthyNodes(), evaluation.needsHumanNodes(), pass.blocked);
         return earliest(next, write(name, state, StatusReport.of(state.generation, evaluation, pass.entries, state.recent.list()), now));
+    }
+
+    /**
+     * The controller-wide in-flight count: nodes carrying any policy's marks, except those a person
+     * cordoned that their policy leaves to the person.
+     */
+    private boolean countsInFlight(NodeSnapshot node) {
+        Optional<Ledger> ledger = node.ledger().filter(Ledger::inFlight);
+        if (ledger.isEmpty()) {
+            return false;
+        }
+        Optional<Policy> owner = Optional.ofNullable(policies.get(ledger.get().policy())).flatMap(s -> s.policy);
+        return !node.cordonedByPerson() || owner.map(p -> !p.leavesToPerson(node)).orElse(false);
     }
 
     /** Writes the status if it changed; returns when to pass again to write it (throttled or failed). */
@@ -234,6 +250,7 @@ public final class RemedyLoop {
         final List<NodeEntry> entries = new ArrayList<>();
         final Set<String> seen = new HashSet<>();
         final Map<Blocker, Integer> blocked = new EnumMap<>(Blocker.class);
+        final Set<String> heldByPerson = new HashSet<>();
 
         Pass(Policy policy, PolicyState state, Actions acts, Instant now) {
             this.policy = policy;
@@ -326,6 +343,14 @@ public final class RemedyLoop {
         }
 
         NodeEntry hold(NodeDecision.Hold hold) {
+            if (hold.state() == NodeState.HELD_BY_PERSON) {
+                heldByPerson.add(hold.node());
+                if (state.heldByPerson.add(hold.node())) {
+                    acts.events().record(hold.node(), RemedyReason.RemedyHeldByPerson, "policy " + policy.name() + " takes no step on node "
+                            + hold.node() + ": " + hold.reason());
+                    log.info("node held by a person policy={} node={}: no step is taken on it", policy.name(), hold.node());
+                }
+            }
             Optional<Blocked> gate = hold.blocked();
             if (gate.isPresent()) {
                 Blocker blocker = gate.get().blocker();

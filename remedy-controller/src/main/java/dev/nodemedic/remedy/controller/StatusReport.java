@@ -20,8 +20,8 @@ final class StatusReport {
     static final int NODES_LIMIT = 50;
 
     /** The order nodes are listed in: what needs attention first. */
-    private static final Map<String, Integer> PRIORITY = Map.of("NeedsHuman", 0, "InFlight", 1, "Recovering", 2, "Unhealthy", 3,
-            "Pending", 4, "Stale", 5);
+    private static final Map<String, Integer> PRIORITY = Map.of("NeedsHuman", 0, "HeldByPerson", 1, "InFlight", 2, "Recovering", 3,
+            "Unhealthy", 4, "Pending", 5, "Stale", 6);
 
     static NodeRemedyPolicyStatus of(long generation, Evaluation evaluation, List<NodeEntry> nodes, List<ActionEntry> recent) {
         List<NodeEntry> sorted = nodes.stream()

@@ -6,11 +6,16 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the engine needs of a Node: its labels (selection, zone), its conditions, and the ledger the
- * controller left on it. Immutable; built from the informer's Node on every change.
+ * What the engine needs of a Node: its labels (selection, zone), its conditions, the ledger the
+ * controller left on it, and whether someone else cordoned it. Immutable; built from the informer's
+ * Node on every change.
+ *
+ * @param cordonedByPerson {@code spec.unschedulable} is true without our cordon mark: a person (or a
+ *                         tool acting for one, such as {@code kubectl drain}) took the node out of service,
+ *                         and the node is in their hands
  */
 public record NodeSnapshot(String name, Map<String, String> labels, List<ObservedCondition> conditions,
-                           Optional<Ledger> ledger) {
+                           Optional<Ledger> ledger, boolean cordonedByPerson) {
     /** The well-known zone label; nodes without it share one unnamed zone for maxPerZone. */
     public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
 
@@ -26,7 +31,7 @@ public record NodeSnapshot(String name, Map<String, String> labels, List<Observe
     }
 
     public NodeSnapshot withLedger(Optional<Ledger> value) {
-        return new NodeSnapshot(name, labels, conditions, value);
+        return new NodeSnapshot(name, labels, conditions, value, cordonedByPerson);
     }
 
     public Optional<ObservedCondition> condition(String type) {

@@ -11,6 +11,8 @@ public enum NodeState {
     /** Healthy again, waiting out recovery.healthyFor before we undo. */
     RECOVERING("Recovering"),
     NEEDS_HUMAN("NeedsHuman"),
+    /** A person cordoned the node: no step is taken on it (undo of ours aside) and it is not counted in flight. */
+    HELD_BY_PERSON("HeldByPerson"),
     /** The condition's heartbeat is too old to trust (its detector is gone): neither act nor undo. */
     STALE("Stale");
 

@@ -47,7 +47,8 @@ public final class PolicyCompiler {
                 duration(fields, "spec.recovery.healthyFor",
                         Optional.ofNullable(spec.recovery()).map(Recovery::healthyFor).orElse(null), PolicyDefaults.HEALTHY_FOR),
                 spec.dryRun() == null || spec.dryRun(),
-                spec.paused() != null && spec.paused());
+                spec.paused() != null && spec.paused(),
+                spec.actOnCordonedNodes() == null ? Boolean.parseBoolean(PolicyDefaults.ACT_ON_CORDONED_NODES) : spec.actOnCordonedNodes());
     }
 
     private static NodeSelection selection(Fields fields, NodeRemedyPolicySpec spec) {

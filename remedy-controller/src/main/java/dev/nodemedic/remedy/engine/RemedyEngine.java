@@ -44,8 +44,11 @@ public final class RemedyEngine {
         Optional<Instant> cooldownUntil = remembered.stormEndedAt().map(end -> end.plus(policy.budget().stormCooldown()));
         Tally tally = new Tally(policy, fleet, now, eligible.size(), unhealthy, storm, cooldownUntil, lastAdmission);
         // In-flight counts every node carrying this policy's marks, selected or not: they are disrupted either way.
+        // A node a person cordoned is not ours to count: it is out of service by their hand, not by a remedy.
         for (NodeSnapshot node : nodes) {
-            node.ledger().filter(l -> l.policy().equals(policy.name()) && l.inFlight()).ifPresent(l -> tally.countInFlight(node.zone()));
+            if (!policy.leavesToPerson(node)) {
+                node.ledger().filter(l -> l.policy().equals(policy.name()) && l.inFlight()).ifPresent(l -> tally.countInFlight(node.zone()));
+            }
         }
 
         List<NodeDecision> decisions = new ArrayList<>();
@@ -60,6 +63,10 @@ public final class RemedyEngine {
                             Optional.of(Blocked.untilChange(Blocker.OTHER_POLICY, "policy " + ledger.get().policy() + " is remedying this node")),
                             "another policy owns this node"));
                 }
+                continue;
+            }
+            if (policy.leavesToPerson(judged.node()) && !(judged.health() instanceof Health.Healthy)) {
+                decisions.add(heldByPerson(judged, policy, "no remedy is started"));
                 continue;
             }
             switch (judged.health()) {
@@ -172,6 +179,13 @@ public final class RemedyEngine {
                     "the controller gave up on this node; remove annotation " + LedgerCodec.ANNOTATION + " to hand it back");
         }
         Ledger.Attempt attempt = ledger.current().orElseThrow();
+        int step = Math.min(attempt.step(), policy.ladder().size() - 1);
+        LadderStep current = policy.ladder().get(step);
+        // Undoing what this policy did is still ours to do (the person's cordon stays); a further step is not.
+        boolean recovered = judged.health() instanceof Health.Healthy healthy && healthy.trusted();
+        if (policy.leavesToPerson(judged.node()) && !recovered) {
+            return heldByPerson(judged, policy, "the ladder stops at " + current.action().name());
+        }
         Optional<Blocked> paused = PAUSED.admit(judged.node().zone(), tally);
         switch (judged.health()) {
             case Health.Healthy healthy when !healthy.trusted() ->  {
@@ -200,8 +214,6 @@ public final class RemedyEngine {
             case Health.Unhealthy u -> {
             }
         }
-        int step = Math.min(attempt.step(), policy.ladder().size() - 1);
-        LadderStep current = policy.ladder().get(step);
         Instant timeoutAt = attempt.stepStartedAt().plus(current.timeout());
         boolean last = step == policy.ladder().size() - 1;
         Optional<String> next = last || current.stopOnTimeout() ? Optional.empty() : Optional.of(policy.ladder().get(step + 1).action().name());
@@ -231,6 +243,13 @@ public final class RemedyEngine {
         }
         return new NodeDecision.Apply(judged.node().name(), judged.node().zone(), 0, policy.ladder().getFirst(), true,
                 "the ladder ran out and the node is still unhealthy: attempt " + (attempts + 1) + " of " + policy.budget().maxAttempts());
+    }
+
+    private static NodeDecision.Hold heldByPerson(Judged judged, Policy policy, String what) {
+        return hold(judged, NodeState.HELD_BY_PERSON, Optional.empty(), Optional.empty(), Optional.empty(),
+                "someone cordoned the node (spec.unschedulable without our mark): it is in a person's hands, so " + what
+                        + " and it is not counted in flight; uncordon it to hand it back, or set actOnCordonedNodes: true in policy "
+                        + policy.name() + " to act on such nodes");
     }
 
     private static Optional<String> firstAction(Policy policy) {

@@ -20,6 +20,8 @@ public enum RemedyReason {
     RemedyBlockedByBudget(Type.Warning),
     /** A step ran out of time and the ladder moved on. */
     RemedyEscalated(Type.Warning),
+    /** A person cordoned the node: the policy takes no step on it until it is uncordoned (said once per spell). */
+    RemedyHeldByPerson(Type.Normal),
     /** maxAttempts reached: the controller stops touching the node until a person looks. */
     RemedyNeedsHuman(Type.Warning),
     /** The API server refused or failed one of our writes. */

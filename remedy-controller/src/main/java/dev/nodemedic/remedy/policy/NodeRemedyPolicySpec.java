@@ -21,5 +21,7 @@ public record NodeRemedyPolicySpec(
         Recovery recovery,
         // True by default: a policy applied as written shows what it would do before it does anything.
         @Default("true") Boolean dryRun,
-        @Default("false") Boolean paused) {
+        @Default("false") Boolean paused,
+        // A node a person cordoned is in their hands; true acts on it anyway (their cordon is still kept).
+        @Default(PolicyDefaults.ACT_ON_CORDONED_NODES) Boolean actOnCordonedNodes) {
 }

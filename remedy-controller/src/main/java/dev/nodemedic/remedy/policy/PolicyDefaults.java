@@ -19,6 +19,8 @@ public final class PolicyDefaults {
     public static final int MAX_ATTEMPTS = 3;
     public static final String ATTEMPT_WINDOW = "24h";
     public static final String HEALTHY_FOR = "10m";
+    /** A node a person cordoned is theirs: no step is taken on it unless a policy says so. */
+    public static final String ACT_ON_CORDONED_NODES = "false";
 
     private PolicyDefaults() {
     }

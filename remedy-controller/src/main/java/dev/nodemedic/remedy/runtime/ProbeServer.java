@@ -5,14 +5,15 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
  * {@code /healthz}, {@code /readyz} and Prometheus {@code /metrics} on one port. Health codes as
  * Kubernetes probes and Vert.x's HealthCheckHandler read them: 200 up, 503 down. Handlers read cheap
- * snapshots on the event loop and never block.
+ * snapshots on the event loop and never block. Connections are capped and slow request heads closed
+ * ({@link ConnectionCap}), so a flood of connections cannot take the controller down.
  */
 public final class ProbeServer extends VerticleBase {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -22,9 +23,16 @@ public final class ProbeServer extends VerticleBase {
     private final int port;
     private final Probes probes;
     private final PrometheusMeterRegistry registry;
+    private final Duration headerTimeout;
     private HttpServer server;
+    private ConnectionCap cap;
 
     public ProbeServer(String host, int port, Probes probes, PrometheusMeterRegistry registry) {
+        this(host, port, probes, registry, ConnectionCap.HEADER_TIMEOUT);
+    }
+
+    ProbeServer(String host, int port, Probes probes, PrometheusMeterRegistry registry, Duration headerTimeout) {
+        this.headerTimeout = headerTimeout;
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
         this.probes = Objects.requireNonNull(probes, "probes");
@@ -34,8 +42,8 @@ public final class ProbeServer extends VerticleBase {
     @Override
     public Future<?> start() {
         // A taken port fails the deployment: the future carries the bind error to main.
-        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-                .requestHandler(this::handle)
+        cap = new ConnectionCap(vertx, ConnectionCap.MAX_CONNECTIONS, headerTimeout, registry);
+        return cap.guard(vertx.createHttpServer(ConnectionCap.options().setHost(host).setPort(port)), this::handle)
                 .listen()
                 .onSuccess(s -> server = s);
     }
@@ -43,6 +51,10 @@ public final class ProbeServer extends VerticleBase {
     /** The port bound: the configured one, or the free one picked for port 0. */
     public int actualPort() {
         return server.actualPort();
+    }
+
+    ConnectionCap cap() {
+        return cap;
     }
 
     private void handle(HttpServerRequest request) {

@@ -1,6 +1,7 @@
 package dev.nodemedic.remedy.action;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.remedy.event.NodeEvents;
@@ -184,6 +185,41 @@ class EvictionDrainerTest {
         assertThat(reasons()).containsExactlyInAnyOrder("RemedyDrainStarted", "RemedyDrainBlocked", "RemedyDrained");
     }
 
+    /** The drain of issue 18: the first round entirely refused by a budget, the next one evicting the last pod. */
+    @Test
+    void aDrainWhoseFirstRoundIsBlockedStillStartsWithAnEventAndTheLastEvictionLeavesNoneToEvict() throws Exception {
+        client.policy().v1().podDisruptionBudget().resource(new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withNamespace("shop").withName("db-pdb").endMetadata()
+                .withNewSpec().withNewSelector().withMatchLabels(Map.of("app", "db")).endSelector().withNewMinAvailable(1).endSpec()
+                .withNewStatus().withDisruptionsAllowed(0).withCurrentHealthy(1).withDesiredHealthy(1).withExpectedPods(1).endStatus()
+                .build()).create();
+        Eventually.until("budget known", INFORMER, () -> pods.budgetsIn("shop").size() == 1);
+        seed(pod("shop", "db-0", "node-a").editMetadata().withLabels(Map.of("app", "db")).endMetadata());
+        refused("shop", "db-0", 1);
+        EvictionDrainer drainer = drainer(Mode.APPLY);
+
+        DrainRound first = drainer.round("node-a", "deadlock", DrainOptions.DEFAULT);
+
+        assertThat(first.outcome()).isEqualTo(DrainRound.Outcome.BLOCKED);
+        assertThat(reasons()).containsExactlyInAnyOrder("RemedyDrainStarted", "RemedyDrainBlocked");
+        assertThat(first.message()).startsWith("drain of node node-a: 0 evicted, 1 left to evict, 0 terminating; pod shop/db-0:");
+
+        evictable("shop", "db-0");
+        clock.set(first.nextRoundAt().orElseThrow());
+        DrainRound second = drainer.round("node-a", "deadlock", DrainOptions.DEFAULT);
+
+        assertThat(second.outcome()).isEqualTo(DrainRound.Outcome.IN_PROGRESS);
+        assertThat(second.evicted()).containsExactly(new PodRef("shop", "db-0"));
+        assertThat(second.message()).isEqualTo("drain of node node-a: 1 evicted, 0 left to evict, 1 terminating");
+        gone("shop", "db-0");
+
+        DrainRound last = drainer.round("node-a", "deadlock", DrainOptions.DEFAULT);
+
+        assertThat(last.outcome()).isEqualTo(DrainRound.Outcome.DRAINED);
+        assertThat(client.v1().events().inNamespace("default").list().getItems()).extracting(Event::getReason, Event::getCount)
+                .containsExactlyInAnyOrder(tuple("RemedyDrainStarted", 1), tuple("RemedyDrainBlocked", 1), tuple("RemedyDrained", 1));
+    }
+
     @Test
     void aPodAlreadyTerminatingIsWaitedForNotEvictedAgain() throws Exception {
         seed(pod("shop", "web-1", "node-a").editMetadata().withFinalizers("example.com/hold").endMetadata());
@@ -208,6 +244,7 @@ class EvictionDrainerTest {
 
         assertThat(round.outcome()).isEqualTo(DrainRound.Outcome.DRAINED);
         assertThat(round.message()).isEqualTo("node node-a has no pods to evict");
+        assertThat(reasons()).containsExactlyInAnyOrder("RemedyDrainStarted", "RemedyDrained");
     }
 
     @Test

@@ -98,7 +98,7 @@ class RemedyControllerTest {
         policy.setMetadata(new ObjectMetaBuilder().withName("kernel").build());
         policy.setSpec(new NodeRemedyPolicySpec(new LabelSelector(), null, List.of(new ConditionRule("KernelDeadlock", "True", "5m", null, null)),
                 List.of(steps), new Budgets(new IntOrString("100%"), new IntOrString(1), 1, "5m", "30m", maxAttempts, "24h"),
-                new Recovery("10m"), dryRun, false));
+                new Recovery("10m"), dryRun, false, null));
         client.resources(NodeRemedyPolicy.class).resource(policy).create();
     }
 
@@ -201,6 +201,38 @@ class RemedyControllerTest {
         Eventually.until("events", WAIT, () -> eventReasons("node-a").contains("RemedyUndone"));
         assertThat(eventReasons("node-a")).contains("RemedyCordoned", "RemedyUndone");
         assertThat(actions("undo", "applied")).isEqualTo(1.0);
+    }
+
+    /** Issue 18: a node a person cordoned was counted in flight and drained. */
+    @Test
+    void aNodeAPersonCordonedIsLeftToThemSaidOnceAndNotCountedInFlight() {
+        clock.set(T0.plus(Duration.ofMinutes(30)));
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata()
+                .withNewSpec().withUnschedulable(true).endSpec()
+                .withNewStatus().withConditions(kernelDeadlock("True", T0, clock.instant())).endStatus().build()).create();
+        seedNode("node-b", kernelDeadlock("True", T0.plusSeconds(1), clock.instant()), Map.of());
+        policy(false, 3, cordon("5m"), new RemedyStep(null, null, new RemedyStep.DrainStep(30L), null, "10m", null));
+        ManualScheduler scheduler = start(ControllerSettings.DEFAULT);
+
+        // maxInFlight is 1: node-b is acted on because node-a, older, is not counted.
+        Eventually.until("node-b cordoned", WAIT, () -> Boolean.TRUE.equals(node("node-b").getSpec().getUnschedulable()));
+        awaitStatus("node-a held by a person", s -> entry(s, "node-a").map(e -> e.state().equals("HeldByPerson")).orElse(false)
+                && s.inFlightNodes() == 1);
+        assertThat(entry(status(), "node-a").orElseThrow().message()).contains("in a person's hands").contains("actOnCordonedNodes");
+        Eventually.until("the held-by-person Event", WAIT, () -> eventReasons("node-a").contains("RemedyHeldByPerson"));
+
+        // More passes, and the time at which the ladder would have drained node-a: nothing more is done or said.
+        setCondition("node-a", kernelDeadlock("True", T0, clock.instant().plusSeconds(1)));
+        scheduler.advance(Duration.ofMinutes(6));
+        Eventually.until("node-b escalated to drain", WAIT, () -> ledger("node-b").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
+        // The pass is over once its status is written; closing the mock's watches while it writes can stall the mock.
+        awaitStatus("node-b drained in the status", s -> entry(s, "node-b").map(e -> e.message().contains("has no pods to evict")).orElse(false));
+        assertThat(node("node-a").getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(node("node-a").getSpec().getUnschedulable()).isTrue();
+        assertThat(eventReasons("node-a")).containsExactly("RemedyHeldByPerson");
+        assertThat(client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> e.getInvolvedObject().getName().equals("node-a"))).singleElement()
+                .satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
     }
 
     @Test

@@ -292,7 +292,7 @@ public final class RemedySimulation {
                         new RemedyStep(null, null, new RemedyStep.DrainStep(null), null, "30m", null),
                         new RemedyStep(null, null, null, new RemedyStep.RebootStep(), "1h", null)),
                 new Budgets(new IntOrString("20%"), new IntOrString("2%"), MAX_PER_ZONE, "10s", "30m", 3, "24h"),
-                new Recovery("10m"), false, false));
+                new Recovery("10m"), false, false, null));
         return policy;
     }
 

@@ -50,6 +50,7 @@ final class Fixtures {
         private Map<String, String> selector = Map.of();
         private boolean dryRun = false;
         private boolean paused = false;
+        private Boolean actOnCordonedNodes = null;
 
         PolicyBuilder name(String value) {
             name = value;
@@ -86,11 +87,16 @@ final class Fixtures {
             return this;
         }
 
+        PolicyBuilder actOnCordonedNodes(boolean value) {
+            actOnCordonedNodes = value;
+            return this;
+        }
+
         NodeRemedyPolicy resource() {
             NodeRemedyPolicy policy = new NodeRemedyPolicy();
             policy.setMetadata(new ObjectMetaBuilder().withName(name).withGeneration(1L).build());
             policy.setSpec(new NodeRemedyPolicySpec(new LabelSelectorBuilder().withMatchLabels(selector).build(), null, rules, steps,
-                    budgets, new Recovery(healthyFor), dryRun, paused));
+                    budgets, new Recovery(healthyFor), dryRun, paused, actOnCordonedNodes));
             return policy;
         }
 
@@ -117,6 +123,7 @@ final class Fixtures {
         private final Map<String, String> labels = new HashMap<>();
         private final List<ObservedCondition> conditions = new ArrayList<>();
         private Optional<Ledger> ledger = Optional.empty();
+        private boolean cordonedByPerson;
 
         NodeBuilder(String name) {
             this.name = name;
@@ -143,8 +150,14 @@ final class Fixtures {
             return this;
         }
 
+        /** spec.unschedulable without our mark, as {@code kubectl cordon} leaves a node. */
+        NodeBuilder cordonedByPerson() {
+            cordonedByPerson = true;
+            return this;
+        }
+
         NodeSnapshot build() {
-            return new NodeSnapshot(name, labels, conditions, ledger);
+            return new NodeSnapshot(name, labels, conditions, ledger, cordonedByPerson);
         }
     }
 

@@ -33,17 +33,18 @@ class PolicyCompilerTest {
     }
 
     private static NodeRemedyPolicySpec spec(NodeRemedyPolicySpec s, List<ConditionRule> rules, List<RemedyStep> actions, Budgets budgets) {
-        return new NodeRemedyPolicySpec(s.nodeSelector(), s.excludeLabel(), rules, actions, budgets, s.recovery(), s.dryRun(), s.paused());
+        return new NodeRemedyPolicySpec(s.nodeSelector(), s.excludeLabel(), rules, actions, budgets, s.recovery(), s.dryRun(), s.paused(), s.actOnCordonedNodes());
     }
 
     @Test
     void absentFieldsTakeTheSchemaDefaults() {
-        NodeRemedyPolicy resource = with(s -> new NodeRemedyPolicySpec(new LabelSelector(), null, s.rules(), s.actions(), null, null, null, null));
+        NodeRemedyPolicy resource = with(s -> new NodeRemedyPolicySpec(new LabelSelector(), null, s.rules(), s.actions(), null, null, null, null, null));
 
         Policy policy = compiler.compile(resource);
 
         assertThat(policy.dryRun()).isTrue();
         assertThat(policy.paused()).isFalse();
+        assertThat(policy.actOnCordonedNodes()).isFalse();
         assertThat(policy.selection().excludeLabel()).isEqualTo("remedy.nodemedic.dev/exclude");
         assertThat(policy.budget()).isEqualTo(new Budget(new NodeCount(20, true), new NodeCount(1, false), 1, Duration.ofMinutes(5),
                 Duration.ofMinutes(30), 3, Duration.ofHours(24)));
@@ -96,10 +97,10 @@ class PolicyCompilerTest {
                 Arguments.of("zero attempts", (UnaryOperator<NodeRemedyPolicySpec>) s -> spec(s, s.rules(), s.actions(),
                                 new Budgets(null, null, null, null, null, 0, null)),
                         "spec.budgets.maxAttempts: 0 must be at least 1"),
-                Arguments.of("missing selector", (UnaryOperator<NodeRemedyPolicySpec>) s -> new NodeRemedyPolicySpec(null, null, s.rules(), s.actions(), null, null, null, null),
+                Arguments.of("missing selector", (UnaryOperator<NodeRemedyPolicySpec>) s -> new NodeRemedyPolicySpec(null, null, s.rules(), s.actions(), null, null, null, null, null),
                         "spec.nodeSelector: is missing (write {} to select every node on purpose)"),
                 Arguments.of("bad operator", (UnaryOperator<NodeRemedyPolicySpec>) s -> new NodeRemedyPolicySpec(
-                                new LabelSelector(List.of(new LabelSelectorRequirement("pool", "Equals", List.of("gpu"))), null), null, s.rules(), s.actions(), null, null, null, null),
+                                new LabelSelector(List.of(new LabelSelectorRequirement("pool", "Equals", List.of("gpu"))), null), null, s.rules(), s.actions(), null, null, null, null, null),
                         "spec.nodeSelector.matchExpressions[0].operator: \"Equals\" is not one of In, NotIn, Exists, DoesNotExist"));
     }
 
@@ -117,7 +118,7 @@ class PolicyCompilerTest {
         NodeRemedyPolicy resource = with(s -> new NodeRemedyPolicySpec(new LabelSelector(List.of(
                 new LabelSelectorRequirement("pool", "In", List.of("gpu", "tpu")),
                 new LabelSelectorRequirement("spot", "DoesNotExist", List.of())), java.util.Map.of("env", "prod")),
-                "maintenance", s.rules(), s.actions(), null, null, null, null));
+                "maintenance", s.rules(), s.actions(), null, null, null, null, null));
 
         NodeSelection selection = compiler.compile(resource).selection();
 

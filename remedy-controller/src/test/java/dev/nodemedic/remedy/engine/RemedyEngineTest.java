@@ -464,4 +464,68 @@ class RemedyEngineTest {
         assertThat(dryEvaluation.phase()).isEqualTo(PolicyPhase.DRY_RUN);
         assertThat(liveEvaluation.phase()).isEqualTo(PolicyPhase.ACTIVE);
     }
+
+    @Test
+    void aNodeAPersonCordonedIsHeldByThemAndDoesNotTakeTheInFlightBudget() {
+        Policy policy = policy().budgets(budgets("100%", "1", 100, "0s", "30m", 3)).build();
+        Instant now = T0.plus(Duration.ofHours(1));
+        NodeSnapshot byPerson = node("node-a").zone("z1").condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", T0, now)
+                .cordonedByPerson().build();
+
+        Evaluation evaluation = evaluate(policy, now, byPerson, sick("node-b", "z2", T0.plusSeconds(1), now));
+
+        NodeDecision.Hold held = holdFor(evaluation, "node-a");
+        assertThat(held.state()).isEqualTo(NodeState.HELD_BY_PERSON);
+        assertThat(held.next()).isEmpty();
+        assertThat(held.due()).isEmpty();
+        assertThat(held.blocked()).isEmpty();
+        assertThat(held.reason()).contains("no remedy is started").contains("uncordon it to hand it back").contains("actOnCordonedNodes");
+        assertThat(applied(evaluation)).containsExactly("node-b");
+        assertThat(evaluation.inFlightNodes()).isEqualTo(1);
+    }
+
+    @Test
+    void aPersonsCordonStopsTheLadderOfANodeInFlightAndFreesItsPlace() {
+        Policy policy = policy().budgets(budgets("100%", "1", 100, "0s", "30m", 3)).build();
+        Instant now = T0.plus(Duration.ofHours(1));
+        // Cordoned at T0+5m (10m timeout): the drain was due at T0+15m. A person cordoned the node since.
+        Ledger cordonTimedOut = inFlightSince("kernel", T0.plus(Duration.ofMinutes(5)), 0, T0.plus(Duration.ofMinutes(5)));
+        NodeSnapshot taken = node("node-a").zone("z1").condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", T0, now)
+                .ledger(cordonTimedOut).cordonedByPerson().build();
+
+        Evaluation evaluation = evaluate(policy, now, taken, sick("node-b", "z1", T0, now));
+
+        NodeDecision.Hold held = holdFor(evaluation, "node-a");
+        assertThat(held.state()).isEqualTo(NodeState.HELD_BY_PERSON);
+        assertThat(held.reason()).contains("the ladder stops at cordon");
+        assertThat(applied(evaluation)).containsExactly("node-b");
+        assertThat(evaluation.inFlightNodes()).isEqualTo(1);
+    }
+
+    @Test
+    void aNodeAPersonCordonedIsStillUndoneOnceHealthy() {
+        Policy policy = policy().build();
+        Instant now = T0.plus(Duration.ofHours(1));
+        NodeSnapshot recovered = node("node-a").condition("KernelDeadlock", ConditionStatus.FALSE, "KernelHasNoDeadlock", T0.plus(Duration.ofMinutes(30)), now)
+                .ledger(inFlightSince("kernel", T0.plus(Duration.ofMinutes(5)), 0, T0.plus(Duration.ofMinutes(5)))).cordonedByPerson().build();
+
+        assertThat(decisionFor(evaluate(policy, now, recovered), "node-a")).isInstanceOf(NodeDecision.Undo.class);
+    }
+
+    @Test
+    void aPolicyMayOptInToActingOnNodesAPersonCordoned() {
+        Policy policy = policy().budgets(budgets("100%", "1", 100, "0s", "30m", 3)).actOnCordonedNodes(true).build();
+        Instant now = T0.plus(Duration.ofHours(1));
+        NodeSnapshot byPerson = node("node-a").condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", T0, now).cordonedByPerson().build();
+        Ledger cordonTimedOut = inFlightSince("kernel", T0.plus(Duration.ofMinutes(5)), 0, T0.plus(Duration.ofMinutes(5)));
+        NodeSnapshot inFlight = node("node-b").condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", T0, now)
+                .ledger(cordonTimedOut).cordonedByPerson().build();
+
+        Evaluation evaluation = evaluate(policy, now, byPerson, inFlight);
+
+        assertThat(holdFor(evaluation, "node-a").blocked().orElseThrow().blocker()).isEqualTo(Blocker.MAX_IN_FLIGHT);
+        NodeDecision.Apply drain = (NodeDecision.Apply) decisionFor(evaluation, "node-b");
+        assertThat(drain.ladderStep().action()).isInstanceOf(RemedyAction.Drain.class);
+        assertThat(evaluation.inFlightNodes()).isEqualTo(1);
+    }
 }

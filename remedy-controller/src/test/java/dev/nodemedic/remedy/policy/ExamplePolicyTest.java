@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nodemedic.remedy.engine.Policy;
 import dev.nodemedic.remedy.engine.PolicyCompiler;
 import dev.nodemedic.remedy.engine.RemedyAction;
+import dev.nodemedic.remedy.policy.ExamplePolicies.ExamplePolicy;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The shipped example policies: valid against the generated schema, readable by the types, accepted by the compiler. */
+/**
+ * The shipped example policies (the controller's, the kustomize and Helm examples, any in the docs): valid
+ * against the generated schema, held by its CEL rules as the API server runs them, readable by the types,
+ * accepted by the compiler.
+ */
 @EnableKubernetesMockClient(crud = true)
 class ExamplePolicyTest {
     private static final Path EXAMPLES = Path.of("examples");
@@ -29,25 +33,27 @@ class ExamplePolicyTest {
     private final JSONSchemaProps schema = GeneratedCrd.read().getSpec().getVersions().getFirst().getSchema().getOpenAPIV3Schema();
     KubernetesClient client;
 
-    static Stream<Path> examples() throws IOException {
-        try (Stream<Path> files = Files.list(EXAMPLES)) {
-            List<Path> yaml = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-            assertThat(yaml).as("example policies in " + EXAMPLES.toAbsolutePath()).isNotEmpty();
-            return yaml.stream();
-        }
+    static Stream<ExamplePolicy> examples() {
+        return ExamplePolicies.all().stream();
     }
 
     private JsonNode tree(String yaml) {
         return JsonMapper.builder().build().readTree(serialization.convertToJson(yaml));
     }
 
-    @ParameterizedTest
-    @MethodSource("examples")
-    void everyExampleMatchesTheGeneratedSchemaAndCompiles(Path file) throws IOException {
-        String yaml = Files.readString(file);
+    @Test
+    void everyPlaceThatShowsAPolicyHasOne() {
+        assertThat(ExamplePolicies.controllerExamples()).as("remedy-controller/examples").isNotEmpty();
+        assertThat(ExamplePolicies.kustomizeExample()).as("deploy/kustomize/examples/remedy-policy").isNotEmpty();
+        assertThat(ExamplePolicies.helmExamples()).as("deploy/helm/examples").isNotEmpty();
+    }
 
-        assertThat(SchemaCheck.problems(tree(yaml), schema)).as(file.toString()).isEmpty();
-        NodeRemedyPolicy policy = serialization.unmarshal(yaml, NodeRemedyPolicy.class);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void everyExampleMatchesTheGeneratedSchemaHoldsItsRulesAndCompiles(ExamplePolicy example) {
+        assertThat(SchemaCheck.problems(example.object(), schema)).as("schema").isEmpty();
+        assertThat(CelRules.of(schema).violations(example.object())).as("CEL rules").isEmpty();
+        NodeRemedyPolicy policy = serialization.unmarshal(example.object().toString(), NodeRemedyPolicy.class);
         assertThat(new PolicyCompiler().compile(policy).name()).isEqualTo(policy.getMetadata().getName());
     }
 

@@ -82,6 +82,7 @@ class NodeRemedyPolicyCrdTest {
     void theDefaultsAreTheCarefulOnes() {
         assertThat(spec.getProperties().get("dryRun").getDefault().asBoolean()).isTrue();
         assertThat(spec.getProperties().get("paused").getDefault().asBoolean()).isFalse();
+        assertThat(spec.getProperties().get("actOnCordonedNodes").getDefault().asBoolean()).isFalse();
         assertThat(spec.getProperties().get("excludeLabel").getDefault().asString()).isEqualTo(PolicyDefaults.EXCLUDE_LABEL);
         Map<String, JSONSchemaProps> budgets = spec.getProperties().get("budgets").getProperties();
         assertThat(budgets.get("maxUnhealthy").getDefault().asString()).isEqualTo("20%");

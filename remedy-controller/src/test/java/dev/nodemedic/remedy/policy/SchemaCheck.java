@@ -9,8 +9,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The part of the API server's structural-schema validation that catches mistakes in a policy file:
- * unknown fields (which the API server would silently prune), missing required fields, wrong types,
- * patterns, minItems/maxItems. Returns every problem with its field path.
+ * unknown fields (which the API server would silently prune, unless the node preserves them), missing
+ * required fields, wrong types, patterns, minItems/maxItems, minProperties/maxProperties. Returns every
+ * problem with its field path. The CRD's CEL rules are {@link CelRules}' part.
  */
 final class SchemaCheck {
     /** Checks a whole object's spec; apiVersion, kind and metadata are the API server's own, not the CRD schema's. */
@@ -46,9 +47,16 @@ final class SchemaCheck {
                         check(path + "." + name, value.get(name), property, problems);
                     } else if (schema.getAdditionalProperties() != null && schema.getAdditionalProperties().getSchema() != null) {
                         check(path + "." + name, value.get(name), schema.getAdditionalProperties().getSchema(), problems);
-                    } else if (!properties.isEmpty() || schema.getAdditionalProperties() == null) {
+                    } else if (!Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())
+                            && (!properties.isEmpty() || schema.getAdditionalProperties() == null)) {
                         problems.add(path + "." + name + ": unknown field (the API server would drop it)");
                     }
+                }
+                if (schema.getMinProperties() != null && value.size() < schema.getMinProperties()) {
+                    problems.add(path + ": " + value.size() + " fields, at least " + schema.getMinProperties() + " needed");
+                }
+                if (schema.getMaxProperties() != null && value.size() > schema.getMaxProperties()) {
+                    problems.add(path + ": " + value.size() + " fields, at most " + schema.getMaxProperties() + " allowed");
                 }
                 for (String required : schema.getRequired() == null ? List.<String>of() : schema.getRequired()) {
                     if (value.get(required) == null) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,37 @@ class LeadershipTest {
                 assertThat(lease().getSpec().getLeaseTransitions()).isEqualTo(1);
             }
             assertThat(second.calls).containsExactly("start", "stop");
+        } finally {
+            a.close();
+        }
+    }
+
+    /**
+     * The point of releasing the Lease: a rollout's SIGTERM hands over within a second and a retry period
+     * (fabric8 releases by shortening the Lease to 1 s; the follower tries every 250 ms here, up to 2.2
+     * times that with the elector's jitter), not after the 30 s lease duration.
+     */
+    @Test
+    void aGracefulStopReleasesTheLeaseAndTheFollowerTakesOverWithinASecondAndARetry() {
+        Recorder first = new Recorder();
+        Recorder second = new Recorder();
+        Leadership a = steady("remedy-a", first);
+        try (Leadership b = steady("remedy-b", second)) {
+            a.start();
+            Eventually.until("remedy-a leads", BOUND, a::isLeader);
+            b.start();
+            Eventually.until("remedy-b has seen the lease held by remedy-a", BOUND, () -> b.leader().filter("remedy-a"::equals).isPresent());
+
+            Instant stop = Instant.now();
+            a.close();
+            Eventually.until("remedy-b takes over", BOUND, b::isLeader);
+            Duration handover = Duration.between(stop, Instant.now());
+
+            // A fifth of the lease duration: far above the retry period on a loaded machine, far below what an expiry takes.
+            assertThat(handover).isLessThan(Duration.ofSeconds(6));
+            Lease taken = lease();
+            assertThat(taken.getSpec().getHolderIdentity()).isEqualTo("remedy-b");
+            assertThat(taken.getSpec().getLeaseTransitions()).isEqualTo(1);
         } finally {
             a.close();
         }

@@ -7,10 +7,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,5 +104,88 @@ class ProbeServerTest {
         ProbeServer second = new ProbeServer("127.0.0.1", server.actualPort(), probes, registry);
 
         assertThatThrownBy(() -> vertx.deployVerticle(second).await(10, TimeUnit.SECONDS)).hasMessageContaining("Address already in use");
+    }
+
+    /**
+     * The issue's attack: 20,000 connections that send only a request line, each kept open here until
+     * the server closes it (this process holds both ends under one ulimit -n of 20,000). The server holds
+     * at most its cap of them and answers the kubelet's probe right after.
+     */
+    @Test
+    void aFloodOfHalfSentRequestsIsCappedAndTheProbeIsStillAnswered() throws Exception {
+        int most = 0;
+        try (Selector selector = Selector.open()) {
+            try {
+                for (int i = 0; i < 20_000; i++) {
+                    SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.actualPort()));
+                    channel.write(ByteBuffer.wrap("GET /healthz HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)));
+                    channel.configureBlocking(false);
+                    channel.register(selector, SelectionKey.OP_READ);
+                    if (i % 50 == 49) {
+                        // The server takes up connections a little behind: a bounded while to catch up.
+                        long catchUp = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                        do {
+                            reapClosed(selector);
+                        } while (selector.keys().size() > ConnectionCap.MAX_CONNECTIONS + 100 && System.nanoTime() < catchUp);
+                        most = Math.max(most, selector.keys().size());
+                        assertThat(selector.keys().size()).as("connections the server holds after %d", i + 1).isLessThanOrEqualTo(ConnectionCap.MAX_CONNECTIONS + 100);
+                    }
+                }
+            } finally {
+                for (SelectionKey key : selector.keys()) {
+                    key.channel().close();
+                }
+            }
+        }
+
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(server.cap().open()).isLessThanOrEqualTo(ConnectionCap.MAX_CONNECTIONS);
+        assertThat(registry.get("nodemedic_remedy_http_connections_closed").tag("reason", "evicted").counter().count()
+                + registry.get("nodemedic_remedy_http_connections_closed").tag("reason", "header_timeout").counter().count())
+                .isGreaterThanOrEqualTo(20_000 - ConnectionCap.MAX_CONNECTIONS);
+    }
+
+    @Test
+    void aConnectionThatDoesNotFinishItsRequestHeadInTimeIsClosed() throws Exception {
+        ProbeServer quick = new ProbeServer("127.0.0.1", 0, probes, registry, Duration.ofMillis(300));
+        vertx.deployVerticle(quick).await(10, TimeUnit.SECONDS);
+
+        long start = System.nanoTime();
+        try (SocketChannel slow = SocketChannel.open(new InetSocketAddress("127.0.0.1", quick.actualPort()));
+             Selector selector = Selector.open()) {
+            slow.write(ByteBuffer.wrap("GET /healthz HTTP/1.1\r\nhost: x\r\n".getBytes(StandardCharsets.US_ASCII)));
+            slow.configureBlocking(false);
+            slow.register(selector, SelectionKey.OP_READ);
+            // Bounded: a read of -1 (closed by the server) ends the wait, 10 s at most.
+            int read = 0;
+            while (read >= 0 && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
+                selector.select(1000);
+                selector.selectedKeys().clear();
+                read = slow.read(ByteBuffer.allocate(1024));
+            }
+            assertThat(read).as("closed by the server").isEqualTo(-1);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(registry.get("nodemedic_remedy_http_connections_closed").tag("reason", "header_timeout").counter().count()).isEqualTo(1);
+    }
+
+    /** Closes here the connections the server closed. */
+    private static void reapClosed(Selector selector) throws IOException {
+        selector.select(50);
+        for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+            SelectionKey key = it.next();
+            it.remove();
+            boolean gone;
+            try {
+                gone = ((SocketChannel) key.channel()).read(ByteBuffer.allocate(1024)) < 0;
+            } catch (IOException reset) {
+                gone = true;
+            }
+            if (gone) {
+                key.cancel();
+                key.channel().close();
+            }
+        }
+        selector.selectNow();
     }
 }

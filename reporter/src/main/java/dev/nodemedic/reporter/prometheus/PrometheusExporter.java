@@ -3,12 +3,14 @@ package dev.nodemedic.reporter.prometheus;
 import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.reporter.BookSnapshot;
 import dev.nodemedic.reporter.Exporter;
 import dev.nodemedic.reporter.OwnedCondition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,9 +18,11 @@ import java.util.Optional;
  * plus every {@code nodemedic_*} meter registered on {@link #registry()}. The agent's HTTP server
  * serves {@link #scrape()} on {@code /metrics} with {@link #CONTENT_TYPE}.
  *
- * <p>As in NPD: {@code problem_counter{reason}} counts each event, and each time a condition becomes
- * True or changes its reason while True; {@code problem_gauge{type,reason}} is 1 while the condition
- * of that type is True with that reason, and the type's previous reason drops to 0.
+ * <p>As in NPD: {@code problem_counter{reason}} counts each problem once: an event, or a condition
+ * becoming True or changing its reason while True (an event announcing that change, or a return to
+ * healthy, is not counted again); {@code problem_gauge{type,reason}} is 1 while the condition
+ * of that type is True with that reason, and the type's previous reason drops to 0. Every reason a
+ * daemon declares ({@code ProblemDaemon.reasons}) is there at 0 from its start, as NPD's rules are.
  */
 public final class PrometheusExporter implements Exporter {
     /** Prometheus text format 0.0.4, what NPD serves. */
@@ -28,6 +32,8 @@ public final class PrometheusExporter implements Exporter {
 
     private final PrometheusMeterRegistry registry;
     private final ProblemSeries problems = new ProblemSeries();
+    /** The book as last seen: the healthy reasons of an event's owner. */
+    private volatile BookSnapshot latest = BookSnapshot.EMPTY;
 
     public PrometheusExporter() {
         this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -49,6 +55,7 @@ public final class PrometheusExporter implements Exporter {
 
     @Override
     public void conditionsChanged(BookSnapshot previous, BookSnapshot snapshot) {
+        latest = snapshot;
         for (OwnedCondition now : snapshot.all()) {
             Condition next = now.condition();
             Optional<Condition> before = previous.get(now.type()).map(OwnedCondition::condition);
@@ -71,7 +78,19 @@ public final class PrometheusExporter implements Exporter {
 
     @Override
     public void eventEmitted(String owner, Event event) {
-        problems.increment(event.reason(), 1);
+        // NPD counts each problem once: a temporary rule's Event, or a condition turning into a problem. The
+        // Event a daemon emits for that same change (kernel-log's, as NPD's) was counted with the condition,
+        // and an Event saying a condition is healthy again is no problem.
+        String reason = event.reason();
+        boolean healthyAgain = latest.all().stream().anyMatch(c -> c.owner().equals(owner) && c.declaration().reason().equals(reason));
+        if (!healthyAgain && !problems.announcesConditionChange(owner, reason)) {
+            problems.increment(reason, 1);
+        }
+    }
+
+    @Override
+    public void reasonsDeclared(String owner, List<ReasonDeclaration> reasons) {
+        problems.declare(owner, reasons);
     }
 
     ProblemSeries problems() {

@@ -4,6 +4,7 @@ import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemons.containerruntime.RuntimeHealthCheck.Health;
 import dev.nodemedic.daemons.containerruntime.RuntimeKind.RestartCondition;
 import dev.nodemedic.daemons.systemd.RestartHistory;
@@ -72,6 +73,19 @@ public final class ContainerRuntimeDaemon implements ProblemDaemon<ContainerRunt
         conditions.add(new ConditionDeclaration(UNHEALTHY, HEALTHY_REASON, HEALTHY_MESSAGE));
         kind.restarts().ifPresent(r -> conditions.add(new ConditionDeclaration(r.type(), r.healthyReason(), r.healthyMessage())));
         return List.copyOf(conditions);
+    }
+
+    /**
+     * ContainerRuntimeUnhealthy's reason for each configured socket's runtime (whichever answers), and
+     * the declared restart condition's.
+     */
+    @Override
+    public List<ReasonDeclaration> reasons(ContainerRuntimeConfig config) {
+        RuntimeKind declared = kind != null ? kind : declaredKind(config);
+        List<ReasonDeclaration> reasons = new ArrayList<>();
+        config.sockets().stream().map(RuntimeKind::of).distinct().forEach(k -> reasons.add(ReasonDeclaration.condition(UNHEALTHY, k.unhealthyReason())));
+        declared.restarts().ifPresent(r -> reasons.add(ReasonDeclaration.condition(r.type(), r.type())));
+        return List.copyOf(reasons);
     }
 
     private static RuntimeKind declaredKind(ContainerRuntimeConfig config) {

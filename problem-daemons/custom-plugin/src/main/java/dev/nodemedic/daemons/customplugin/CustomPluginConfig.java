@@ -1,10 +1,12 @@
 package dev.nodemedic.daemons.customplugin;
 
 import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * One custom-plugin instance's config file: NPD's custom-plugin-monitor format
@@ -60,6 +62,21 @@ public record CustomPluginConfig(String plugin, PluginConfig pluginConfig, Strin
     /** The condition types this instance owns, for {@code ProblemDaemon.conditions}. */
     public List<ConditionDeclaration> declarations() {
         return conditions;
+    }
+
+    /**
+     * What this instance can report, for {@code ProblemDaemon.reasons}: each temporary rule's event
+     * reason and each permanent rule's condition with its reason, as NPD's
+     * {@code initializeProblemMetricsOrDie} declares them; with a temporary rule, also the reasons of
+     * the Event a check that gives no answer becomes ({@link CheckOutcome.Unknown#REASONS}).
+     */
+    public List<ReasonDeclaration> reasons() {
+        Stream<ReasonDeclaration> fromRules = rules.stream()
+                .map(rule -> rule.type() == RuleType.PERMANENT ? ReasonDeclaration.condition(rule.condition(), rule.reason()) : ReasonDeclaration.event(rule.reason()));
+        Stream<ReasonDeclaration> noAnswer = rules.stream().anyMatch(rule -> rule.type() == RuleType.TEMPORARY)
+                ? CheckOutcome.Unknown.REASONS.stream().map(ReasonDeclaration::event)
+                : Stream.empty();
+        return Stream.concat(fromRules, noAnswer).distinct().toList();
     }
 
     /** The healthy default of {@code type}, which the constructor checked is declared. */

@@ -4,6 +4,7 @@ import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemon.api.Severity;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Healthy;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Problem;
@@ -56,6 +57,11 @@ public final class CustomPluginDaemon implements ProblemDaemon<CustomPluginConfi
     @Override
     public List<ConditionDeclaration> conditions(CustomPluginConfig config) {
         return config.declarations();
+    }
+
+    @Override
+    public List<ReasonDeclaration> reasons(CustomPluginConfig config) {
+        return config.reasons();
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +57,25 @@ class CustomPluginConfigTest {
         assertThat(config.rules()).containsExactly(
                 new Rule(RuleType.PERMANENT, "NTPProblem", "NTPIsDown", "./config/plugin/check_ntp.sh", List.of(), Optional.of(Duration.ofSeconds(3))));
         assertThat(config.timeoutOf(config.rules().getFirst())).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aPermanentRuleDeclaresItsConditionsReasonAsNpdStartsItsSeries() throws Exception {
+        CustomPluginConfig config = binder.bind("custom-plugin-monitor.json", NPD_CUSTOM_PLUGIN_MONITOR, CustomPluginConfig.class);
+
+        assertThat(config.reasons()).containsExactly(ReasonDeclaration.condition("NTPProblem", "NTPIsDown"));
+    }
+
+    @Test
+    void aTemporaryRuleDeclaresItsEventAndTheEventsOfAScriptThatGivesNoAnswer() throws Exception {
+        CustomPluginConfig config = binder.bind("network-problem-monitor.json", """
+                {"plugin": "custom", "source": "network-custom-plugin-monitor",
+                 "rules": [{"type": "temporary", "reason": "ConntrackFull", "path": "./config/plugin/network_problem.sh"}]}
+                """, CustomPluginConfig.class);
+
+        assertThat(config.reasons()).containsExactly(ReasonDeclaration.event("ConntrackFull"), ReasonDeclaration.event("CheckNotFound"),
+                ReasonDeclaration.event("CheckNotExecutable"), ReasonDeclaration.event("CheckFailedToStart"), ReasonDeclaration.event("CheckTimedOut"),
+                ReasonDeclaration.event("CheckOutputUnreadable"), ReasonDeclaration.event("CheckKilledBySignal"), ReasonDeclaration.event("CheckUnknown"));
     }
 
     @Test

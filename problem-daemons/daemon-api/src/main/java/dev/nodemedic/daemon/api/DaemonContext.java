@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.DoubleConsumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -73,6 +74,23 @@ public interface DaemonContext<C> {
      */
     default LongConsumer counter(String name, Map<String, String> labels) {
         return added -> {
+        };
+    }
+
+    /**
+     * A gauge the agent exports to Prometheus as {@code nodemedic_<name>}, labelled with this
+     * instance's name ({@code daemon}) and {@code labels}: the value last given to it, 0 until then;
+     * such as {@code kernel_log_source_up} with {@code source=kmsg}. Get it once, at start; asking
+     * again for the same name and labels gives the same gauge. It lives as long as this start of the
+     * instance: after a failure the series is gone until the instance runs again (the agent's
+     * {@code nodemedic_daemon_up} says 0 meanwhile). The default exports nothing.
+     *
+     * @param name   lower_snake_case, without the {@code nodemedic_} prefix
+     * @param labels lower_snake_case names; a few values each
+     * @since 1.3.0
+     */
+    default DoubleConsumer gauge(String name, Map<String, String> labels) {
+        return value -> {
         };
     }
 

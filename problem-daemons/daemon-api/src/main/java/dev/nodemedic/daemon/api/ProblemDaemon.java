@@ -9,9 +9,9 @@ import org.pf4j.ExtensionPoint;
  *
  * <p>A daemon is a class annotated with PF4J's {@code @Extension} in a plugin jar. The agent makes
  * one object per configured instance (so the class needs a public no-argument constructor), binds
- * the instance's config file into {@link #configType()}, asks which conditions it owns, then calls
- * {@link #start} once and {@link #stop} once. After a failure the agent discards the object and
- * makes a new one, so a daemon keeps no state across restarts.
+ * the instance's config file into {@link #configType()}, asks which conditions it owns and which
+ * reasons it can report, then calls {@link #start} once and {@link #stop} once. After a failure the
+ * agent discards the object and makes a new one, so a daemon keeps no state across restarts.
  *
  * @param <C> the daemon's configuration, usually a record; {@link NoConfig} when it has none
  */
@@ -43,6 +43,22 @@ public interface ProblemDaemon<C> extends ExtensionPoint {
      * ({@link ConditionDeclaration#KUBELET_TYPES}) is refused, and this instance is not started.
      */
     List<ConditionDeclaration> conditions(C config);
+
+    /**
+     * The reasons this instance can report: each event's reason, and each reason one of its conditions
+     * takes while True. Called after {@link #conditions}, before {@link #start}. The agent's metrics show
+     * each one at 0 from the start, as NPD's do for its rules, so an alert on the first increase fires;
+     * when the plugin is removed its series go, unless they counted something. A condition type named
+     * here must be one of {@link #conditions}, or this instance is not started.
+     *
+     * <p>A reason reported without being declared still counts; its series just appears with it. The
+     * default declares none.
+     *
+     * @since 1.3.0
+     */
+    default List<ReasonDeclaration> reasons(C config) {
+        return List.of();
+    }
 
     /**
      * Starts watching. Returns quickly: long-running work goes on the context's

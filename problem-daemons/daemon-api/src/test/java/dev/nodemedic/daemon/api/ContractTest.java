@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,38 @@ class ContractTest {
     @Test
     void versionComesFromTheBuild() {
         assertThat(DaemonApi.VERSION).matches("\\d+\\.\\d+\\.\\d+");
+    }
+
+    @Test
+    void aReasonIsAnEventsOrAConditionsWhileTrue() {
+        assertThat(ReasonDeclaration.event("OOMKilling").conditionType()).isEmpty();
+        assertThat(ReasonDeclaration.condition("KernelDeadlock", "DockerHung").conditionType()).contains("KernelDeadlock");
+        assertThatThrownBy(() -> ReasonDeclaration.event("OOM Killing")).hasMessage("reason \"OOM Killing\" must be one word, such as KernelDeadlock (no spaces)");
+        assertThatThrownBy(() -> ReasonDeclaration.condition("", "DockerHung")).hasMessage("condition type must not be empty");
+    }
+
+    @Test
+    void aDaemonBuiltBeforeReasonsDeclaresNone() {
+        ProblemDaemon<NoConfig> old = new ProblemDaemon<>() {
+            public String name() {
+                return "old";
+            }
+
+            public Class<NoConfig> configType() {
+                return NoConfig.class;
+            }
+
+            public List<ConditionDeclaration> conditions(NoConfig config) {
+                return List.of();
+            }
+
+            public void start(DaemonContext<NoConfig> context) {
+            }
+
+            public void stop() {
+            }
+        };
+        assertThat(old.reasons(new NoConfig())).isEmpty();
     }
 
     @Test

@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -15,6 +17,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleConsumer;
 import java.util.function.LongConsumer;
 import java.util.function.BooleanSupplier;
 
@@ -29,9 +32,13 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     private final Clock clock;
     private final List<ConditionDeclaration> declared;
     private final Map<String, Condition> conditions = new ConcurrentHashMap<>();
+    private final Map<String, List<Condition>> history = new ConcurrentHashMap<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    /** Every event reason and every reason a condition was True with, for {@link #undeclared}. */
+    private final Set<ReasonDeclaration> reported = ConcurrentHashMap.newKeySet();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final Map<Class<?>, Object> hostServices = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger threadCount = new AtomicInteger();
@@ -47,7 +54,9 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
         this.clock = clock;
         this.declared = List.copyOf(declared);
         for (ConditionDeclaration d : declared) {
-            conditions.put(d.type(), new Condition(d.type(), ConditionStatus.FALSE, d.reason(), d.message(), clock.instant()));
+            Condition healthy = new Condition(d.type(), ConditionStatus.FALSE, d.reason(), d.message(), clock.instant());
+            conditions.put(d.type(), healthy);
+            history.put(d.type(), new CopyOnWriteArrayList<>(List.of(healthy)));
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads());
     }
@@ -97,13 +106,24 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
         if (declared.stream().noneMatch(d -> d.type().equals(type))) {
             throw new IllegalArgumentException("condition type " + type + " was not declared by " + instanceName);
         }
+        if (status == ConditionStatus.TRUE) {
+            reported.add(ReasonDeclaration.condition(type, reason));
+        }
         conditions.compute(type, (t, old) -> {
-            Condition next = new Condition(type, status, reason, message, clock.instant());
-            if (old != null && old.status() == status) {
-                return new Condition(type, status, reason, message, old.lastTransitionTime());
+            Condition next = old != null && old.status() == status
+                    ? new Condition(type, status, reason, message, old.lastTransitionTime())
+                    : new Condition(type, status, reason, message, clock.instant());
+            if (old == null || !next.sameStateAs(old)) {
+                history.get(type).add(next);
             }
             return next;
         });
+    }
+
+    /** Every state {@code type} has been in, oldest first, from its healthy default: a repeat of the same state is not a new one. */
+    public List<Condition> history(String type) {
+        condition(type);
+        return List.copyOf(history.get(type));
     }
 
     @Override
@@ -116,6 +136,21 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     public long counted(String name, Map<String, String> labels) {
         AtomicLong total = counters.get(name + labels);
         return total == null ? 0 : total.get();
+    }
+
+    @Override
+    public DoubleConsumer gauge(String name, Map<String, String> labels) {
+        AtomicLong bits = gauges.computeIfAbsent(name + labels, key -> new AtomicLong(Double.doubleToLongBits(0)));
+        return value -> bits.set(Double.doubleToLongBits(value));
+    }
+
+    /** The value a gauge of {@link #gauge} was last given; its key is the name followed by the labels map. */
+    public double gauged(String name, Map<String, String> labels) {
+        AtomicLong bits = gauges.get(name + labels);
+        if (bits == null) {
+            throw new IllegalArgumentException("no gauge " + name + labels + "; asked for: " + gauges.keySet());
+        }
+        return Double.longBitsToDouble(bits.get());
     }
 
     /** Offers {@code service} as the agent would through {@link #hostService}, such as the test's own Vert.x instance. */
@@ -132,6 +167,26 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     @Override
     public void emit(Event event) {
         events.add(event);
+        reported.add(ReasonDeclaration.event(event.reason()));
+    }
+
+    /**
+     * What the daemon reported so far that {@code declared} (its {@link ProblemDaemon#reasons}) does not
+     * name: empty when the agent's metrics had every series before its first problem. An event whose
+     * reason is declared as a condition's (the Event a daemon emits when the condition changes) or is a
+     * condition's healthy reason counts as declared.
+     */
+    public Set<ReasonDeclaration> undeclared(List<ReasonDeclaration> declared) {
+        Set<ReasonDeclaration> missing = new HashSet<>();
+        for (ReasonDeclaration reason : reported) {
+            boolean named = declared.contains(reason) || reason.conditionType().isEmpty()
+                    && (declared.stream().anyMatch(d -> d.reason().equals(reason.reason()))
+                            || this.declared.stream().anyMatch(c -> c.reason().equals(reason.reason())));
+            if (!named) {
+                missing.add(reason);
+            }
+        }
+        return missing;
     }
 
     @Override

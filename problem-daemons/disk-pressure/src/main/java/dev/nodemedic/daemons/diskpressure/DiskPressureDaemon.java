@@ -4,6 +4,7 @@ import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemons.diskpressure.MountTable.Mount;
 import dev.nodemedic.daemons.diskpressure.MountWatch.Reading;
 import java.io.IOException;
@@ -66,6 +67,12 @@ public final class DiskPressureDaemon implements ProblemDaemon<DiskPressureConfi
         return List.of(new ConditionDeclaration(FILLING, "DiskHasSpace", HAS_SPACE),
                 new ConditionDeclaration(FAST, "DiskNotFillingFast", NOT_FAST),
                 new ConditionDeclaration(READ_ONLY, "MountsWritable", WRITABLE));
+    }
+
+    @Override
+    public List<ReasonDeclaration> reasons(DiskPressureConfig config) {
+        return List.of(ReasonDeclaration.condition(FILLING, "DiskAlmostFull"), ReasonDeclaration.condition(FILLING, "InodesAlmostExhausted"),
+                ReasonDeclaration.condition(FAST, "DiskFillingFast"), ReasonDeclaration.condition(READ_ONLY, "MountReadOnly"));
     }
 
     @Override

@@ -5,12 +5,14 @@ import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemon.api.Severity;
 import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
 import dev.nodemedic.daemons.kernellog.rules.Match;
 import dev.nodemedic.daemons.kernellog.rules.Rule;
 import dev.nodemedic.daemons.kernellog.rules.RuleEngine;
 import dev.nodemedic.daemons.kernellog.rules.RuleType;
+import dev.nodemedic.daemons.kernellog.rules.SourceKind;
 import dev.nodemedic.daemons.kernellog.source.BootTime;
 import dev.nodemedic.daemons.kernellog.source.LogSource;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
 import java.util.function.LongConsumer;
 import org.pf4j.Extension;
 
@@ -29,11 +32,21 @@ import org.pf4j.Extension;
  * The kernel-log daemon: reads the kernel log (or any system log NPD's system-log-monitor reads) and
  * turns rule matches into Events (temporary rules) and node conditions (permanent rules). One object
  * per config file; NPD's {@code kernel-monitor.json}, {@code docker-monitor.json}, ... load unchanged.
+ *
+ * <p>Unlike NPD, it never reports health it has not seen: while no source can be read (the device
+ * refused, no file, a journal without entries) its conditions are Unknown, saying what was tried,
+ * and it keeps looking. {@code nodemedic_kernel_log_source_up{source}} says which source it reads.
  */
 @Extension
 public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     /** How long stop() waits for the source thread; the agent's own bound is a few seconds. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(2);
+    /** The reason of this instance's conditions while it reads no log: not NPD's (NPD reports health then). */
+    static final String NO_SOURCE = "LogSourceUnavailable";
+    /** The source kinds of {@link LogSource#kind()}: each has its {@code kernel_log_source_up} series from the start. */
+    private static final List<String> KINDS = List.of("kmsg", "file", "journald");
+    /** From opening a source after none could be read to trusting its silence: ample for a backlog of a ring's or a file's size. */
+    private static final Duration RECOVERY_GRACE = Duration.ofSeconds(1);
 
     private final Host host;
     private final RaisedConditions raised = new RaisedConditions();
@@ -49,8 +62,16 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     private volatile LogSource source;
     private volatile Thread reader;
     private volatile boolean stopping;
+    /** Guards the handover of a found source against stop(): a source opened after stop is closed at once. */
+    private final Object lifecycle = new Object();
+    private final Map<String, DoubleConsumer> sourceUp = new HashMap<>();
     private RuleEngine engine;
     private List<String> skipList;
+    private SourceSelection selection;
+    private BootTime boot;
+    private Instant startTime;
+    /** What the last fruitless look found, to log only a change; set while the conditions are Unknown for want of a source. */
+    private volatile List<String> lastTried = List.of();
 
     public KernelLogDaemon() {
         this(Host.linux());
@@ -71,36 +92,134 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     }
 
     @Override
+    public List<ReasonDeclaration> reasons(KernelLogConfig config) {
+        return config.reasons();
+    }
+
+    @Override
     public List<ConditionDeclaration> conditions(KernelLogConfig config) {
         return config.declarations();
     }
 
     @Override
-    public void start(DaemonContext<KernelLogConfig> context) throws IOException {
+    public void start(DaemonContext<KernelLogConfig> context) throws IOException, InterruptedException {
         this.context = context;
         KernelLogConfig config = context.config();
         engine = new RuleEngine(config.rules(), config.bufferSize());
         skipList = config.skipList();
         Instant now = context.clock().instant();
-        BootTime boot = BootTime.fromUptime(host.procUptime(), context.clock());
-        Instant startTime = boot.startTime(now, config.lookback(), config.delay());
-        SourceSelection.Chosen chosen = new SourceSelection(host, context.clock(), context.logger()).open(config, boot, startTime);
-        source = chosen.source();
-        // Per source kind (kmsg, file, journald), never per path or line: a few series at most.
-        Map<String, String> labels = Map.of("source", source.kind());
-        linesRead = context.counter("kernel_log_lines_read", labels);
-        linesMatched = context.counter("kernel_log_rule_matches", labels);
-        context.logger().log(Level.INFO, "kernel-log reading instance={0} source=\"{1}\" why=\"{2}\" rules={3} since={4}",
-                context.instanceName(), source.describe(), chosen.why(), config.rules().size(), startTime);
-        Thread thread = context.threads().newThread(this::read);
-        reader = thread;
-        thread.start();
+        boot = BootTime.fromUptime(host.procUptime(), context.clock());
+        // Fixed at start: a source found later is read from here, so a line written while none could be
+        // read still counts if the source keeps it (the kernel's ring, a file, the journal).
+        startTime = boot.startTime(now, config.lookback(), config.delay());
+        selection = new SourceSelection(host, context.clock(), context.logger());
+        for (String kind : KINDS) {
+            sourceUp.put(kind, context.gauge("kernel_log_source_up", Map.of("source", kind)));
+        }
+        lookForSource();
         Duration shortest = config.rules().stream().map(Rule::clearAfter).filter(d -> !d.isZero()).min(Duration::compareTo).orElse(Duration.ZERO);
         if (!shortest.isZero()) {
             // A tenth of the shortest clearAfter, within [1s, 1m]: clears on time without busy work.
             long period = Math.clamp(shortest.toMillis() / 10, 1_000, 60_000);
             context.scheduler().scheduleAtFixedRate(() -> clearExpired(context.clock().instant()), period, period, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Opens a source, or says that none can be read and looks again later. Runs in start(), then on the
+     * context's scheduler until a source opens; never twice at once.
+     */
+    private void lookForSource() throws InterruptedException {
+        if (stopping) {
+            return;
+        }
+        switch (selection.open(context.config(), boot, startTime)) {
+            case SourceSelection.Outcome.Opened opened -> read(opened);
+            case SourceSelection.Outcome.Unavailable unavailable -> {
+                unavailable(unavailable.tried());
+                context.scheduler().schedule(this::lookAgain, host.sourceRetry().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void lookAgain() {
+        try {
+            lookForSource();
+        } catch (InterruptedException e) {
+            // stop() cancels the scheduler's tasks: the instance is going away.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Silence is never health: with no log to read, every condition of this instance is Unknown, saying
+     * what was tried and when it looks again. Nothing can have been raised yet (a match needs a source).
+     * The message stays the same while the same sources fail the same way, so looking again writes nothing.
+     */
+    private void unavailable(List<String> tried) {
+        KernelLogConfig config = context.config();
+        String message = context.instanceName() + " reads no log: " + String.join("; ", tried) + ". It looks again every "
+                + seconds(host.sourceRetry()) + (config.plugin() == SourceKind.AUTO
+                ? "; run the agent privileged to read /dev/kmsg (as NPD's DaemonSet does), mount the host's /var/log, or name a source"
+                + " with \"plugin\" in the config"
+                : "");
+        for (ConditionDeclaration declared : config.declarations()) {
+            context.setCondition(declared.type(), ConditionStatus.UNKNOWN, NO_SOURCE, message);
+        }
+        if (!tried.equals(lastTried)) {
+            context.logger().log(Level.WARNING, "kernel-log has no log to read, its conditions are Unknown instance={0} tried=\"{1}\" retryEvery={2}",
+                    context.instanceName(), String.join("; ", tried), seconds(host.sourceRetry()));
+        }
+        lastTried = tried;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    private void read(SourceSelection.Outcome.Opened opened) {
+        LogSource found = opened.source();
+        synchronized (lifecycle) {
+            if (stopping) {
+                found.close();
+                return;
+            }
+            source = found;
+            // Per source kind (kmsg, file, journald), never per path or line: a few series at most.
+            Map<String, String> labels = Map.of("source", found.kind());
+            linesRead = context.counter("kernel_log_lines_read", labels);
+            linesMatched = context.counter("kernel_log_rule_matches", labels);
+            sourceUp.get(found.kind()).accept(1);
+            context.logger().log(Level.INFO, "kernel-log reading instance={0} source=\"{1}\" why=\"{2}\" rules={3} since={4}",
+                    context.instanceName(), found.describe(), opened.why(), context.config().rules().size(), startTime);
+            Thread thread = context.threads().newThread(this::read);
+            reader = thread;
+            thread.start();
+            if (!lastTried.isEmpty()) {
+                lastTried = List.of();
+                // Not at once: what the source kept from the time nothing could be read (the kernel's ring, the
+                // file, the journal since the start time) is matched first, so a problem logged meanwhile goes
+                // from Unknown to True, never through a healthy False.
+                context.scheduler().schedule(this::known, RECOVERY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /**
+     * A source is read again: conditions no rule has raised go from Unknown to their healthy default.
+     * Only those this object made Unknown: at a plain start the agent may hold a problem it adopted from
+     * the node, which a healthy default must not overwrite.
+     */
+    private void known() {
+        synchronized (raised) {
+            for (ConditionDeclaration declared : context.config().declarations()) {
+                if (!trueReasons.containsKey(declared.type())) {
+                    context.setCondition(declared.type(), ConditionStatus.FALSE, declared.reason(), declared.message());
+                }
+            }
+        }
+        context.logger().log(Level.INFO, "kernel-log reads its log again, its conditions are known instance={0} source=\"{1}\"",
+                context.instanceName(), source.describe());
     }
 
     private void read() {
@@ -175,8 +294,11 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
 
     @Override
     public void stop() throws InterruptedException {
-        stopping = true;
-        LogSource current = source;
+        LogSource current;
+        synchronized (lifecycle) {
+            stopping = true;
+            current = source;
+        }
         if (current != null) {
             current.close();
         }

@@ -10,6 +10,7 @@ import dev.nodemedic.daemons.kernellog.source.KmsgSource;
 import dev.nodemedic.daemons.kernellog.source.LogSource;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,15 +18,30 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Opens the source a config asks for. With no {@code plugin} (our default), the first this host can
- * read: kmsg, else a syslog file, else journald; the choice and why the others were passed over are
- * said in the log.
+ * read: kmsg, else a syslog file, else journald. A source counts only once it can deliver: the device
+ * opens, the file is there, the journal holds an entry; a journalctl that finds no journal is no
+ * source, or the node would look healthy to an agent that reads nothing.
  */
 final class SourceSelection {
-    /** The opened source, and one sentence on why it was chosen. */
-    record Chosen(LogSource source, String why) {
+    /** What one attempt came to: a source to read, or every source tried and why none will do. */
+    sealed interface Outcome {
+        /** The opened source, and one sentence on why it was chosen. */
+        record Opened(LogSource source, String why) implements Outcome {
+        }
+
+        /** Each source tried, as {@code where: why not}, in the order tried; never empty. */
+        record Unavailable(List<String> tried) implements Outcome {
+            public Unavailable {
+                tried = List.copyOf(tried);
+                if (tried.isEmpty()) {
+                    throw new IllegalArgumentException("an unavailable source must say what was tried");
+                }
+            }
+        }
     }
 
     private final Host host;
@@ -38,76 +54,110 @@ final class SourceSelection {
         this.logger = logger;
     }
 
-    Chosen open(KernelLogConfig config, BootTime boot, Instant startTime) throws IOException {
-        return switch (config.plugin()) {
-            case KMSG -> new Chosen(kmsg(config.logPath().isEmpty() ? host.kmsg() : Path.of(config.logPath()), boot, startTime), "plugin kmsg");
-            case FILELOG -> new Chosen(file(filelogPath(config), config.pluginConfig(), startTime), "plugin filelog");
-            case JOURNALD -> new Chosen(journald(config.logPath(), "SYSLOG_IDENTIFIER=" + config.pluginConfig().source(), startTime), "plugin journald");
-            case AUTO -> auto(config, boot, startTime);
+    /**
+     * Tries the config's source (or, for {@code AUTO}, each in turn). Only the unavailability of a
+     * source is an outcome; a config that cannot work anywhere (a bad timestamp layout) throws.
+     */
+    Outcome open(KernelLogConfig config, BootTime boot, Instant startTime) throws InterruptedException {
+        List<String> tried = new ArrayList<>();
+        Optional<Outcome> opened = switch (config.plugin()) {
+            case KMSG -> kmsg(kmsgPath(config), boot, startTime, tried).map(source -> new Outcome.Opened(source, "plugin kmsg"));
+            case FILELOG -> filelog(config, startTime, tried).map(source -> new Outcome.Opened(source, "plugin filelog"));
+            case JOURNALD -> journald(config.logPath(), "SYSLOG_IDENTIFIER=" + config.pluginConfig().source(), startTime, tried)
+                    .map(source -> new Outcome.Opened(source, "plugin journald"));
+            case AUTO -> auto(config, boot, startTime, tried);
         };
+        return opened.orElseGet(() -> new Outcome.Unavailable(tried));
     }
 
-    private Path filelogPath(KernelLogConfig config) throws NoSuchFileException {
+    private Path kmsgPath(KernelLogConfig config) {
+        return config.logPath().isEmpty() ? host.kmsg() : Path.of(config.logPath());
+    }
+
+    private Optional<LogSource> filelog(KernelLogConfig config, Instant startTime, List<String> tried) {
         if (!config.logPath().isEmpty()) {
-            return Path.of(config.logPath());
+            return file(Path.of(config.logPath()), config.pluginConfig(), startTime, tried);
         }
         for (Path candidate : host.syslogFiles()) {
             if (Files.isReadable(candidate)) {
-                return candidate;
+                return file(candidate, config.pluginConfig(), startTime, tried);
             }
+            tried.add(candidate + ": " + (Files.exists(candidate) ? "not readable" : "not there") + " (no logPath in the config, so the usual syslog files)");
         }
-        throw new NoSuchFileException(String.valueOf(host.syslogFiles()), null, "no logPath in the config and none of these syslog files is readable");
+        return Optional.empty();
     }
 
-    private Chosen auto(KernelLogConfig config, BootTime boot, Instant startTime) throws IOException {
-        List<String> passedOver = new ArrayList<>();
-        Path kmsg = config.logPath().isEmpty() ? host.kmsg() : Path.of(config.logPath());
-        try {
-            return new Chosen(kmsg(kmsg, boot, startTime), "the kernel log device is readable");
-        } catch (IOException e) {
-            passedOver.add(kmsg + ": " + reason(e));
+    private Optional<Outcome> auto(KernelLogConfig config, BootTime boot, Instant startTime, List<String> tried) throws InterruptedException {
+        Optional<LogSource> kmsg = kmsg(kmsgPath(config), boot, startTime, tried);
+        if (kmsg.isPresent()) {
+            return Optional.of(new Outcome.Opened(kmsg.get(), "the kernel log device is readable"));
         }
         for (Path file : host.syslogFiles()) {
             if (Files.isReadable(file)) {
                 PluginConfig format = config.pluginConfig().timestamp().isEmpty() ? KernLogFormat.PLUGIN_CONFIG : config.pluginConfig();
-                return new Chosen(file(file, format, startTime), "passed over " + String.join("; ", passedOver));
+                Optional<LogSource> opened = file(file, format, startTime, tried);
+                if (opened.isPresent()) {
+                    return Optional.of(new Outcome.Opened(opened.get(), passedOver(tried)));
+                }
+            } else {
+                tried.add(file + ": " + (Files.exists(file) ? "not readable" : "not there"));
             }
-            passedOver.add(file + ": " + (Files.exists(file) ? "not readable" : "not there"));
         }
-        if (onPath(host.journalctl())) {
-            return new Chosen(journald("", "_TRANSPORT=kernel", startTime), "passed over " + String.join("; ", passedOver));
+        if (!onPath(host.journalctl())) {
+            tried.add(host.journalctl() + ": not found on PATH");
+            return Optional.empty();
         }
-        passedOver.add(host.journalctl() + ": not found on PATH");
-        throw new IOException("no kernel log this agent can read: " + String.join("; ", passedOver)
-                + ". Mount /dev/kmsg (with CAP_SYSLOG) or /var/log into the pod, or name a source with \"plugin\" in the config");
+        return journald("", "_TRANSPORT=kernel", startTime, tried).map(source -> new Outcome.Opened(source, passedOver(tried)));
     }
 
+    private static String passedOver(List<String> tried) {
+        return "passed over " + String.join("; ", tried);
+    }
+
+    private Optional<LogSource> kmsg(Path device, BootTime boot, Instant startTime, List<String> tried) {
+        try {
+            return Optional.of(new KmsgSource(KmsgSource.openDevice(device), device.toString(), boot, startTime, logger));
+        } catch (IOException e) {
+            tried.add(device + ": " + reason(e));
+            return Optional.empty();
+        }
+    }
+
+    private Optional<LogSource> file(Path path, PluginConfig plugin, Instant startTime, List<String> tried) {
+        if (!Files.exists(path)) {
+            tried.add(path + ": not there; check logPath, or the hostPath mount of the agent's pod");
+            return Optional.empty();
+        }
+        FileLineFormat format = new FileLineFormat(plugin.timestamp(), plugin.message(), plugin.timestampFormat(), host.zone(), clock);
+        return Optional.of(new FileSource(path, format, startTime, host.filePoll(), logger));
+    }
+
+    private Optional<LogSource> journald(String directory, String match, Instant startTime, List<String> tried) throws InterruptedException {
+        // NPD checks the directory itself, because the journal library would create a missing one.
+        if (!directory.isEmpty() && !Files.isDirectory(Path.of(directory))) {
+            tried.add(directory + ": journal directory not there; check logPath (hosts with a volatile journal keep it in /run/log/journal)");
+            return Optional.empty();
+        }
+        JournaldSource.Command command = new JournaldSource.Command(host.journalctl(), directory, match);
+        try {
+            JournaldSource.requireEntries(command, host.journalCheck());
+        } catch (IOException e) {
+            tried.add(e.getMessage());
+            return Optional.empty();
+        }
+        return Optional.of(new JournaldSource(command, startTime, host.journalBackoff(), host.journalMaxBackoff(), logger));
+    }
+
+    /** The operating system's words without the path, which the caller puts first. */
     private static String reason(IOException e) {
+        if (e instanceof FileSystemException refused && refused.getReason() != null) {
+            return refused.getReason();
+        }
         if (e instanceof NoSuchFileException) {
             return "not there";
         }
         String message = e.getMessage();
         return message == null ? e.getClass().getSimpleName() : message;
-    }
-
-    private KmsgSource kmsg(Path device, BootTime boot, Instant startTime) throws IOException {
-        return new KmsgSource(KmsgSource.openDevice(device), device.toString(), boot, startTime, logger);
-    }
-
-    private FileSource file(Path path, PluginConfig plugin, Instant startTime) throws IOException {
-        if (!Files.exists(path)) {
-            throw new NoSuchFileException(path.toString(), null, "log file not found; check logPath, or the hostPath mount of the agent's pod");
-        }
-        FileLineFormat format = new FileLineFormat(plugin.timestamp(), plugin.message(), plugin.timestampFormat(), host.zone(), clock);
-        return new FileSource(path, format, startTime, host.filePoll(), logger);
-    }
-
-    private JournaldSource journald(String directory, String match, Instant startTime) throws IOException {
-        // NPD checks the directory itself, because the journal library would create a missing one.
-        if (!directory.isEmpty() && !Files.isDirectory(Path.of(directory))) {
-            throw new NoSuchFileException(directory, null, "journal directory not found; check logPath (hosts with a volatile journal keep it in /run/log/journal)");
-        }
-        return new JournaldSource(new JournaldSource.Command(host.journalctl(), directory, match), startTime, host.journalBackoff(), host.journalMaxBackoff(), logger);
     }
 
     private static boolean onPath(String command) {

@@ -3,8 +3,8 @@ package dev.nodemedic.daemons.kernellog;
 import static dev.nodemedic.daemon.api.RecordingDaemonContext.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.daemon.api.ManualClock;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The daemon end to end on a real syslog file, through the context the agent gives it. */
 class KernelLogDaemonTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration RETRY = Duration.ofMillis(50);
 
     @TempDir
     Path dir;
@@ -45,8 +46,13 @@ class KernelLogDaemonTest {
     void host() throws IOException {
         kernLog = dir.resolve("kern.log");
         Files.writeString(dir.resolve("uptime"), "3600.25 7000.00\n");
-        host = new Host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log"), kernLog), dir.resolve("uptime"),
-                dir.resolve("no-journalctl").toString(), ZoneOffset.UTC, Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(100));
+        host = host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log"), kernLog), dir.resolve("no-journalctl").toString());
+    }
+
+    /** This test's host: its files, a fake journalctl, and waits short enough for a test. */
+    private Host host(Path kmsg, List<Path> syslogFiles, String journalctl) {
+        return new Host(kmsg, syslogFiles, dir.resolve("uptime"), journalctl, ZoneOffset.UTC, Duration.ofMillis(50), Duration.ofMillis(10),
+                Duration.ofMillis(100), Duration.ofSeconds(5), RETRY);
     }
 
     @AfterEach
@@ -55,6 +61,8 @@ class KernelLogDaemonTest {
             daemon.stop();
         }
         if (context != null) {
+            // Every reason reported in the test was declared, so the agent had its NPD series from the start.
+            assertThat(context.undeclared(context.config().reasons())).as("reported but not declared").isEmpty();
             context.close();
             assertThat(context.failures()).isEmpty();
         }
@@ -205,8 +213,7 @@ class KernelLogDaemonTest {
                 exec sleep 600
                 """);
         Files.setPosixFilePermissions(journalctl, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        host = new Host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log")), dir.resolve("uptime"), journalctl.toString(), ZoneOffset.UTC,
-                Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(100));
+        host = host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log")), journalctl.toString());
         start("{}");
 
         awaitTrue("an IOError event", WAIT, () -> !context.events().isEmpty());
@@ -214,31 +221,167 @@ class KernelLogDaemonTest {
         assertThat(Files.readString(dir.resolve("args"))).contains("--follow", "_TRANSPORT=kernel");
     }
 
-    @Test
-    void withNoReadableKernelLogStartFailsNamingWhatItTried() throws Exception {
-        KernelLogConfig config = binder.defaults(KernelLogConfig.class);
-        daemon = new KernelLogDaemon(host);
-        context = new RecordingDaemonContext<>(daemon, config, clock);
+    private static final String SOURCE_UP = "kernel_log_source_up";
 
-        assertThatThrownBy(() -> daemon.start(context))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("no kernel log this agent can read")
-                .hasMessageContaining("no-kmsg")
-                .hasMessageContaining("kern.log: not there")
-                .hasMessageContaining("not found on PATH");
-        daemon = null;
+    private double sourceUp(String kind) {
+        return context.gauged(SOURCE_UP, Map.of("source", kind));
+    }
+
+    private void assertUnknownForWantOfALog(String... saying) {
+        for (String type : List.of("KernelDeadlock", "ReadonlyFilesystem")) {
+            Condition condition = context.condition(type);
+            assertThat(condition.status()).as(type).isEqualTo(ConditionStatus.UNKNOWN);
+            assertThat(condition.reason()).isEqualTo("LogSourceUnavailable");
+            assertThat(condition.message()).contains(saying).contains("It looks again every 50ms");
+        }
     }
 
     @Test
-    void aNamedFileThatIsNotThereFailsStartWithWhatToCheck() throws Exception {
-        KernelLogConfig config = binder.bind("kernel-monitor-filelog.json", """
-                {"plugin": "filelog", "logPath": "%s",
-                 "pluginConfig": {"timestamp": "^.{15}", "message": "kernel: (.*)", "timestampFormat": "Jan _2 15:04:05"}}
-                """.formatted(dir.resolve("missing.log")), KernelLogConfig.class);
-        daemon = new KernelLogDaemon(host);
-        context = new RecordingDaemonContext<>(daemon, config, clock);
+    void withNoReadableKernelLogTheConditionsAreUnknownNamingWhatWasTried() throws Exception {
+        start("{}");
 
-        assertThatThrownBy(() -> daemon.start(context)).hasMessageContaining("missing.log").hasMessageContaining("check logPath");
-        daemon = null;
+        assertUnknownForWantOfALog("kernel-log reads no log: " + dir.resolve("no-kmsg") + ": not there; " + dir.resolve("no-kern.log") + ": not there; "
+                + kernLog + ": not there; " + dir.resolve("no-journalctl") + ": not found on PATH. It looks again every 50ms; run the agent privileged");
+        assertThat(sourceUp("kmsg") + sourceUp("file") + sourceUp("journald")).isZero();
+        assertThat(context.failures()).as("not a failure of the daemon: it runs and keeps looking").isEmpty();
+    }
+
+    @Test
+    void aSyslogFileThatAppearsLaterIsReadAndTheConditionsComeBackToHealthy() throws Exception {
+        start("{}");
+        assertUnknownForWantOfALog("kern.log: not there");
+
+        Files.writeString(kernLog, "");
+
+        awaitTrue("KernelDeadlock known again", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.FALSE);
+        awaitTrue("ReadonlyFilesystem known again", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.FALSE);
+        assertThat(context.condition("KernelDeadlock").reason()).isEqualTo("KernelHasNoDeadlock");
+        assertThat(context.condition("KernelDeadlock").message()).isEqualTo("kernel has no deadlock");
+        assertThat(sourceUp("file")).isEqualTo(1);
+        assertThat(sourceUp("kmsg") + sourceUp("journald")).isZero();
+
+        append("Nov 23 12:00:03", "INFO: task docker:1234 blocked for more than 120 seconds.");
+        awaitTrue("KernelDeadlock True", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
+        assertThat(context.history("KernelDeadlock")).extracting(Condition::status)
+                .containsExactly(ConditionStatus.FALSE, ConditionStatus.UNKNOWN, ConditionStatus.FALSE, ConditionStatus.TRUE);
+    }
+
+    @Test
+    void aProblemLoggedWhileNothingCouldBeReadGoesFromUnknownToTrueNotThroughHealthy() throws Exception {
+        start("{}");
+
+        // As rsyslog does: the file appears with what it has already written, after the agent started.
+        append("Nov 23 12:00:02", "INFO: task docker:1234 blocked for more than 120 seconds.");
+
+        awaitTrue("ReadonlyFilesystem known again", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.FALSE);
+        assertThat(context.history("KernelDeadlock")).extracting(Condition::status, Condition::reason).containsExactly(
+                tuple(ConditionStatus.FALSE, "KernelHasNoDeadlock"), tuple(ConditionStatus.UNKNOWN, "LogSourceUnavailable"), tuple(ConditionStatus.TRUE, "DockerHung"));
+    }
+
+    @Test
+    void lookingAgainAndFindingTheSameWritesTheSameCondition() throws Exception {
+        Path journalctl = fakeJournalctl();
+        host = host(dir.resolve("no-kmsg"), List.of(kernLog), journalctl.toString());
+        start("{}");
+        Condition first = context.condition("KernelDeadlock");
+        clock.advance(Duration.ofMinutes(1));
+
+        awaitTrue("three more looks", WAIT, () -> journalctlCalls().size() >= 4);
+
+        assertThat(context.condition("KernelDeadlock")).as("same status, reason, message and transition time").isEqualTo(first);
+    }
+
+    /**
+     * journalctl 252 as it behaves with no journal files: "No journal files were found." and exit 0
+     * (it would wait forever with --follow). Once a file "journal" exists next to it, it prints that
+     * file's entries, and with --follow then waits as the real one does.
+     */
+    private Path fakeJournalctl() throws IOException {
+        Path journalctl = dir.resolve("journalctl");
+        Files.writeString(journalctl, """
+                #!/bin/sh
+                here=$(dirname "$0")
+                echo "$*" >> "$here/calls.log"
+                if [ ! -e "$here/journal" ]; then echo "No journal files were found." >&2; exit 0; fi
+                cat "$here/journal"
+                case "$*" in *--follow*) exec sleep 600;; esac
+                """);
+        Files.setPosixFilePermissions(journalctl, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return journalctl;
+    }
+
+    private List<String> journalctlCalls() {
+        try {
+            return Files.exists(dir.resolve("calls.log")) ? Files.readAllLines(dir.resolve("calls.log")) : List.of();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aJournalctlThatFindsNoJournalIsNoSourceAndTheJournalIsReadOnceItAppears() throws Exception {
+        Path journalctl = fakeJournalctl();
+        host = host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log")), journalctl.toString());
+        start("{}");
+
+        assertUnknownForWantOfALog(journalctl + " found no journal entry (\"No journal files were found.\", exit status 0); mount the host's journal");
+        assertThat(journalctlCalls()).allSatisfy(call -> assertThat(call).doesNotContain("--follow"));
+
+        Files.writeString(dir.resolve("journal"),
+                "{\"__CURSOR\":\"s=1\",\"__REALTIME_TIMESTAMP\":\"1795435202000000\",\"MESSAGE\":\"INFO: task docker:77 blocked for more than 120 seconds.\"}\n");
+
+        awaitTrue("KernelDeadlock True from the journal", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
+        awaitTrue("ReadonlyFilesystem known again", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.FALSE);
+        assertThat(sourceUp("journald")).isEqualTo(1);
+        assertThat(journalctlCalls()).last().asString().contains("--follow", "_TRANSPORT=kernel");
+    }
+
+    @Test
+    void aNamedFileThatIsNotThereIsUnknownWithWhatToCheckUntilItAppears() throws Exception {
+        Path missing = dir.resolve("missing.log");
+        start("""
+                {"plugin": "filelog", "logPath": "%s",
+                 "pluginConfig": {"timestamp": "^.{15}", "message": "kernel: (.*)", "timestampFormat": "Jan _2 15:04:05"},
+                 "conditions": [{"type": "KernelDeadlock", "reason": "KernelHasNoDeadlock", "message": "kernel has no deadlock"}],
+                 "rules": [{"type": "permanent", "condition": "KernelDeadlock", "reason": "DockerHung", "pattern": "task docker:\\\\w+ blocked.*"}]}
+                """.formatted(missing));
+
+        Condition unknown = context.condition("KernelDeadlock");
+        assertThat(unknown.status()).isEqualTo(ConditionStatus.UNKNOWN);
+        assertThat(unknown.message()).isEqualTo("kernel-log reads no log: " + missing + ": not there; check logPath, or the hostPath mount of the agent's pod."
+                + " It looks again every 50ms");
+
+        Files.writeString(missing, "");
+        awaitTrue("KernelDeadlock known again", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.FALSE);
+        assertThat(sourceUp("file")).isEqualTo(1);
+    }
+
+    @Test
+    void aNamedKmsgDeviceThatCannotBeOpenedIsUnknownWithTheSystemsWords() throws Exception {
+        // Tests run as root, whom no file mode refuses: a path through a regular file fails with ENOTDIR instead.
+        Path notADevice = Files.writeString(dir.resolve("regular-file"), "").resolve("kmsg");
+        start("""
+                {"plugin": "kmsg", "logPath": "%s",
+                 "conditions": [{"type": "KernelDeadlock", "reason": "KernelHasNoDeadlock", "message": "kernel has no deadlock"}],
+                 "rules": []}
+                """.formatted(notADevice));
+
+        assertThat(context.condition("KernelDeadlock").status()).isEqualTo(ConditionStatus.UNKNOWN);
+        assertThat(context.condition("KernelDeadlock").message()).isEqualTo("kernel-log reads no log: " + notADevice + ": Not a directory. It looks again every 50ms");
+    }
+
+    @Test
+    void aNamedJournalDirectoryThatIsNotThereIsUnknown() throws Exception {
+        Path journalctl = fakeJournalctl();
+        host = host(dir.resolve("no-kmsg"), List.of(), journalctl.toString());
+        start("""
+                {"plugin": "journald", "logPath": "%s", "pluginConfig": {"source": "kernel"},
+                 "conditions": [{"type": "KernelDeadlock", "reason": "KernelHasNoDeadlock", "message": "kernel has no deadlock"}],
+                 "rules": []}
+                """.formatted(dir.resolve("no-journal")));
+
+        assertThat(context.condition("KernelDeadlock").status()).isEqualTo(ConditionStatus.UNKNOWN);
+        assertThat(context.condition("KernelDeadlock").message()).contains(dir.resolve("no-journal") + ": journal directory not there; check logPath");
+        assertThat(journalctlCalls()).as("journalctl is not asked about a directory that is not there").isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemons.kubelethealth.ClientCertificate.Reading;
 import dev.nodemedic.daemons.kubelethealth.HealthzProbe.Answer;
 import dev.nodemedic.daemons.systemd.RestartHistory;
@@ -12,6 +13,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -86,6 +88,20 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
                 new ConditionDeclaration(EXPIRING, CERTIFICATE_VALID, "kubelet client certificate is not about to expire"),
                 new ConditionDeclaration(RESTARTS, NO_RESTARTS_REASON, NO_RESTARTS_MESSAGE),
                 new ConditionDeclaration(PlegWatch.TYPE, PlegWatch.HEALTHY_REASON, PlegWatch.HEALTHY_MESSAGE));
+    }
+
+    /** Each stalled-PLEG line is an Event as well as the condition's reason; the repair's Events only when it is on. */
+    @Override
+    public List<ReasonDeclaration> reasons(KubeletHealthConfig config) {
+        List<ReasonDeclaration> reasons = new ArrayList<>(List.of(ReasonDeclaration.condition(UNHEALTHY, "KubeletUnhealthy"),
+                ReasonDeclaration.condition(EXPIRING, "KubeletCertificateExpired"), ReasonDeclaration.condition(EXPIRING, "KubeletCertificateExpiring"),
+                ReasonDeclaration.condition(RESTARTS, "FrequentKubeletRestart"), ReasonDeclaration.condition(PlegWatch.TYPE, PlegWatch.REASON),
+                ReasonDeclaration.event(PlegWatch.REASON)));
+        if (config.repair().enableRepair()) {
+            reasons.add(ReasonDeclaration.event(KubeletRepair.RESTARTED));
+            reasons.add(ReasonDeclaration.event(KubeletRepair.FAILED));
+        }
+        return List.copyOf(reasons);
     }
 
     @Override

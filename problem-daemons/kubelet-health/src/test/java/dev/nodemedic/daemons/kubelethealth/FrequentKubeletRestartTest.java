@@ -40,6 +40,8 @@ class FrequentKubeletRestartTest {
     void stop() {
         daemon.stop();
         if (context != null) {
+            // Every reason reported in the test was declared, so the agent had its NPD series from the start.
+            assertThat(context.undeclared(daemon.reasons(context.config()))).as("reported but not declared").isEmpty();
             context.close();
         }
     }

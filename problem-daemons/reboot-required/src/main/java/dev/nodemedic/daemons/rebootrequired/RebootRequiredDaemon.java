@@ -4,6 +4,7 @@ import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,6 +40,11 @@ public final class RebootRequiredDaemon implements ProblemDaemon<RebootRequiredC
     @Override
     public List<ConditionDeclaration> conditions(RebootRequiredConfig config) {
         return List.of(new ConditionDeclaration(TYPE, "NoRebootRequired", "no reboot is required"));
+    }
+
+    @Override
+    public List<ReasonDeclaration> reasons(RebootRequiredConfig config) {
+        return List.of(ReasonDeclaration.condition(TYPE, "RebootRequired"));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.nodemedic.daemons.kernellog.rules;
 
 import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -93,6 +94,17 @@ public record KernelLogConfig(SourceKind plugin, PluginConfig pluginConfig, List
     /** The condition types this instance owns, for {@code ProblemDaemon.conditions}. */
     public List<ConditionDeclaration> declarations() {
         return conditions;
+    }
+
+    /**
+     * What this instance can report, for {@code ProblemDaemon.reasons}: each temporary rule's event
+     * reason and each permanent rule's condition with its reason, the series NPD's
+     * {@code initializeProblemMetricsOrDie} puts at 0 when a monitor starts.
+     */
+    public List<ReasonDeclaration> reasons() {
+        return rules.stream()
+                .map(rule -> rule.type() == RuleType.PERMANENT ? ReasonDeclaration.condition(rule.condition(), rule.reason()) : ReasonDeclaration.event(rule.reason()))
+                .distinct().toList();
     }
 
     /** The healthy default of {@code type}, which the constructor checked is declared. */

@@ -3,6 +3,7 @@ package dev.nodemedic.daemons.kernellog.source;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -128,7 +132,9 @@ public final class JournaldSource implements LogSource {
                 return;
             }
             int exit = p.waitFor();
-            if (!everRead && exit != 0) {
+            if (!everRead) {
+                // --follow never ends by itself: ending before any entry, even with status 0, means
+                // journalctl could not follow this journal, and restarting it would hide that.
                 throw new IOException("journalctl exited with status " + exit + " before it read any entry"
                         + (lastWords.isEmpty() ? "" : ": " + lastWords) + " (" + describe() + ")");
             }
@@ -147,17 +153,80 @@ public final class JournaldSource implements LogSource {
     }
 
     private Process start(String cursor) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command.arguments(cursor, startTime)).redirectErrorStream(true);
-        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Process p = start(command, new ProcessBuilder(command.arguments(cursor, startTime)));
+        process = p;
+        if (closed) {
+            p.destroy();
+        }
+        return p;
+    }
+
+    /** Starts journalctl with its complaints merged into its output and nothing on its input. */
+    private static Process start(Command command, ProcessBuilder builder) throws IOException {
+        builder.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         try {
-            Process p = builder.start();
-            process = p;
-            if (closed) {
-                p.destroy();
-            }
-            return p;
+            return builder.start();
         } catch (IOException e) {
             throw new IOException("cannot run " + command.journalctl() + " (" + e.getMessage() + "); install systemd's journalctl in the agent's image, or use the kmsg or filelog plugin", e);
+        }
+    }
+
+    /**
+     * Fails, with journalctl's words, unless the journal this command would follow holds an entry.
+     * journalctl does not count a missing journal as an error: without {@code --follow} it prints
+     * nothing (or "No journal files were found.") and exits 0, with it it waits forever. A container
+     * without the host's journal, or without the host's {@code /etc/machine-id} (which names the
+     * journal's directory), would look like a quiet node instead of a blind agent. Any entry will do,
+     * not only the followed match: a readable journal without dockerd's lines is a node without dockerd.
+     *
+     * @param limit how long journalctl may take; it is killed after that
+     */
+    public static void requireEntries(Command command, Duration limit) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of(command.journalctl(), "--output=json", "--lines=1", "--no-pager"));
+        if (!command.directory().isEmpty()) {
+            args.add("--directory=" + command.directory());
+        }
+        Process p = start(command, new ProcessBuilder(args));
+        String asked = command.directory().isEmpty() ? command.journalctl() : command.journalctl() + " --directory=" + command.directory();
+        String where = command.directory().isEmpty()
+                ? "mount the host's journal (/var/log/journal, or /run/log/journal where it is volatile) and its /etc/machine-id into the pod"
+                : "check that " + command.directory() + " holds the host's journal files";
+        FutureTask<CheckOutput> output = new FutureTask<>(() -> CheckOutput.read(p.getInputStream()));
+        Thread.ofVirtual().name("journalctl-check").start(output);
+        try {
+            // Done at the first entry, or once journalctl closes its output.
+            CheckOutput said = output.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+            if (said.entry()) {
+                return;
+            }
+            String exit = p.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS) ? "exit status " + p.exitValue() : "still running";
+            throw new IOException(asked + " found no journal entry (" + (said.words().isEmpty() ? "it printed nothing" : "\"" + said.words() + "\"")
+                    + ", " + exit + "); " + where);
+        } catch (TimeoutException e) {
+            throw new IOException(asked + " did not answer within " + limit.toMillis() + " ms; " + where, e);
+        } catch (ExecutionException e) {
+            throw new IOException("reading journalctl's answer failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** What the check printed: whether an entry came, and its first complaint otherwise. */
+    private record CheckOutput(boolean entry, String words) {
+        static CheckOutput read(InputStream in) throws IOException {
+            String words = "";
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (!line.isEmpty() && line.charAt(0) == '{') {
+                        return new CheckOutput(true, "");
+                    }
+                    if (words.isEmpty() && !line.isBlank()) {
+                        words = line.length() > MAX_ERROR_CHARS ? line.substring(0, MAX_ERROR_CHARS) : line.strip();
+                    }
+                }
+            }
+            return new CheckOutput(false, words);
         }
     }
 

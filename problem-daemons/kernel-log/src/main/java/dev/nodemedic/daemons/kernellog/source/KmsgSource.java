@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -26,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KmsgSource implements LogSource {
     /** The kernel refuses (EINVAL) a read smaller than the record; records are at most 8 KiB (CONSOLE_EXT_LOG_MAX). */
     private static final int RECORD_BYTES = 16 * 1024;
+    /** strerror(EPERM), the reason a FileSystemException carries for it. */
+    private static final String NOT_PERMITTED = "Operation not permitted";
 
     private final ReadableByteChannel device;
     private final String name;
@@ -51,7 +54,23 @@ public final class KmsgSource implements LogSource {
         } catch (AccessDeniedException e) {
             throw new AccessDeniedException(path.toString(), null,
                     "permission denied; reading the kernel log needs CAP_SYSLOG (or kernel.dmesg_restrict=0) and the device mounted into the pod");
+        } catch (FileSystemException e) {
+            throw refused(path, e);
         }
+    }
+
+    /**
+     * EPERM, which Java reports by its text only: the device cgroup of an unprivileged container
+     * refuses the device whatever its file mode and capabilities (runc and containerd allow only
+     * null, zero, random, tty and the like), and so does the kernel under kernel.dmesg_restrict=1
+     * for a process without CAP_SYSLOG.
+     */
+    static FileSystemException refused(Path path, FileSystemException e) {
+        if (!NOT_PERMITTED.equals(e.getReason())) {
+            return e;
+        }
+        return new FileSystemException(path.toString(), null, "operation not permitted (an unprivileged container may not open the device,"
+                + " whatever its capabilities, nor may a process without CAP_SYSLOG under kernel.dmesg_restrict=1)");
     }
 
     @Override

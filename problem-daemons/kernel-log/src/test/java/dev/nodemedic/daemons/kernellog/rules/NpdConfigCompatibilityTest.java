@@ -1,6 +1,7 @@
 package dev.nodemedic.daemons.kernellog.rules;
 
 import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.ReasonDeclaration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -355,6 +356,18 @@ class NpdConfigCompatibilityTest {
         assertThat(config.rules()).hasSize(12);
         assertThat(config.rules().get(10)).isEqualTo(Rule.permanent("KernelDeadlock", "DockerHung", "task docker:\\w+ blocked for more than \\w+ seconds\\."));
         assertThat(config.rules().getFirst().type()).isEqualTo(RuleType.TEMPORARY);
+    }
+
+    /** NPD's initializeProblemMetricsOrDie: a counter for every rule's reason, a gauge for every permanent rule's condition and reason. */
+    @Test
+    void kernelMonitorDeclaresEveryRuleReasonAsNpdStartsItsSeries() throws ConfigException {
+        KernelLogConfig config = binder.bind("kernel-monitor.json", UPSTREAM.get("kernel-monitor.json"), KernelLogConfig.class);
+
+        assertThat(config.reasons()).containsExactly(ReasonDeclaration.event("OOMKilling"), ReasonDeclaration.event("TaskHung"),
+                ReasonDeclaration.event("UnregisterNetDevice"), ReasonDeclaration.event("KernelOops"), ReasonDeclaration.event("Ext4Error"),
+                ReasonDeclaration.event("Ext4Warning"), ReasonDeclaration.event("IOError"), ReasonDeclaration.condition("XfsShutdown", "XfsHasShutdown"),
+                ReasonDeclaration.event("MemoryReadError"), ReasonDeclaration.condition("KernelDeadlock", "DockerHung"),
+                ReasonDeclaration.condition("ReadonlyFilesystem", "FilesystemIsReadOnly"));
     }
 
     @Test

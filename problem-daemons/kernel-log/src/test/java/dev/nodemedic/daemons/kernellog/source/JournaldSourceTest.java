@@ -131,6 +131,18 @@ class JournaldSourceTest {
     }
 
     @Test
+    void journalctlEndingWithStatusZeroBeforeAnyEntryFailsTheSourceToo() throws Exception {
+        Path script = dir.resolve("journalctl");
+        Files.writeString(script, "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/calls.log\"\nexit 0\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        follow(script);
+
+        awaitTrue("failure", WAIT, () -> failure.get() != null);
+        assertThat(failure.get()).hasMessageContaining("journalctl exited with status 0 before it read any entry");
+        assertThat(calls()).as("not restarted in silence").hasSize(1);
+    }
+
+    @Test
     void aMissingJournalctlFailsTheSourceSayingWhatToDo() throws Exception {
         follow(dir.resolve("no-such-journalctl"));
 
