@@ -56,13 +56,13 @@ public final class ConditionBook {
                 OwnedCondition held = next.get(declaration.type());
                 Condition condition = beforeFailure.remove(declaration.type());
                 Condition found = adoptable.remove(declaration.type());
-                if (condition == null && found != null && (held == null || !observed.contains(declaration.type()))) {
-                    condition = found;
-                }
                 if (condition == null) {
                     condition = held != null && held.condition().status() != ConditionStatus.UNKNOWN
                             ? held.condition()
                             : healthy(declaration, held, now);
+                    if (found != null) {
+                        condition = adopted(condition, found, held != null && observed.contains(declaration.type()));
+                    }
                 }
                 next.put(declaration.type(), new OwnedCondition(owner, declaration, condition));
             }
@@ -139,11 +139,18 @@ public final class ConditionBook {
     }
 
     /**
-     * Takes over conditions the agent found on the node at start (set during this boot, still True),
-     * so a restarted agent does not flap a real problem to healthy. A declared type takes the found
-     * condition unless its daemon has already said something since declaring it; a type declared
-     * later starts from it instead of its healthy default. Kubelet's types and conditions whose type
-     * is owned by nobody are simply kept until declared.
+     * Takes over what the agent found on the node at start (our entries written during this boot), so
+     * that a restart is invisible on the node:
+     * <ul>
+     * <li>a problem (True) survives the restart: a type whose daemon has not said anything since it
+     *     declared it takes the found condition instead of its healthy default;</li>
+     * <li>a condition the daemon re-derives keeps the node's {@code lastTransitionTime}: when the book
+     *     holds the status the node shows, the node never saw it change, so a remedy's
+     *     {@code minDuration} and every "since" on a dashboard keep counting from the node's time.
+     *     Otherwise the daemon's fresh observation wins.</li>
+     * </ul>
+     * A type not declared yet starts from the found condition when it is. Kubelet's types never reach
+     * the book (the node read leaves them out).
      */
     public void adopt(Map<String, Condition> found) {
         synchronized (lock) {
@@ -153,13 +160,17 @@ public final class ConditionBook {
                 OwnedCondition held = next.get(condition.type());
                 if (held == null) {
                     adoptable.put(condition.type(), condition);
-                } else if (observed.contains(condition.type())) {
                     continue;
-                } else if (held.condition().status() == ConditionStatus.UNKNOWN) {
+                }
+                boolean spoken = observed.contains(condition.type());
+                if (!spoken && held.condition().status() == ConditionStatus.UNKNOWN && condition.status() == ConditionStatus.TRUE) {
                     // Its daemon failed before saying anything: what it gets back when it recovers.
                     beforeFailure.put(condition.type(), condition);
-                } else if (!held.condition().sameStateAs(condition)) {
-                    next.put(condition.type(), new OwnedCondition(held.owner(), held.declaration(), condition));
+                    continue;
+                }
+                Condition taken = adopted(held.condition(), condition, spoken);
+                if (!taken.equals(held.condition())) {
+                    next.put(condition.type(), new OwnedCondition(held.owner(), held.declaration(), taken));
                     changed = true;
                 }
             }
@@ -167,6 +178,17 @@ public final class ConditionBook {
                 publish(next);
             }
         }
+    }
+
+    /** What a type holds once its entry on the node is known; {@code spoken}: its daemon set it since declaring it. */
+    private static Condition adopted(Condition held, Condition onNode, boolean spoken) {
+        if (!spoken && onNode.status() == ConditionStatus.TRUE) {
+            return onNode;
+        }
+        if (held.status() == onNode.status() && onNode.lastTransitionTime().isBefore(held.lastTransitionTime())) {
+            return new Condition(held.type(), held.status(), held.reason(), held.message(), onNode.lastTransitionTime());
+        }
+        return held;
     }
 
     private static Condition healthy(ConditionDeclaration declaration, OwnedCondition held, Instant now) {

@@ -135,4 +135,44 @@ class ConditionBookTest {
 
         assertThat(book.snapshot().get("KernelDeadlock").orElseThrow().condition().status()).isEqualTo(ConditionStatus.FALSE);
     }
+
+    @Test
+    void aProblemTheDaemonReDerivesBeforeTheNodeIsReadKeepsTheNodesTransitionTime() throws Exception {
+        var onNode = clock.instant().minus(Duration.ofSeconds(47));
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+        book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "task docker:7 blocked again", clock.instant());
+
+        book.adopt(Map.of("KernelDeadlock", new Condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "task docker:7 blocked", onNode)));
+
+        var held = book.snapshot().get("KernelDeadlock").orElseThrow().condition();
+        assertThat(held.lastTransitionTime()).as("the node never saw it go False").isEqualTo(onNode);
+        assertThat(held.message()).as("the daemon's own words").isEqualTo("task docker:7 blocked again");
+        clock.advance(Duration.ofSeconds(5));
+        book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "task docker:7 blocked", clock.instant());
+        assertThat(book.snapshot().get("KernelDeadlock").orElseThrow().condition().lastTransitionTime()).isEqualTo(onNode);
+    }
+
+    @Test
+    void aHealthyConditionOnTheNodeKeepsItsTransitionTimeAcrossARestart() throws Exception {
+        var healthySince = clock.instant().minus(Duration.ofHours(2));
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+
+        book.adopt(Map.of("KernelDeadlock", new Condition("KernelDeadlock", ConditionStatus.FALSE, "KernelHasNoDeadlock", "kernel has no deadlock", healthySince)));
+
+        assertThat(book.snapshot().get("KernelDeadlock").orElseThrow().condition().lastTransitionTime()).isEqualTo(healthySince);
+    }
+
+    @Test
+    void aStatusTheDaemonChangedSinceTheRestartKeepsItsOwnTransitionTime() throws Exception {
+        book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
+        clock.advance(Duration.ofSeconds(3));
+        book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "hung", clock.instant());
+
+        book.adopt(Map.of("KernelDeadlock", new Condition("KernelDeadlock", ConditionStatus.FALSE, "KernelHasNoDeadlock", "kernel has no deadlock",
+                clock.instant().minus(Duration.ofHours(2)))));
+
+        var held = book.snapshot().get("KernelDeadlock").orElseThrow().condition();
+        assertThat(held.status()).isEqualTo(ConditionStatus.TRUE);
+        assertThat(held.lastTransitionTime()).isEqualTo(clock.instant());
+    }
 }

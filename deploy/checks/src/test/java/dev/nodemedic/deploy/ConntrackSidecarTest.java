@@ -137,7 +137,7 @@ class ConntrackSidecarTest {
 
         assertThat(script(rendered)).isEqualTo(Files.readString(example));
         assertThat(sidecar.at("/command/0").asString()).isEqualTo("/bin/sh");
-        assertThat(sidecar.path("image").asString()).matches("curlimages/curl:[0-9]+\\.[0-9]+\\.[0-9]+");
+        assertThat(sidecar.path("image").asString()).matches("docker.io/curlimages/curl:[0-9]+\\.[0-9]+\\.[0-9]+");
         // The agent stays the first container: kubectl logs and exec pick it.
         assertThat(pod(rendered).at("/containers/0/name").asString()).isEqualTo("detector");
         // mktemp needs a writable /tmp on a read-only root.

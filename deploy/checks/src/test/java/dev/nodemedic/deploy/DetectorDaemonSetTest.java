@@ -91,8 +91,15 @@ class DetectorDaemonSetTest {
             assertThat(t.has("key")).isFalse();
             assertThat(t.has("effect")).isFalse();
         });
-        assertThat(pod.path("nodeSelector").size()).as("nodeSelector").isZero();
         assertThat(pod.has("affinity")).as("affinity").isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void itSelectsOnlyNodesItsImageCanRunOn(Manifests rendered) {
+        // Tolerating every taint, it would land on Windows and arm64 nodes and crash-loop there.
+        assertThat(pod(rendered).path("nodeSelector").properties()).extracting(e -> e.getKey() + "=" + e.getValue().asString())
+                .containsExactlyInAnyOrder("kubernetes.io/os=" + ImageBuild.PLATFORM.split("/")[0], "kubernetes.io/arch=" + ImageBuild.PLATFORM.split("/")[1]);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -46,11 +46,17 @@ record ImageBuild(Path pom, List<String> references) {
         return new ImageBuild(pom, List.copyOf(references));
     }
 
-    /** The one reference of the image whose repository is {@code repository}. */
-    String reference(String repository) {
-        List<String> found = references.stream().filter(r -> r.startsWith(repository + ":")).toList();
+    /**
+     * The platform both images are built for: build-base.sh takes its files from the build machine's
+     * Debian (amd64) and the registry profile pins amd64. WorkloadsInContainersIT reads it from the tars.
+     */
+    static final String PLATFORM = "linux/amd64";
+
+    /** The one reference of the image whose repository's last part is {@code name} ({@code nodemedic}, {@code nodemedic-remedy}). */
+    String reference(String name) {
+        List<String> found = references.stream().filter(r -> new ImageReference(r).name().equals(name)).toList();
         if (found.size() != 1) {
-            throw new AssertionError(pom + " builds " + references + ": expected one image " + repository + ", found " + found.size());
+            throw new AssertionError(pom + " builds " + references + ": expected one image " + name + ", found " + found.size());
         }
         return found.getFirst();
     }

@@ -44,7 +44,22 @@ class ImageReferenceTest {
     void theImageBuildTagsBothImagesWithTheReleaseItLeadsTo() {
         String release = DeployTree.property("nodemedic.version").replaceFirst("-SNAPSHOT$", "");
 
-        assertThat(build.references()).containsExactlyInAnyOrder("nodemedic:" + release, "nodemedic-remedy:" + release);
+        assertThat(build.references()).containsExactlyInAnyOrder("ghcr.io/nodemedic/nodemedic:" + release, "ghcr.io/nodemedic/nodemedic-remedy:" + release);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyRender")
+    void everyImageIsFullyQualifiedSoTheKubeletAsksForTheNameItWasImportedUnder(Manifests rendered) {
+        rendered.objects().stream().flatMap(o -> Stream.concat(o.at("/spec/template/spec/initContainers").values().stream(),
+                o.at("/spec/template/spec/containers").values().stream())).forEach(container -> {
+                    ImageReference image = new ImageReference(container.path("image").asString());
+                    assertThat(image.isFullyQualified()).as("%s: %s runs %s, which the kubelet asks for as %s", rendered, container.path("name").asString(),
+                            image, image.asTheKubeletAsks()).isTrue();
+                });
+    }
+
+    Stream<Manifests> everyRender() throws Exception {
+        return Stream.concat(detectorRenders(), remedyRenders());
     }
 
     @ParameterizedTest(name = "{0}")

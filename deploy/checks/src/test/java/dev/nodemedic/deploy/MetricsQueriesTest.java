@@ -2,11 +2,10 @@ package dev.nodemedic.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.Node;
+import dev.nodemedic.reporter.kubernetes.StrategicMergeMockServer;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,19 +36,31 @@ import org.junit.jupiter.api.io.TempDir;
  * exist only after activity (API requests, events sent and dropped) are there too; then the remedy
  * controller runs against the same API with policies that act and that are held back.
  */
-@EnableKubernetesMockClient(crud = true)
 class MetricsQueriesTest {
     /** Series Prometheus makes itself for every target. */
     static final Set<String> PROMETHEUS_OWN = Set.of("up");
-    static final String STATUS_PATH = "/api/v1/nodes/node-a/status";
     /** Syslog's timestamp, as NPD's filelog config reads it ({@code Jan _2 15:04:05}). */
     static final DateTimeFormatter SYSLOG_TIME = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
 
-    KubernetesMockServer server;
-    KubernetesClient client;
+    /** CRUD mode with node status patches applied, and a node watch that does not stall the server when the agent closes it. */
+    private StrategicMergeMockServer api;
+    private KubernetesMockServer server;
+    private KubernetesClient client;
 
     @TempDir
     Path work;
+
+    @BeforeEach
+    void serve() {
+        api = StrategicMergeMockServer.start();
+        server = api.server();
+        client = api.client();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
 
     @Test
     void everyQueryInTheDashboardsAndAlertsNamesASeriesAComponentExports() throws Exception {
@@ -77,31 +90,11 @@ class MetricsQueriesTest {
     }
 
     private Path kubeconfig() throws Exception {
-        return Files.writeString(work.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                    insecure-skip-tls-verify: true
-                users:
-                - name: test
-                  user:
-                    token: test-token
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: test
-                current-context: mock
-                """.formatted(client.getConfiguration().getMasterUrl()));
+        return api.writeKubeconfig(work.resolve("kubeconfig"));
     }
 
     private Set<String> exportedByARunningAgent(DeployTree tree, Path kubeconfig) throws Exception {
-        Node node = client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata().withNewStatus().endStatus().build()).create();
-        // CRUD mode answers 415 to a strategic merge patch; the agent's node status patch gets this answer.
-        server.expect().patch().withPath(STATUS_PATH).andReturn(200, node).always();
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata().withNewStatus().endStatus().build()).create();
         Path log = Files.writeString(work.resolve("kern.log"), "");
         Files.writeString(work.resolve("kernel-monitor.json"),
                 Files.readString(tree.dist().resolve("config/kernel-monitor-filelog.json")).replace("/var/log/kern.log", log.toString()));

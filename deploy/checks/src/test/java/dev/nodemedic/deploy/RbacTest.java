@@ -20,9 +20,10 @@ import tools.jackson.databind.JsonNode;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RbacTest {
-    /** reporter/README.md: read its Node, SMP the Node's status, create Events and patch a repeat's count. */
+    /** reporter/README.md: read and watch its Node, SMP the Node's status, create Events and patch a repeat's count. */
     static final Set<RbacRule> DETECTOR = Set.of(
             new RbacRule("", "nodes", "get"),
+            new RbacRule("", "nodes", "watch"),
             new RbacRule("", "nodes/status", "patch"),
             new RbacRule("", "events", "create"),
             new RbacRule("", "events", "patch"),

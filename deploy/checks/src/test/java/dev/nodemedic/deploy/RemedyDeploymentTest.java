@@ -58,7 +58,8 @@ class RemedyDeploymentTest {
         JsonNode container = rendered.one("Deployment", "nodemedic-remedy").at("/spec/template/spec/containers/0");
         int port = container.at("/ports/0/containerPort").asInt();
 
-        assertThat(container.path("args").values()).extracting(JsonNode::asString).contains("run", "--port=" + port);
+        // The image's entrypoint ends in `run`: the args are run's, and a `run` among them is refused (issue 18).
+        assertThat(container.path("args").values()).extracting(JsonNode::asString).contains("--port=" + port).doesNotContain("run");
         assertThat(container.at("/livenessProbe/httpGet/path").asString()).isEqualTo("/healthz");
         assertThat(container.at("/readinessProbe/httpGet/path").asString()).isEqualTo("/readyz");
         String portName = container.at("/ports/0/name").asString();
@@ -73,6 +74,15 @@ class RemedyDeploymentTest {
 
         assertThat(env.values()).extracting(e -> e.path("name").asString() + "=" + e.at("/valueFrom/fieldRef/fieldPath").asString())
                 .contains("POD_NAME=metadata.name", "POD_NAMESPACE=metadata.namespace");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("remedyRenders")
+    void itSelectsOnlyNodesItsImageCanRunOn(Manifests rendered) {
+        JsonNode pod = rendered.one("Deployment", "nodemedic-remedy").at("/spec/template/spec");
+
+        assertThat(pod.path("nodeSelector").properties()).extracting(e -> e.getKey() + "=" + e.getValue().asString())
+                .containsExactlyInAnyOrder("kubernetes.io/os=" + ImageBuild.PLATFORM.split("/")[0], "kubernetes.io/arch=" + ImageBuild.PLATFORM.split("/")[1]);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -106,8 +106,10 @@ class RemedyImageTarIT {
 
     @Test
     void theTarIsNamedAsTheManifestsRunIt() {
-        assertThat(archive.refName()).isEqualTo(REF).matches("nodemedic-remedy:[0-9]+\\.[0-9]+\\.[0-9]+");
-        assertThat(VERSION).startsWith(REF.substring("nodemedic-remedy:".length()));
+        // Fully qualified: `ctr images import` stores the tar under this name, and the kubelet asks for a
+        // short one as docker.io/library/... (issue 14).
+        assertThat(archive.refName()).isEqualTo(REF).matches("ghcr\\.io/nodemedic/nodemedic-remedy:[0-9]+\\.[0-9]+\\.[0-9]+");
+        assertThat(VERSION).startsWith(REF.substring(REF.lastIndexOf(':') + 1));
     }
 
     @Test

@@ -63,7 +63,7 @@ record ApiFailure(Kind kind, int code, String detail) {
         String what = switch (kind) {
             case NOT_FOUND -> "node " + node + " does not exist on the API server (404): check --node-name / NODE_NAME, or kubelet has not registered it yet";
             case UNAUTHORIZED -> "the API server refused our credentials (401): the service account token is missing, expired or not mounted";
-            case FORBIDDEN -> "RBAC forbids " + call + " (403): the agent's ClusterRole needs nodes get, nodes/status patch, events create and patch";
+            case FORBIDDEN -> "RBAC forbids " + call + " (403): the agent's ClusterRole needs nodes get and watch, nodes/status patch, events create and patch";
             case CONFLICT -> "the API server reported a conflict (409)";
             case REJECTED -> "the API server rejected the request (" + code + ")";
             case THROTTLED -> "the API server is throttling us (429)";

@@ -13,7 +13,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Carries the book to the API server: our conditions on {@code nodes/{name}/status} (strategic merge
- * patch, debounced, heartbeat, adoption at start, stale types deleted) and daemon events as core/v1
+ * patch, a lone change at once and a burst coalesced, heartbeat, adoption at start, stale types
+ * deleted, a watch of the node that puts them back on a re-created node) and daemon events as core/v1
  * Events on the node (client-go's aggregation and budget). The exporter callbacks return at once;
  * all I/O runs on {@code executor}. The agent owns the client and the executor and closes them after
  * {@link #close()}.
@@ -32,7 +33,7 @@ public final class KubernetesExporter implements Exporter, AutoCloseable {
     private final Clock clock;
 
     /**
-     * @param client    built by {@link KubernetesClients#onVertx}; needs nodes get, nodes/status patch, events create and patch
+     * @param client    built by {@link KubernetesClients#onVertx}; needs nodes get and watch, nodes/status patch, events create and patch
      * @param executor  where reads and writes run; two threads let events and node status proceed side by side
      * @param registry  gets the {@code nodemedic_*} API metrics
      */
@@ -58,7 +59,7 @@ public final class KubernetesExporter implements Exporter, AutoCloseable {
      */
     public void start(ConditionBook book) {
         status.offer(book.snapshot());
-        status.start(adoption -> book.adopt(adoption.stillTrue()));
+        status.start(adoption -> book.adopt(adoption.fromThisBoot()));
     }
 
     @Override

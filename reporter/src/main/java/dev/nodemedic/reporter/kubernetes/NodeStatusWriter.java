@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
@@ -18,8 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the node once at start, then writes our conditions to {@code nodes/{name}/status} when
- * {@link NodeStatusSync} says so. All I/O runs on the scheduler's thread; {@link #offer} is called
- * from daemon threads and only records the newest snapshot.
+ * {@link NodeStatusSync} says so. After the first write it watches this one Node (a field selector on
+ * its name), so that a node deleted and created again, or our entries removed from it, get the latest
+ * truth back at once instead of at the next heartbeat. All reads and writes run on the scheduler's
+ * thread; {@link #offer} (daemon threads) and the watch's events (the client's threads) only record
+ * what they saw and wake it.
  */
 final class NodeStatusWriter {
     private static final Logger log = LoggerFactory.getLogger(NodeStatusWriter.class);
@@ -36,6 +42,10 @@ final class NodeStatusWriter {
     private volatile Consumer<NodeAdoption> onAdopted = adoption -> { };
     /** The failure being retried, so a long outage is one WARN line and one INFO when it ends. */
     private Optional<ApiFailure> failing = Optional.empty();
+    /** Likewise for the watch, which fails on its own (a ClusterRole without nodes watch). */
+    private Optional<ApiFailure> watchFailing = Optional.empty();
+    private volatile Watch watch;
+    private volatile boolean closed;
 
     NodeStatusWriter(KubernetesClient client, KubernetesSettings settings, NodeStatusSync sync, Clock clock, ApiMetrics metrics,
                      ScheduledExecutorService executor) {
@@ -61,18 +71,124 @@ final class NodeStatusWriter {
     }
 
     void close() {
+        closed = true;
         wakeup.close();
+        Watch open = watch;
+        if (open != null) {
+            open.close();
+        }
     }
 
-    /** One step: read the node if not yet done, else write if due; then sleep until the next thing is due. */
+    /** One step: read the node if not yet done, else write if due and (re)start the watch; then sleep until the next thing is due. */
     void step() {
         Instant now = clock.instant();
         if (!sync.isAdopted()) {
             readNode(now);
         } else {
             sync.step(now).ifPresent(this::write);
+            if (sync.watchDue(clock.instant())) {
+                watchNode();
+            }
         }
         wakeup.at(sync.nextWake(clock.instant()));
+    }
+
+    /**
+     * Watches this one Node from now on. Without a resourceVersion the API server first sends the node
+     * as it is (a synthetic ADDED), so a watch started again after it was lost also catches up on what
+     * it missed. fabric8 resumes a dropped connection by itself; only when it gives up (the server no
+     * longer has the history, 410, or refuses the watch) is a new one started here, with backoff.
+     */
+    private void watchNode() {
+        if (closed) {
+            // The agent is stopping and may have closed the client already.
+            return;
+        }
+        try {
+            watch = client.nodes().withName(node).watch(new NodeWatcher());
+        } catch (IllegalStateException e) {
+            if (closed) {
+                return;
+            }
+            throw e;
+        } catch (KubernetesClientException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            ApiFailure failure = ApiFailure.of(e);
+            metrics.request("watch", "nodes", failure.codeLabel());
+            watchLost(failure);
+            return;
+        }
+        if (closed) {
+            // Closed while the watch was being opened: close() did not see it.
+            watch.close();
+            return;
+        }
+        metrics.request("watch", "nodes", "200");
+        sync.watchStarted();
+        watchRecovered();
+    }
+
+    private synchronized void watchRecovered() {
+        watchFailing.ifPresent(f -> log.info("node watched again node={} was={}", node, f.kind()));
+        watchFailing = Optional.empty();
+    }
+
+    /** From the writer's thread (the watch could not start) or the client's (the server ended it). */
+    private synchronized void watchLost(ApiFailure failure) {
+        Duration pause = sync.watchLost(failure, clock.instant());
+        if (watchFailing.map(f -> f.kind() != failure.kind()).orElse(true)) {
+            log.warn("{}; until then a removed or re-created node gets our conditions back only at the next heartbeat node={} code={} detail=\"{}\"",
+                    failure.explain(node, "watch nodes/" + node), node, failure.codeLabel(), failure.detail());
+        } else {
+            log.debug("watch still failing node={} code={} retryIn={}", node, failure.codeLabel(), pause);
+        }
+        watchFailing = Optional.of(failure);
+    }
+
+    private void observe(NodeObservation seen) {
+        if (closed) {
+            return;
+        }
+        Instant now = clock.instant();
+        sync.observed(seen, now).ifPresent(drift -> {
+            switch (drift) {
+                case NodeDrift.Deleted deleted ->
+                        log.warn("node deleted from the API server node={}; our conditions are written again as soon as a node of that name exists", node);
+                case NodeDrift.Recreated recreated ->
+                        log.info("node created again without our conditions; writing the latest truth node={} uid={} missing={}", node,
+                                recreated.uid().orElse("unknown"), recreated.missing());
+                case NodeDrift.Removed removed ->
+                        log.info("our conditions were removed from the node; writing the latest truth node={} missing={}", node, removed.missing());
+            }
+        });
+        wakeup.at(sync.nextWake(now));
+    }
+
+    /** Runs on the client's threads: records what it saw and wakes the writer, never blocks. */
+    private final class NodeWatcher implements Watcher<Node> {
+        @Override
+        public void eventReceived(Action action, Node seen) {
+            switch (action) {
+                case ADDED, MODIFIED -> observe(NodeObservation.of(seen));
+                case DELETED -> observe(new NodeObservation.Gone());
+                case ERROR, BOOKMARK -> {
+                }
+            }
+        }
+
+        @Override
+        public void onClose(WatcherException cause) {
+            // On the client's thread: the state goes to the sync, the restart to the writer's thread.
+            watchLost(ApiFailure.of(cause.asClientException()));
+            wakeup.at(sync.nextWake(clock.instant()));
+        }
+
+        @Override
+        public void onClose() {
+            // Closed by us: the agent is stopping.
+        }
     }
 
     private void readNode(Instant now) {
@@ -97,9 +213,9 @@ final class NodeStatusWriter {
         metrics.request("get", "nodes", "200");
         NodeAdoption adoption = NodeAdoption.of(found, bootTime.instant());
         onAdopted.accept(adoption);
-        sync.adopted(adoption.ourTypes(), clock.instant());
+        sync.adopted(adoption.ourTypes(), Optional.ofNullable(found.getMetadata()).map(m -> m.getUid()), clock.instant());
         recovered("node read");
-        log.info("node read node={} adopted={} ours={} bootTime={}", node, adoption.stillTrue().keySet(), adoption.ourTypes(), bootTime.instant());
+        log.info("node read node={} adopted={} ours={} bootTime={}", node, adoption.fromThisBoot().keySet(), adoption.ourTypes(), bootTime.instant());
     }
 
     private void write(NodeStatusPatch patch) {

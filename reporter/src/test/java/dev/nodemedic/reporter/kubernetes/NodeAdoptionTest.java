@@ -2,6 +2,7 @@ package dev.nodemedic.reporter.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.daemon.api.ConditionStatus;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -25,7 +26,7 @@ class NodeAdoptionTest {
     void aProblemRaisedDuringThisBootIsAdoptedWithItsTransitionTime() {
         var adoption = NodeAdoption.of(node(entry("KernelDeadlock", "True", "DockerHung", "task docker:7 blocked (nodemedic)", "2026-01-01T00:10:00Z")), BOOT);
 
-        var adopted = adoption.stillTrue().get("KernelDeadlock");
+        var adopted = adoption.fromThisBoot().get("KernelDeadlock");
         assertThat(adopted.reason()).isEqualTo("DockerHung");
         assertThat(adopted.message()).isEqualTo("task docker:7 blocked");
         assertThat(adopted.lastTransitionTime()).isEqualTo(Instant.parse("2026-01-01T00:10:00Z"));
@@ -36,17 +37,30 @@ class NodeAdoptionTest {
     void aProblemFromBeforeTheRebootIsNotAdopted() {
         var adoption = NodeAdoption.of(node(entry("KernelDeadlock", "True", "DockerHung", "hung (nodemedic)", "2025-12-31T23:59:59Z")), BOOT);
 
-        assertThat(adoption.stillTrue()).isEmpty();
+        assertThat(adoption.fromThisBoot()).isEmpty();
         assertThat(adoption.ourTypes()).containsExactly("KernelDeadlock");
     }
 
     @Test
-    void healthyAndUnknownConditionsAreNotAdopted() {
+    void healthyAndUnknownConditionsFromThisBootComeWithTheirStatusAndTransitionTime() {
         var adoption = NodeAdoption.of(node(
                 entry("KernelDeadlock", "False", "KernelHasNoDeadlock", "ok (nodemedic)", "2026-01-01T00:10:00Z"),
-                entry("FrequentKubeletRestart", "Unknown", "DaemonFailed", "x (nodemedic)", "2026-01-01T00:10:00Z")), BOOT);
+                entry("FrequentKubeletRestart", "Unknown", "DaemonFailed", "x (nodemedic)", "2026-01-01T00:11:00Z")), BOOT);
 
-        assertThat(adoption.stillTrue()).isEmpty();
+        assertThat(adoption.fromThisBoot().get("KernelDeadlock").status()).isEqualTo(ConditionStatus.FALSE);
+        assertThat(adoption.fromThisBoot().get("KernelDeadlock").lastTransitionTime()).isEqualTo(Instant.parse("2026-01-01T00:10:00Z"));
+        assertThat(adoption.fromThisBoot().get("FrequentKubeletRestart").status()).isEqualTo(ConditionStatus.UNKNOWN);
+    }
+
+    @Test
+    void anEntryEditedIntoSomethingMalformedIsOursButNotAdopted() {
+        var adoption = NodeAdoption.of(node(
+                entry("KernelDeadlock", "Maybe", "DockerHung", "hung (nodemedic)", "2026-01-01T00:10:00Z"),
+                entry("ReadonlyFilesystem", "True", "Read only", "ro (nodemedic)", "2026-01-01T00:10:00Z"),
+                entry("FrequentDockerRestart", "True", "TooMany", "x (nodemedic)", "yesterday")), BOOT);
+
+        assertThat(adoption.fromThisBoot()).isEmpty();
+        assertThat(adoption.ourTypes()).containsExactlyInAnyOrder("KernelDeadlock", "ReadonlyFilesystem", "FrequentDockerRestart");
     }
 
     @Test
@@ -55,14 +69,14 @@ class NodeAdoptionTest {
                 entry("Ready", "True", "KubeletReady", "kubelet is posting ready status", "2026-01-01T00:01:00Z"),
                 entry("KernelDeadlock", "True", "DockerHung", "written by NPD", "2026-01-01T00:10:00Z")), BOOT);
 
-        assertThat(adoption.stillTrue()).isEmpty();
+        assertThat(adoption.fromThisBoot()).isEmpty();
         assertThat(adoption.ourTypes()).isEmpty();
     }
 
     @Test
     void aNodeWithoutStatusAdoptsNothing() {
         var adoption = NodeAdoption.of(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata().build(), BOOT);
-        assertThat(adoption.stillTrue()).isEmpty();
+        assertThat(adoption.fromThisBoot()).isEmpty();
         assertThat(adoption.ourTypes()).isEmpty();
     }
 }

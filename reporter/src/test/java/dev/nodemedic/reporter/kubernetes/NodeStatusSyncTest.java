@@ -8,7 +8,9 @@ import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.reporter.BookSnapshot;
 import dev.nodemedic.reporter.ConditionBook;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,10 +29,13 @@ class NodeStatusSyncTest {
         book.declare("kernel-log", List.of(DEADLOCK), clock.instant());
     }
 
+    /** The node read and the first write, then the watch started, as the writer does them. */
     private NodeStatusPatch firstWrite() {
-        sync.adopted(Set.of(), clock.instant());
+        sync.adopted(Set.of(), Optional.of("uid-1"), clock.instant());
         NodeStatusPatch first = sync.step(clock.instant()).orElseThrow();
         sync.written(first, clock.instant());
+        assertThat(sync.watchDue(clock.instant())).isTrue();
+        sync.watchStarted();
         return first;
     }
 
@@ -48,24 +53,67 @@ class NodeStatusSyncTest {
     }
 
     @Test
-    void aChangeWaitsForTheDebounceAndABurstBecomesOneWrite() {
+    void theFirstChangeAfterAQuietPeriodGoesOutAtOnce() {
+        firstWrite();
+        clock.advance(Duration.ofSeconds(10));
+
+        book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "task docker:7 blocked", clock.instant());
+
+        assertThat(sync.nextWake(clock.instant())).isEqualTo(clock.instant());
+        assertThat(sync.step(clock.instant())).as("no debounce before a lone change").hasValueSatisfying(
+                patch -> assertThat(patch.conditions().getFirst().reason()).isEqualTo("DockerHung"));
+    }
+
+    @Test
+    void changesWithinTheWindowOfAWriteBecomeOneWriteWhenItCloses() {
         firstWrite();
         clock.advance(Duration.ofSeconds(10));
         book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "task docker:7 blocked", clock.instant());
-        clock.advance(Duration.ofMillis(150));
-        book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "AUFSUmountHung", "task umount blocked", clock.instant());
+        sync.written(sync.step(clock.instant()).orElseThrow(), clock.instant());
+        var windowOpened = clock.instant();
 
+        clock.advance(Duration.ofMillis(50));
+        book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "AUFSUmountHung", "task umount blocked", clock.instant());
+        clock.advance(Duration.ofMillis(100));
+        book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "task docker:8 blocked", clock.instant());
+
+        assertThat(sync.nextWake(clock.instant())).isEqualTo(windowOpened.plus(Duration.ofMillis(200)));
         clock.advance(Duration.ofMillis(49));
-        assertThat(sync.step(clock.instant())).as("199 ms after the first change").isEmpty();
+        assertThat(sync.step(clock.instant())).as("199 ms after the write").isEmpty();
         clock.advance(Duration.ofMillis(1));
         NodeStatusPatch patch = sync.step(clock.instant()).orElseThrow();
 
-        assertThat(patch.conditions()).singleElement().satisfies(c -> {
-            assertThat(c.reason()).isEqualTo("AUFSUmountHung");
-            assertThat(c.status()).isEqualTo(ConditionStatus.TRUE);
-        });
+        assertThat(patch.conditions()).singleElement().satisfies(c -> assertThat(c.message()).isEqualTo("task docker:8 blocked"));
         sync.written(patch, clock.instant());
         assertThat(sync.step(clock.instant())).isEmpty();
+    }
+
+    @Test
+    void atTwoChangesASecondEveryChangeGoesOutAtOnce() {
+        firstWrite();
+        for (int i = 0; i < 40; i++) {
+            clock.advance(Duration.ofMillis(500));
+            book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "probe " + i, clock.instant());
+            NodeStatusPatch patch = sync.step(clock.instant()).orElseThrow(() -> new AssertionError("a change that waited"));
+            assertThat(patch.heartbeat()).isEqualTo(clock.instant());
+            sync.written(patch, clock.instant());
+        }
+    }
+
+    @Test
+    void aConstantStreamOfChangesIsWrittenOncePerWindow() {
+        firstWrite();
+        int writes = 0;
+        for (int ms = 10; ms <= 2000; ms += 10) {
+            clock.advance(Duration.ofMillis(10));
+            book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "line " + ms, clock.instant());
+            var due = sync.step(clock.instant());
+            if (due.isPresent()) {
+                writes++;
+                sync.written(due.get(), clock.instant());
+            }
+        }
+        assertThat(writes).as("writes in 2 s of a change every 10 ms").isEqualTo(10);
     }
 
     @Test
@@ -89,7 +137,7 @@ class NodeStatusSyncTest {
     void theHeartbeatIntervalIsConfigurable() {
         NodeStatusSync fast = new NodeStatusSync(Duration.ofMillis(200), Duration.ofSeconds(30), Backoff.DEFAULT, new SplittableRandom(7));
         fast.offer(book.snapshot(), clock.instant());
-        fast.adopted(Set.of(), clock.instant());
+        fast.adopted(Set.of(), Optional.empty(), clock.instant());
         fast.written(fast.step(clock.instant()).orElseThrow(), clock.instant());
 
         clock.advance(Duration.ofSeconds(29));
@@ -158,7 +206,7 @@ class NodeStatusSyncTest {
 
     @Test
     void staleTypesOfOursFoundOnTheNodeAreDeletedInTheFirstWrite() {
-        sync.adopted(Set.of("KernelDeadlock", "CorruptDockerOverlay2"), clock.instant());
+        sync.adopted(Set.of("KernelDeadlock", "CorruptDockerOverlay2"), Optional.empty(), clock.instant());
 
         NodeStatusPatch first = sync.step(clock.instant()).orElseThrow();
 
@@ -167,7 +215,7 @@ class NodeStatusSyncTest {
 
     @Test
     void aChangeDuringAWriteIsSentAfterIt() {
-        sync.adopted(Set.of(), clock.instant());
+        sync.adopted(Set.of(), Optional.of("uid-1"), clock.instant());
         NodeStatusPatch inFlight = sync.step(clock.instant()).orElseThrow();
         book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "hung", clock.instant());
         sync.written(inFlight, clock.instant());
@@ -180,7 +228,90 @@ class NodeStatusSyncTest {
     void anOlderSnapshotNeverReplacesANewerOne() {
         BookSnapshot newer = book.snapshot();
         sync.offer(BookSnapshot.EMPTY, clock.instant());
-        sync.adopted(Set.of(), clock.instant());
+        sync.adopted(Set.of(), Optional.of("uid-1"), clock.instant());
         assertThat(sync.step(clock.instant()).orElseThrow().version()).isEqualTo(newer.version());
+    }
+
+    private static NodeObservation showing(String uid, String... ourTypes) {
+        return new NodeObservation.Present(Optional.of(uid), Set.of(ourTypes));
+    }
+
+    @Test
+    void ourEntriesRemovedFromTheNodeAreWrittenAgainAtOnceAndNoticedOnce() {
+        firstWrite();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(sync.observed(showing("uid-1", "KernelDeadlock"), clock.instant())).as("our own write's echo").isEmpty();
+        assertThat(sync.step(clock.instant())).isEmpty();
+
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(sync.observed(showing("uid-1"), clock.instant())).hasValue(new NodeDrift.Removed(new java.util.TreeSet<>(Set.of("KernelDeadlock"))));
+        assertThat(sync.observed(showing("uid-1"), clock.instant())).as("noticed once").isEmpty();
+
+        NodeStatusPatch repair = sync.step(clock.instant()).orElseThrow();
+        assertThat(repair.conditions()).extracting(c -> c.type()).containsExactly("KernelDeadlock");
+        sync.written(repair, clock.instant());
+        assertThat(sync.observed(showing("uid-1", "KernelDeadlock"), clock.instant())).isEmpty();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(sync.step(clock.instant())).as("repaired: nothing more until the heartbeat").isEmpty();
+    }
+
+    @Test
+    void aNodeDeletedAndCreatedAgainGetsOurConditionsBackAsSoonAsItExists() {
+        Instant raised = clock.instant();
+        book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "task docker:7 blocked", clock.instant());
+        firstWrite();
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(sync.observed(new NodeObservation.Gone(), clock.instant())).hasValue(new NodeDrift.Deleted());
+        assertThat(sync.observed(new NodeObservation.Gone(), clock.instant())).isEmpty();
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(sync.step(clock.instant())).as("no write to a node that does not exist, not even a heartbeat").isEmpty();
+
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(sync.observed(showing("uid-2"), clock.instant()))
+                .hasValue(new NodeDrift.Recreated(Optional.of("uid-2"), new java.util.TreeSet<>(Set.of("KernelDeadlock"))));
+        NodeStatusPatch repair = sync.step(clock.instant()).orElseThrow();
+        assertThat(repair.conditions()).singleElement().satisfies(c -> {
+            assertThat(c.reason()).isEqualTo("DockerHung");
+            assertThat(c.lastTransitionTime()).as("the book's, not the re-creation's").isEqualTo(raised);
+        });
+    }
+
+    @Test
+    void aNodeCreatedAgainWhileTheWatchWasAwayIsToldByItsUid() {
+        firstWrite();
+        assertThat(sync.observed(showing("uid-2"), clock.instant())).hasValueSatisfying(drift -> assertThat(drift).isInstanceOf(NodeDrift.Recreated.class));
+    }
+
+    @Test
+    void aNodeThatComesBackEndsTheNotFoundBackoff() {
+        firstWrite();
+        clock.advance(Duration.ofMinutes(5));
+        sync.step(clock.instant()).orElseThrow();
+        for (int i = 0; i < 6; i++) {
+            sync.failed(new ApiFailure(ApiFailure.Kind.NOT_FOUND, 404, "nodes \"node-a\" not found"), clock.instant());
+        }
+        assertThat(sync.step(clock.instant())).as("backing off").isEmpty();
+
+        sync.observed(showing("uid-2"), clock.instant());
+
+        assertThat(sync.step(clock.instant())).isPresent();
+    }
+
+    @Test
+    void theWatchStartsAfterTheFirstWriteAndAgainAfterABackoffWhenLost() {
+        sync.adopted(Set.of(), Optional.empty(), clock.instant());
+        assertThat(sync.watchDue(clock.instant())).as("before the first write").isFalse();
+        sync.written(sync.step(clock.instant()).orElseThrow(), clock.instant());
+        assertThat(sync.watchDue(clock.instant())).isTrue();
+        sync.watchStarted();
+        assertThat(sync.watchDue(clock.instant())).isFalse();
+
+        Duration pause = sync.watchLost(new ApiFailure(ApiFailure.Kind.FORBIDDEN, 403, "nodes is forbidden"), clock.instant());
+
+        assertThat(sync.watchDue(clock.instant())).isFalse();
+        assertThat(sync.nextWake(clock.instant())).isEqualTo(clock.instant().plus(pause));
+        clock.advance(pause);
+        assertThat(sync.watchDue(clock.instant())).isTrue();
     }
 }

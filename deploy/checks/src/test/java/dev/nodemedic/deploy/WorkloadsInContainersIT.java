@@ -1,0 +1,158 @@
+package dev.nodemedic.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The image tars and the manifests together, on a real containerd: each tar imported as deploy/README.md
+ * says, every image a render runs found under the name the kubelet asks for, every workload selecting the
+ * platform its image is, and every workload of ours started from the process its render and its image
+ * make together (command over entrypoint, args over Cmd), in a container with the render's security
+ * context and volumes, until its own probe answers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkloadsInContainersIT {
+    @TempDir
+    static Path scratch;
+
+    private Renders all;
+    private ImageBuild build;
+    private Containerd containerd;
+    private Path node;
+
+    @BeforeAll
+    void importTheTars() throws Exception {
+        assertThat(Containerd.unavailableBecause()).as("running containerd and runc").isEmpty();
+        all = Renders.fromBuild(scratch);
+        build = ImageBuild.read(all.tree().deploy().resolve("image/pom.xml"), DeployTree.property("nodemedic.version"));
+        // Not under @TempDir: containerd's socket path must stay short, and its mounts must be gone before the folder is.
+        Path dir = Files.createTempDirectory("nmctrd");
+        containerd = Containerd.start(dir);
+        containerd.importImage(Path.of(DeployTree.property("nodemedic.image.tar")));
+        containerd.importImage(Path.of(DeployTree.property("nodemedic.remedy.image.tar")));
+        node = Files.createDirectories(dir.resolve("node"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (containerd != null) {
+            containerd.close();
+        }
+    }
+
+    Stream<Manifests> detectorRenders() throws Exception {
+        return all.withDetector().stream();
+    }
+
+    Stream<Manifests> remedyRenders() throws Exception {
+        return all.withRemedy().stream();
+    }
+
+    Stream<Manifests> everyRender() throws Exception {
+        return Stream.concat(detectorRenders(), remedyRenders());
+    }
+
+    /** The images deploy/image builds, by repository name (nodemedic, nodemedic-remedy). */
+    private boolean ours(String image) {
+        Set<String> names = Set.copyOf(build.references().stream().map(r -> new ImageReference(r).name()).toList());
+        return names.contains(new ImageReference(image).name());
+    }
+
+    @Test
+    void eachTarIsImportedUnderTheFullyQualifiedNameTheBuildGivesIt() throws Exception {
+        assertThat(containerd.images()).containsAll(build.references());
+        assertThat(build.references()).allSatisfy(r -> assertThat(new ImageReference(r).isFullyQualified()).as(r).isTrue());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyRender")
+    void everyImageOfOursResolvesUnderTheNameTheKubeletAsksFor(Manifests rendered) throws Exception {
+        List<String> held = containerd.images();
+        for (JsonNode container : podContainers(rendered)) {
+            String image = container.path("image").asString();
+            if (ours(image)) {
+                assertThat(held).as("%s: %s runs %s, which the kubelet asks containerd for as %s", rendered, container.path("name").asString(), image,
+                        new ImageReference(image).asTheKubeletAsks()).contains(new ImageReference(image).asTheKubeletAsks());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyRender")
+    void everyWorkloadSelectsThePlatformItsImageIs(Manifests rendered) throws Exception {
+        for (JsonNode workload : workloads(rendered)) {
+            JsonNode pod = workload.at("/spec/template/spec");
+            for (JsonNode container : Stream.concat(pod.path("initContainers").values().stream(), pod.path("containers").values().stream()).toList()) {
+                String image = container.path("image").asString();
+                if (ours(image)) {
+                    String platform = containerd.config(image).platform();
+                    assertThat(pod.at("/nodeSelector/kubernetes.io~1os").asString() + "/" + pod.at("/nodeSelector/kubernetes.io~1arch").asString())
+                            .as("%s: %s selects the nodes of its image %s", rendered, workload.at("/metadata/name").asString(), image).isEqualTo(platform);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void theAgentStartsFromTheProcessItsRenderAndImageMake(Manifests rendered) throws Exception {
+        try (Pod pod = Pod.of(containerd, new FakeNode("node-a", node.resolve(podName("detector")), Set.of("/dev/kmsg")), rendered, "DaemonSet",
+                "nodemedic-detector", podName("detector"))) {
+            // Init containers whose images are others' (plugin images, examples) are not here to run.
+            for (JsonNode init : pod.containers("initContainers", this::ours)) {
+                pod.runToCompletion(init.path("name").asString());
+            }
+            try (Pod.Running agent = pod.start("detector")) {
+                agent.awaitProbe("readinessProbe");
+                int status = agent.port(agent.containerSpec().at("/readinessProbe/httpGet/port"));
+                String conditions = agent.get(status, "/conditions").orElseThrow();
+                // The kernel monitor's conditions: the rules ConfigMap bound and the plugins the init container copied loaded.
+                assertThat(conditions).as("%s: /conditions", rendered).contains("\"KernelDeadlock\"");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("remedyRenders")
+    void theControllerStartsFromTheProcessItsRenderAndImageMake(Manifests rendered) throws Exception {
+        try (Pod pod = Pod.of(containerd, new FakeNode("node-a", node.resolve(podName("remedy")), Set.of()), rendered, "Deployment", "nodemedic-remedy",
+                podName("remedy"));
+                Pod.Running controller = pod.start("remedy")) {
+            // Its liveness probe on the port its args give: the process parsed the render's arguments and serves.
+            controller.awaitProbe("livenessProbe");
+            assertThat(controller.printed()).as("%s", rendered).contains("remedy controller started");
+        }
+    }
+
+    private int pods;
+
+    private String podName(String what) {
+        return what + "-" + ++pods;
+    }
+
+    private static List<JsonNode> workloads(Manifests rendered) {
+        List<JsonNode> workloads = new ArrayList<>();
+        rendered.ofKind("DaemonSet").forEach(workloads::add);
+        rendered.ofKind("Deployment").forEach(workloads::add);
+        return workloads;
+    }
+
+    private static List<JsonNode> podContainers(Manifests rendered) {
+        return workloads(rendered).stream().map(w -> w.at("/spec/template/spec"))
+                .flatMap(pod -> Stream.concat(pod.path("initContainers").values().stream(), pod.path("containers").values().stream())).toList();
+    }
+}
