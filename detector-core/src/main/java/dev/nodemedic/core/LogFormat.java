@@ -63,6 +63,46 @@ public enum LogFormat {
         return out.toString();
     }
 
+    /**
+     * Whether {@code c} must not reach a terminal or a log viewer raw: C0 and C1 controls and DEL (an ESC
+     * sequence rewrites the terminal, a CR or NUL hides what came before it) and the Unicode bidi
+     * controls, which reorder what a reader sees (a file name, a reason or a message from a remote
+     * daemon or a log line can carry any of them).
+     */
+    static boolean unsafe(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
+                || (c >= '\u2066' && c <= '\u2069');
+    }
+
+    /**
+     * The text with every {@linkplain #unsafe unsafe} character written as a visible escape ({@code \n},
+     * {@code \r}, {@code \t}, else {@code \}{@code uXXXX}); {@code newlines} keeps line breaks (and tabs) of a stack trace.
+     */
+    static String printable(String text, boolean newlines) {
+        int i = 0;
+        while (i < text.length() && !unsafe(text.charAt(i))) {
+            i++;
+        }
+        if (i == text.length()) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16).append(text, 0, i);
+        for (; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!unsafe(c) || (newlines && (c == '\n' || c == '\t'))) {
+                out.append(c);
+            } else {
+                switch (c) {
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\t' -> out.append("\\t");
+                    default -> out.append(String.format("\\u%04x", (int) c));
+                }
+            }
+        }
+        return out.toString();
+    }
+
     private static final class TextFormatter extends Formatter {
         @Override
         public String format(LogRecord record) {
@@ -70,9 +110,11 @@ public enum LogFormat {
             line.append(TIME.format(record.getInstant())).append(' ');
             String level = level(record.getLevel());
             line.append(level).append(" ".repeat(Math.max(1, 6 - level.length())));
-            line.append(shortName(record.getLoggerName())).append("  ").append(formatMessage(record)).append('\n');
+            // One record is one line: whatever a message carries (a line break, an ESC sequence, a bidi
+            // override from a remote daemon's reason) is shown escaped, never acted on by the terminal.
+            line.append(shortName(record.getLoggerName())).append("  ").append(printable(formatMessage(record), false)).append('\n');
             if (record.getThrown() != null) {
-                line.append(stackTrace(record.getThrown()));
+                line.append(printable(stackTrace(record.getThrown()), true));
             }
             return line.toString();
         }
@@ -106,7 +148,7 @@ public enum LogFormat {
                     case '\r' -> out.append("\\r");
                     case '\t' -> out.append("\\t");
                     default -> {
-                        if (c < 0x20) {
+                        if (unsafe(c)) {
                             out.append(String.format("\\u%04x", (int) c));
                         } else {
                             out.append(c);
