@@ -81,9 +81,17 @@ public final class FileSource implements LogSource {
         // Syslog stamps have whole seconds: a line written just after start carries the second before
         // it, and must not be dropped as old.
         Instant notBefore = startTime.truncatedTo(ChronoUnit.SECONDS);
-        LineSink filtered = (timestamp, message) -> {
-            if (!timestamp.isBefore(notBefore)) {
-                sink.line(timestamp, message);
+        LineSink filtered = new LineSink() {
+            @Override
+            public void line(Instant timestamp, String message) {
+                if (!timestamp.isBefore(notBefore)) {
+                    sink.line(timestamp, message);
+                }
+            }
+
+            @Override
+            public void caughtUp() {
+                sink.caughtUp();
             }
         };
         Path directory = path.toAbsolutePath().getParent();
@@ -219,6 +227,7 @@ public final class FileSource implements LogSource {
                 }
             }
             append(bytes, start, n - start);
+            sink.caughtUp();
         }
     }
 
@@ -234,7 +243,7 @@ public final class FileSource implements LogSource {
         if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
             line = line.substring(0, line.length() - 1);
         }
-        if (!format.translate(line, sink) && unparsed.getAndIncrement() == 0) {
+        if (!format.translateLine(line, sink) && unparsed.getAndIncrement() == 0) {
             logger.log(Level.WARNING, "log line does not fit the timestamp/message expressions, skipped (first time; counted from now on) source={0}", path);
         }
     }
