@@ -75,7 +75,7 @@ public final class FileLineFormat {
     }
 
     /** {@link #translate(String, LineSink)} of a line split at newlines, which has none: one scan fewer. */
-    boolean translateLine(String line, LineSink sink) {
+    public boolean translateLine(String line, LineSink sink) {
         return translate(line, true, sink);
     }
 
