@@ -200,7 +200,6 @@ abstract sealed class HandReadExpression {
             i++;
         }
         int groupOpen = tokens.indexOf(Token.OPEN);
-        int groupClose = tokens.indexOf(Token.CLOSE);
         boolean toEnd = !tokens.isEmpty() && tokens.getLast() == Token.END;
         List<Token> body = tokens.subList(i, toEnd ? tokens.size() - 1 : tokens.size());
         if (body.contains(Token.START) || body.contains(Token.END)) {

@@ -78,7 +78,7 @@ class FileLineFormatTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"kernel: (?:\\[\\s*[\\d.]+\\] )?(.*)x", "a|b", "(?i)kernel: (.*)", "(a)(b)", "a*?b", "\\bkernel",
-            "^.{2,5}", "k(.*)\\] (.*)", "[[:alpha:]]+", "é+"})
+            "^.{2,5}", "k(.*)\\] (.*)", "[[:alpha:]]+", "é+", "", "^", "^$", "^()"})
     void otherExpressionsAreLeftToRe2j(String expression) {
         assertThat(HandReadExpression.recognise(expression)).isEmpty();
     }
