@@ -14,6 +14,7 @@ import dev.nodemedic.daemons.kernellog.rules.RuleEngine;
 import dev.nodemedic.daemons.kernellog.rules.RuleType;
 import dev.nodemedic.daemons.kernellog.rules.SourceKind;
 import dev.nodemedic.daemons.kernellog.source.BootTime;
+import dev.nodemedic.daemons.kernellog.source.LineSink;
 import dev.nodemedic.daemons.kernellog.source.LogSource;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -57,6 +58,20 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     private LongConsumer linesRead = added -> {
     };
     private LongConsumer linesMatched = added -> {
+    };
+    /** Lines read and not yet added to linesRead: a metric's add costs as much as matching a line. */
+    private long uncounted;
+    /** The reader thread's sink; counts are published when the source has caught up, at the latest per 4,096 lines. */
+    private final LineSink lines = new LineSink() {
+        @Override
+        public void line(Instant timestamp, String message) {
+            KernelLogDaemon.this.line(timestamp, message);
+        }
+
+        @Override
+        public void caughtUp() {
+            publishCount();
+        }
     };
     private volatile DaemonContext<KernelLogConfig> context;
     private volatile LogSource source;
@@ -225,7 +240,7 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     private void read() {
         LogSource current = source;
         try {
-            current.run(this::line);
+            current.run(lines);
             if (!stopping) {
                 context.fail(new IOException(current.describe() + " ended; the daemon restarts to open it again"));
             }
@@ -240,13 +255,22 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
 
     /** Runs on the reader thread only: the engine is not shared. */
     private void line(Instant timestamp, String message) {
-        linesRead.accept(1);
+        if (++uncounted == 4096) {
+            publishCount();
+        }
         for (String skip : skipList) {
             if (message.contains(skip)) {
                 return;
             }
         }
         engine.push(message, timestamp, onMatch);
+    }
+
+    private void publishCount() {
+        if (uncounted > 0) {
+            linesRead.accept(uncounted);
+            uncounted = 0;
+        }
     }
 
     private void matched(Match match) {

@@ -208,7 +208,7 @@ public final class RulesCommand implements DaemonCommand {
                     fileLine++;
                     linesRead++;
                     boolean taken = switch (format) {
-                        case KERN -> kernFormat.translate(line, onLine);
+                        case KERN -> kernFormat.translateLine(line, onLine); // readLine splits at newlines
                         case KMSG -> KmsgRecord.decode(line, Instant.EPOCH, onLine);
                         case JOURNAL -> journal(line);
                     };

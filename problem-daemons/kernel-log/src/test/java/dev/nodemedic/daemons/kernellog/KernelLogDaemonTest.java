@@ -110,8 +110,26 @@ class KernelLogDaemonTest {
         awaitTrue("two events", WAIT, () -> context.events().size() == 2);
         assertThat(context.events()).extracting(Event::reason).containsExactlyInAnyOrder("TaskHung", "DockerHung");
         assertThat(context.condition("ReadonlyFilesystem").status()).isEqualTo(ConditionStatus.FALSE);
-        assertThat(context.counted("kernel_log_lines_read", Map.of("source", "file"))).isEqualTo(1);
+        // Lines read are published once the block they came in is handed on, just after its matches.
+        awaitTrue("one line counted", WAIT, () -> context.counted("kernel_log_lines_read", Map.of("source", "file")) == 1);
         assertThat(context.counted("kernel_log_rule_matches", Map.of("source", "file"))).isEqualTo(2);
+    }
+
+    @Test
+    void everyLineOfAFileReadInBlocksIsCountedOnceItIsRead() throws Exception {
+        int lines = 20_000; // several 64 KiB blocks, and more than the 4,096 lines counted at the most between two adds
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            log.append("Nov 23 12:00:01 node-1 kernel: [ 3600.123456] eth0: link up, line ").append(i).append('\n');
+        }
+        Files.writeString(kernLog, log);
+        start("""
+                {"plugin": "filelog", "logPath": "%s", "lookback": "5m",
+                 "pluginConfig": {"timestamp": "^.{15}", "message": "kernel: \\\\[.*\\\\] (.*)", "timestampFormat": "Jan _2 15:04:05"},
+                 "conditions": [], "rules": []}
+                """.formatted(kernLog));
+
+        awaitTrue("every line counted", WAIT, () -> context.counted("kernel_log_lines_read", Map.of("source", "file")) == lines);
     }
 
     @Test

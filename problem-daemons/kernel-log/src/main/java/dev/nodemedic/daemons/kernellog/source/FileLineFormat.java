@@ -37,9 +37,12 @@ public final class FileLineFormat {
     private final ZoneId zone;
     private final Clock clock;
     /**
-     * RE2/J extracts groups with its NFA, some 15 µs for a kern.log line; the two expressions every
-     * syslog kernel config uses are read by hand instead (a test holds both ways to the same result).
+     * RE2/J extracts groups with its NFA, some 15 µs for a kern.log line; the shapes NPD's configs and
+     * ours use are read by hand instead ({@link HandReadExpression}; a property test holds both ways to
+     * the same result). Null when the expression is of no such shape: RE2/J runs, linear in the line.
      */
+    private final HandReadExpression handTimestamp;
+    private final HandReadExpression handMessage;
     private final int fixedStampWidth;
     private final boolean syslogKernelMessage;
     /** Syslog stamps have one-second resolution: consecutive lines mostly repeat the last one. */
@@ -51,7 +54,9 @@ public final class FileLineFormat {
     }
 
     FileLineFormat(String timestampRegex, String messageRegex, String goLayout, ZoneId zone, Clock clock, boolean fastPaths) {
-        this.fixedStampWidth = fastPaths && timestampRegex.equals(SYSLOG_TIMESTAMP) ? 15 : -1;
+        this.handTimestamp = fastPaths ? HandReadExpression.recognise(timestampRegex).orElse(null) : null;
+        this.handMessage = fastPaths ? HandReadExpression.recognise(messageRegex).orElse(null) : null;
+        this.fixedStampWidth = handTimestamp instanceof HandReadExpression.FixedWidth fixed ? fixed.width() : -1;
         this.syslogKernelMessage = fastPaths && messageRegex.equals(SYSLOG_KERNEL_MESSAGE);
         this.timestamp = Pattern.compile(timestampRegex);
         this.message = Pattern.compile(messageRegex);
@@ -66,12 +71,21 @@ public final class FileLineFormat {
      * @return false when the line has no timestamp or message the expressions find; nothing was handed on
      */
     public boolean translate(String line, LineSink sink) {
+        return translate(line, line.indexOf('\n') < 0, sink);
+    }
+
+    /** {@link #translate(String, LineSink)} of a line split at newlines, which has none: one scan fewer. */
+    public boolean translateLine(String line, LineSink sink) {
+        return translate(line, true, sink);
+    }
+
+    private boolean translate(String line, boolean oneLine, LineSink sink) {
         Instant at;
         if (fixedStampWidth > 0 && line.length() >= fixedStampWidth && lastStamp.length() == fixedStampWidth
                 && line.regionMatches(0, lastStamp, 0, fixedStampWidth) && plainPrefix(line, fixedStampWidth)) {
             at = lastInstant; // the same second as the line before, without a copy of the stamp
         } else {
-            String stamp = stamp(line);
+            String stamp = stamp(line, oneLine);
             if (stamp == null) {
                 return false;
             }
@@ -87,7 +101,7 @@ public final class FileLineFormat {
                 lastInstant = at;
             }
         }
-        String text = message(line);
+        String text = message(line, oneLine);
         if (text == null) {
             return false;
         }
@@ -96,9 +110,13 @@ public final class FileLineFormat {
     }
 
     /** The timestamp's text, or null when the expression does not find one. */
-    private String stamp(String line) {
-        if (fixedStampWidth > 0 && line.length() >= fixedStampWidth && plainPrefix(line, fixedStampWidth)) {
-            return line.substring(0, fixedStampWidth);
+    String stamp(String line) {
+        return stamp(line, line.indexOf('\n') < 0);
+    }
+
+    private String stamp(String line, boolean oneLine) {
+        if (handTimestamp != null && oneLine) {
+            return handTimestamp.extract(line);
         }
         Matcher t = timestamp.matcher(line);
         if (!t.find()) {
@@ -119,9 +137,13 @@ public final class FileLineFormat {
     }
 
     /** The message's text, or null when the expression does not find one. */
-    private String message(String line) {
-        if (syslogKernelMessage && line.indexOf('\n') < 0) {
-            return syslogKernelMessage(line);
+    String message(String line) {
+        return message(line, line.indexOf('\n') < 0);
+    }
+
+    private String message(String line, boolean oneLine) {
+        if ((syslogKernelMessage || handMessage != null) && oneLine) {
+            return syslogKernelMessage ? syslogKernelMessage(line) : handMessage.extract(line);
         }
         Matcher m = message.matcher(line);
         if (!m.find()) {

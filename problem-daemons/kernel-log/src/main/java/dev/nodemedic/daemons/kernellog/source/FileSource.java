@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,6 +64,8 @@ public final class FileSource implements LogSource {
     private byte[] partial = new byte[4096];
     private int partialLength;
     private long lastWake;
+    private boolean watchingWrites;
+    private final AtomicLong writeEvents = new AtomicLong();
 
     public FileSource(Path path, FileLineFormat format, Instant startTime, Duration poll, System.Logger logger) {
         this.path = Objects.requireNonNull(path);
@@ -81,9 +85,17 @@ public final class FileSource implements LogSource {
         // Syslog stamps have whole seconds: a line written just after start carries the second before
         // it, and must not be dropped as old.
         Instant notBefore = startTime.truncatedTo(ChronoUnit.SECONDS);
-        LineSink filtered = (timestamp, message) -> {
-            if (!timestamp.isBefore(notBefore)) {
-                sink.line(timestamp, message);
+        LineSink filtered = new LineSink() {
+            @Override
+            public void line(Instant timestamp, String message) {
+                if (!timestamp.isBefore(notBefore)) {
+                    sink.line(timestamp, message);
+                }
+            }
+
+            @Override
+            public void caughtUp() {
+                sink.caughtUp();
             }
         };
         Path directory = path.toAbsolutePath().getParent();
@@ -92,13 +104,15 @@ public final class FileSource implements LogSource {
             if (closed) {
                 return;
             }
-            directory.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+            watchWrites(directory, service, true);
             Opened opened = open();
             FileChannel channel = opened.channel();
             Object key = opened.key();
+            boolean grew = false;
             try {
                 while (!closed) {
                     if (readAvailable(channel, filtered) > 0) {
+                        grew = true;
                         continue;
                     }
                     BasicFileAttributes now = attributesOrNull();
@@ -122,7 +136,16 @@ public final class FileSource implements LogSource {
                         logger.log(Level.INFO, "log file truncated, reading it from the start source={0}", path);
                         continue;
                     }
-                    awaitChange(service);
+                    if (grew) {
+                        followGrowth(directory, service);
+                    } else if (!watchingWrites) {
+                        // Quiet again: writes are watched from now on, and the file is read once more for
+                        // what was written before the watch was back.
+                        watchWrites(directory, service, true);
+                    } else {
+                        awaitChange(service);
+                    }
+                    grew = false;
                 }
             } finally {
                 channel.close();
@@ -183,6 +206,46 @@ public final class FileSource implements LogSource {
     }
 
     /**
+     * Whether the directory's watch reports writes (ENTRY_MODIFY), or only files created and deleted
+     * (rotation). Registering the directory again replaces the kinds (inotify_add_watch with a new mask).
+     */
+    private void watchWrites(Path directory, WatchService service, boolean writes) throws IOException {
+        if (writes) {
+            directory.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        } else {
+            directory.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+        }
+        watchingWrites = writes;
+    }
+
+    /**
+     * The file grew since the last wait: it is read again after {@link #COALESCE} without watching its
+     * writes. Each write to a watched file is an inotify event that the JDK's watch thread takes and
+     * queues (4.3 % of a core at 1,000 lines/s, against 1.3 % for reading and matching the lines); a
+     * file that keeps growing is polled 40 times a second instead, and watched again once it is quiet.
+     * Creations and deletions (rotation) still wake the reader at once.
+     */
+    private void followGrowth(Path directory, WatchService service) throws IOException, InterruptedException {
+        if (watchingWrites) {
+            watchWrites(directory, service, false);
+        }
+        WatchKey key = service.poll(COALESCE.toNanos(), TimeUnit.NANOSECONDS);
+        if (key != null) {
+            count(key.pollEvents());
+            key.reset();
+        }
+        lastWake = System.nanoTime();
+    }
+
+    private void count(List<WatchEvent<?>> events) {
+        for (WatchEvent<?> event : events) {
+            if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY) {
+                writeEvents.addAndGet(event.count());
+            }
+        }
+    }
+
+    /**
      * Waits for the directory to report a change (or for the backstop poll). Wake-ups are kept at
      * least {@link #COALESCE} apart, so a busy log is read in batches (one wake-up per line costs
      * several percent of a core at 1,000 lines/s) while a line after a quiet spell is read at once.
@@ -194,7 +257,7 @@ public final class FileSource implements LogSource {
             if (sinceLast < COALESCE.toNanos()) {
                 TimeUnit.NANOSECONDS.sleep(COALESCE.toNanos() - sinceLast);
             }
-            key.pollEvents();
+            count(key.pollEvents());
             key.reset();
         }
         lastWake = System.nanoTime();
@@ -219,6 +282,7 @@ public final class FileSource implements LogSource {
                 }
             }
             append(bytes, start, n - start);
+            sink.caughtUp();
         }
     }
 
@@ -234,7 +298,7 @@ public final class FileSource implements LogSource {
         if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
             line = line.substring(0, line.length() - 1);
         }
-        if (!format.translate(line, sink) && unparsed.getAndIncrement() == 0) {
+        if (!format.translateLine(line, sink) && unparsed.getAndIncrement() == 0) {
             logger.log(Level.WARNING, "log line does not fit the timestamp/message expressions, skipped (first time; counted from now on) source={0}", path);
         }
     }
@@ -259,6 +323,11 @@ public final class FileSource implements LogSource {
     /** Lines skipped because they did not parse. */
     public long unparsedLines() {
         return unparsed.get();
+    }
+
+    /** Writes to the directory the watch service reported (its ENTRY_MODIFY events, counted as it counts them). */
+    long writeEvents() {
+        return writeEvents.get();
     }
 
     public long rotations() {

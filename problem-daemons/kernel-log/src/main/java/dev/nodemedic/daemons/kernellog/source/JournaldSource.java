@@ -119,6 +119,7 @@ public final class JournaldSource implements LogSource {
                     String message = entry.message().strip();
                     if (entry.realtimeMicros() >= startMicros && !message.isEmpty()) {
                         sink.line(Instant.EPOCH.plusNanos(entry.realtimeMicros() * 1000), message);
+                        sink.caughtUp();
                     }
                 }
             } catch (IOException e) {

@@ -131,6 +131,7 @@ public final class KmsgSource implements LogSource {
         // NPD skips empty messages and those before the start time.
         if (!record.message().isEmpty() && !at.isBefore(startTime)) {
             sink.line(at, record.message());
+            sink.caughtUp();
         }
         return record.sequence();
     }

@@ -166,6 +166,28 @@ class FileSourceTest {
         assertThat(source.unparsedLines()).isEqualTo(1);
     }
 
+    /**
+     * A file that keeps growing is polled, not watched write by write: each write to a watched file is
+     * an event the JDK's watch thread takes and queues, which cost more than reading the lines.
+     */
+    @Test
+    void aGrowingFileIsFollowedWithoutAWatchEventPerWrite() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, "");
+        follow(file, Instant.EPOCH);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            expected.add("line " + i);
+            append(file, line("line " + i));
+            int read = i + 1;
+            awaitTrue("line " + i, WAIT, () -> seen.size() >= read);
+        }
+
+        assertThat(seen).containsExactlyElementsOf(expected);
+        // Watched write by write, each of the 40 appends was one event.
+        assertThat(source.writeEvents()).isLessThan(20);
+    }
+
     @Test
     void manyLinesAppendedInBurstsArriveInOrder() throws Exception {
         Path file = dir.resolve("kern.log");
