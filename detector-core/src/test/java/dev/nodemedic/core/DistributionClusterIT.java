@@ -2,16 +2,17 @@ package dev.nodemedic.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.reporter.kubernetes.StrategicMergeMockServer;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,20 +33,28 @@ import org.junit.jupiter.api.io.TempDir;
  * DaemonSet runs it: the readiness probe's {@code /healthz} answers while the API server holds back
  * its first answer, and the conditions reach the node once it answers.
  */
-@EnableKubernetesMockClient(crud = true)
 class DistributionClusterIT {
     private static final Path DIST = Path.of(System.getProperty("nodemedic.dist", "target/nodemedic"));
     private static final Pattern STARTED = Pattern.compile("agent started .* status=http://([^/]+)/ ");
     private static final String NODE_PATH = "/api/v1/nodes/node-a";
 
-    KubernetesMockServer server;
-    KubernetesClient client;
+    /** CRUD mode over TLS that also serves the agent's watch of its node: fabric8's own watch stalls the server's shutdown once the agent has closed it. */
+    private StrategicMergeMockServer api;
+    private KubernetesMockServer server;
+    private KubernetesClient client;
 
     @TempDir
     Path work;
 
     private Process agent;
     private final CountDownLatch answer = new CountDownLatch(1);
+
+    @BeforeEach
+    void serve() {
+        api = StrategicMergeMockServer.startTls();
+        server = api.server();
+        client = api.client();
+    }
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -55,6 +65,7 @@ class DistributionClusterIT {
                 agent.destroyForcibly();
             }
         }
+        api.close();
     }
 
     @Test
@@ -106,7 +117,8 @@ class DistributionClusterIT {
             if (request == null) {
                 continue;
             }
-            String body = request.getBody().readUtf8();
+            // getBytes(): the server may read the same body to merge it.
+            String body = new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
             seen.add(request.getMethod() + " " + request.getPath());
             if (request.getMethod().equals("PATCH") && body.contains("\"type\":\"RebootRequired\",\"status\":\"True\"")) {
                 break;

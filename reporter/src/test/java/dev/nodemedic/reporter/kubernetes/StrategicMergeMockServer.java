@@ -59,10 +59,19 @@ public final class StrategicMergeMockServer implements AutoCloseable {
         this.client = server.createClient();
     }
 
-    /** Listens on loopback, on a free port. */
+    /** Listens on loopback, on a free port, in plain HTTP. */
     public static StrategicMergeMockServer start() {
+        return start(false);
+    }
+
+    /** Listens on loopback, on a free port, over TLS as an API server does (a kubeconfig from {@link #writeKubeconfig} skips verifying it). */
+    public static StrategicMergeMockServer startTls() {
+        return start(true);
+    }
+
+    private static StrategicMergeMockServer start(boolean tls) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new NodeStatusMerge(responses), false);
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new NodeStatusMerge(responses), tls);
         server.init(InetAddress.getLoopbackAddress(), 0);
         return new StrategicMergeMockServer(server);
     }
