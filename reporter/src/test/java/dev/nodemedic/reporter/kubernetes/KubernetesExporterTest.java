@@ -472,6 +472,8 @@ class KubernetesExporterTest {
         // CRUD mode consumes the body of what it answers; the body itself is NodeEventWriterTest's.
         assertThat(matching("PATCH", EVENTS_PATH)).singleElement()
                 .satisfies(patch -> assertThat(patch.contentType()).startsWith("application/merge-patch+json"));
+        // The writer counts a patch once it has read the answer, which may be just after the store shows it.
+        await("the patch counted", () -> prometheus.scrape().contains("nodemedic_events_sent_total{verb=\"patch\"} 1.0"));
         assertThat(prometheus.scrape()).contains("nodemedic_events_sent_total{verb=\"create\"} 1.0", "nodemedic_events_sent_total{verb=\"patch\"} 1.0",
                 "nodemedic_events_aggregated_total 1.0");
     }
