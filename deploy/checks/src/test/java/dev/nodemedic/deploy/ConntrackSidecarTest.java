@@ -196,7 +196,17 @@ class ConntrackSidecarTest {
         Path plugins = Files.createDirectories(work.resolve("plugins"));
         JsonNode sidecar = container(kustomize, "conntrack-detector");
 
-        try (AgentProcess agent = AgentProcess.start(all.tree(), work, List.of("--local", "--plugins-dir", plugins.toString()), Map.of())) {
+        // Port 0 for both servers: the default 20256 would collide with an agent or NPD running on this machine.
+        Path config = Files.writeString(work.resolve("nodemedic.yaml"), """
+                status:
+                  address: 127.0.0.1
+                  port: 0
+                metrics:
+                  address: 127.0.0.1
+                  port: 0
+                """);
+
+        try (AgentProcess agent = AgentProcess.start(all.tree(), work, List.of("--local", "--config", config.toString(), "--plugins-dir", plugins.toString()), Map.of())) {
             Map<String, String> environment = new HashMap<>();
             sidecar.path("env").values().forEach(e -> environment.put(e.path("name").asString(), e.path("value").asString()));
             // --local serves the socket under XDG_RUNTIME_DIR (AgentProcess gives it this run's folder).

@@ -47,9 +47,17 @@ class RemedyDeploymentTest {
         assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(2);
         assertThat(budget.at("/spec/minAvailable").asInt()).isEqualTo(1);
         JsonNode podLabels = deployment.at("/spec/template/metadata/labels");
-        budget.at("/spec/selector/matchLabels").properties().forEach(label ->
+        JsonNode budgetSelector = budget.at("/spec/selector/matchLabels");
+        // An empty selector would match every pod in the namespace, so the budget must name ours.
+        assertThat(budgetSelector.size()).as("labels in the budget's selector").isPositive();
+        budgetSelector.properties().forEach(label ->
                 assertThat(podLabels.path(label.getKey()).asString()).as("the budget's selector %s", label.getKey()).isEqualTo(label.getValue().asString()));
-        assertThat(deployment.at("/spec/template/spec/affinity/podAntiAffinity")).as("replicas spread over nodes").isNotNull();
+        JsonNode spread = deployment.at("/spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/0/podAffinityTerm");
+        assertThat(spread.path("topologyKey").asString()).as("replicas spread over nodes").isEqualTo("kubernetes.io/hostname");
+        JsonNode spreadSelector = spread.at("/labelSelector/matchLabels");
+        assertThat(spreadSelector.size()).as("labels in the anti-affinity's selector").isPositive();
+        spreadSelector.properties().forEach(label ->
+                assertThat(podLabels.path(label.getKey()).asString()).as("the anti-affinity's selector %s", label.getKey()).isEqualTo(label.getValue().asString()));
     }
 
     @ParameterizedTest(name = "{0}")

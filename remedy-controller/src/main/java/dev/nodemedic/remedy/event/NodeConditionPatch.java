@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link NeedsHumanCondition} as a strategic merge patch of {@code nodes/{name}/status} carrying only
  * our entry: the API server merges {@code conditions} by {@code type}, so kubelet's and the detectors'
- * entries stay as they are. A JSON merge patch would replace the whole list (DESIGN, the reporter's rules).
+ * entries stay as they are. A JSON merge patch would replace the whole list, kubelet's entries with it;
+ * the reporter writes its conditions the same way (reporter/README.md).
  */
 public final class NodeConditionPatch implements NeedsHumanCondition {
     private static final Logger log = LoggerFactory.getLogger(NodeConditionPatch.class);

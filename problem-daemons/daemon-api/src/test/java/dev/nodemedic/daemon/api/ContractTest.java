@@ -1,6 +1,7 @@
 package dev.nodemedic.daemon.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
@@ -19,10 +20,16 @@ class ContractTest {
                 .hasMessage("condition type " + type + " belongs to kubelet and cannot be declared by a daemon");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"KernelDeadlock", "NotReady", "ReadyForWork", "ready", "DiskPressureSoon"})
+    void typesThatOnlyResembleKubeletsAreADaemonsOwn(String type) {
+        // Only kubelet's exact types are refused: a prefix or case-blind check would take these from daemons.
+        assertThatCode(() -> new ConditionDeclaration(type, "Fine", "fine")).doesNotThrowAnyException();
+    }
+
     @Test
-    void aDaemonsOwnConditionTypeIsDeclared() {
-        ConditionDeclaration declaration = new ConditionDeclaration("KernelDeadlock", "KernelHasNoDeadlock", "kernel has no deadlock");
-        assertThat(declaration.type()).isEqualTo("KernelDeadlock");
+    void aMissingDefaultMessageIsEmptyText() {
+        assertThat(new ConditionDeclaration("KernelDeadlock", "KernelHasNoDeadlock", null).message()).isEmpty();
     }
 
     @ParameterizedTest

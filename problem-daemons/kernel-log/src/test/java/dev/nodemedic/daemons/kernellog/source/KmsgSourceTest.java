@@ -87,6 +87,12 @@ class KmsgSourceTest {
         follow(Instant.EPOCH);
         device.record("6,1,1,-;one\n");
         awaitTrue("one line", WAIT, () -> seen.size() == 1);
-        // stop() closes the source while the reader is blocked in read
+        awaitTrue("the reader waits in read for the next record", WAIT, () -> thread.getState() == Thread.State.WAITING);
+
+        source.close();
+        thread.join(WAIT);
+
+        assertThat(thread.isAlive()).as("reader ended after close").isFalse();
+        assertThat(failure.get()).as("a close is an end, not a failure").isNull();
     }
 }
