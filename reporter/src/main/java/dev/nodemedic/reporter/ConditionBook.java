@@ -9,16 +9,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * The latest truth for every declared condition type, one owner per type. Writers take a lock; readers
- * take {@link #snapshot()}, which never changes under them. Listeners hear every change, in order,
- * with the snapshot before and after it.
+ * take {@link #snapshot()}, which never changes under them. Its {@link BookListener} hears every change,
+ * in order, with the snapshot before and after it.
  */
 public final class ConditionBook {
     private final Object lock = new Object();
-    private final BiConsumer<BookSnapshot, BookSnapshot> listener;
+    private final BookListener listener;
     private volatile BookSnapshot snapshot = BookSnapshot.EMPTY;
     /** What a failed owner's conditions said before they went Unknown, restored when it declares again. */
     private final Map<String, Condition> beforeFailure = new HashMap<>();
@@ -27,7 +26,7 @@ public final class ConditionBook {
     /** Types whose daemon has spoken since it declared them: adoption never overrides a fresh observation. */
     private final Set<String> observed = new HashSet<>();
 
-    public ConditionBook(BiConsumer<BookSnapshot, BookSnapshot> listener) {
+    public ConditionBook(BookListener listener) {
         this.listener = listener;
     }
 
@@ -200,6 +199,6 @@ public final class ConditionBook {
     private void publish(Map<String, OwnedCondition> next) {
         BookSnapshot previous = snapshot;
         snapshot = previous.with(next);
-        listener.accept(previous, snapshot);
+        listener.conditionsChanged(previous, snapshot);
     }
 }

@@ -10,10 +10,7 @@ import java.util.List;
  * an exporter that does I/O hands the work to its own thread and, for conditions, keeps only the
  * newest snapshot (never a queue of states).
  */
-public interface Exporter {
-
-    /** The book changed; {@code snapshot} is the whole current truth, {@code previous} what came before. */
-    void conditionsChanged(BookSnapshot previous, BookSnapshot snapshot);
+public interface Exporter extends BookListener {
 
     /** A daemon instance emitted an event. */
     void eventEmitted(String owner, Event event);

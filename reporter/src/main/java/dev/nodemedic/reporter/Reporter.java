@@ -19,7 +19,7 @@ public final class Reporter {
     public Reporter(List<Exporter> exporters, RecentEvents recentEvents) {
         this.exporters = List.copyOf(exporters);
         this.recentEvents = recentEvents;
-        this.book = new ConditionBook(this::conditionsChanged);
+        this.book = new ConditionBook(new ExporterFanOut(this.exporters));
     }
 
     public ConditionBook book() {
@@ -63,20 +63,5 @@ public final class Reporter {
     public void withdraw(String owner) {
         book.withdraw(owner);
         declareReasons(owner, List.of());
-    }
-
-    /**
-     * Runs under the book's lock: one exporter's bug must neither keep the change from the others nor
-     * reach the daemon that set the condition.
-     */
-    private void conditionsChanged(BookSnapshot previous, BookSnapshot snapshot) {
-        for (Exporter exporter : exporters) {
-            try {
-                exporter.conditionsChanged(previous, snapshot);
-            } catch (RuntimeException e) {
-                log.error("exporter failed on a condition change; the other exporters got it exporter={} version={}",
-                        exporter.getClass().getSimpleName(), snapshot.version(), e);
-            }
-        }
     }
 }
