@@ -14,6 +14,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +56,11 @@ final class PluginCommands {
                 @Override
                 public <T> T bind(Path file, Class<T> type) throws ConfigException {
                     return binder.bind(file, type);
+                }
+
+                @Override
+                public Duration duration(String text) {
+                    return ConfigBinder.parseDuration(text);
                 }
             };
             try {
