@@ -67,6 +67,16 @@ public final class LogCounterCommand implements DaemonCommand {
 
     @Override
     public int run(CommandContext context, List<String> args) throws InterruptedException {
+        try {
+            return count(context, args);
+        } catch (RuntimeException e) {
+            // The agent would make any exception exit 1, which NPD's custom plugin reads as the problem found.
+            context.out().println("log-counter: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return UNKNOWN;
+        }
+    }
+
+    private int count(CommandContext context, List<String> args) throws InterruptedException {
         Options options;
         MatchCount counted;
         try {

@@ -73,6 +73,16 @@ public final class HealthCheckerCommand implements DaemonCommand {
 
     @Override
     public int run(CommandContext context, List<String> args) throws InterruptedException {
+        try {
+            return checkAndRepair(context, args);
+        } catch (RuntimeException e) {
+            // The agent would make any exception exit 1, which NPD's custom plugin reads as unhealthy.
+            context.out().println("health-checker: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return UNKNOWN;
+        }
+    }
+
+    private int checkAndRepair(CommandContext context, List<String> args) throws InterruptedException {
         HealthCheckerOptions options;
         try {
             options = HealthCheckerOptions.parse(context, args);
