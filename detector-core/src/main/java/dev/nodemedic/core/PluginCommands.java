@@ -14,10 +14,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 
 /** The sub-commands plugins add ({@link DaemonCommand}), found by loading the jars of the plugins folder. */
 final class PluginCommands {
@@ -35,7 +37,19 @@ final class PluginCommands {
                 return OptionalInt.empty();
             }
             DaemonCommand command = found.get();
-            ConfigBinder binder = new ConfigBinder();
+            // Made on the first bind: building its mappers is most of a short command's own work, and
+            // NPD's helpers (log-counter, health-checker, run every few seconds) read no config file.
+            Supplier<ConfigBinder> binder = new Supplier<>() {
+                private ConfigBinder made;
+
+                @Override
+                public ConfigBinder get() {
+                    if (made == null) {
+                        made = new ConfigBinder();
+                    }
+                    return made;
+                }
+            };
             CommandContext context = new CommandContext() {
                 @Override
                 public PrintStream out() {
@@ -54,7 +68,12 @@ final class PluginCommands {
 
                 @Override
                 public <T> T bind(Path file, Class<T> type) throws ConfigException {
-                    return binder.bind(file, type);
+                    return binder.get().bind(file, type);
+                }
+
+                @Override
+                public Duration duration(String text) {
+                    return ConfigBinder.parseDuration(text);
                 }
             };
             try {
@@ -80,8 +99,19 @@ final class PluginCommands {
         }
     }
 
+    /** The first jar's command of that name; the jars after it are not loaded (a helper NPD runs every 10 s pays for one jar, not all). */
     private static Optional<DaemonCommand> find(PluginHost host, String name) {
-        return all(host).stream().filter(c -> c.name().equals(name)).findFirst();
+        for (Path jar : jars(host)) {
+            if (host.load(jar) instanceof LoadOutcome.Loaded loaded) {
+                for (Class<?> type : loaded.commands()) {
+                    DaemonCommand command = (DaemonCommand) host.create(type);
+                    if (command.name().equals(name)) {
+                        return Optional.of(command);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static List<DaemonCommand> all(PluginHost host) {

@@ -145,6 +145,102 @@ class DistributionIT {
         assertThat(run.exit()).as(run.output()).isZero();
     }
 
+    /**
+     * NPD's kernel-monitor-counter.json rule, run by the custom-plugin daemon of a real agent: the rule's
+     * path is NPD's helper (here a link to the distribution's bin/log-counter, as the image's
+     * /home/kubernetes/bin/log-counter is), which reads the journal through journalctl. journalctl is a
+     * script on the agent's PATH printing three unregister_netdevice entries of the last minutes, as
+     * {@code journalctl -o json} does: the rule's --count=3 is met and FrequentUnregisterNetDevice goes True
+     * with NPD's message.
+     */
+    @Test
+    void npdsKernelMonitorCounterRunsTheDistributionsLogCounterThroughTheCustomPluginDaemon() throws Exception {
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        long nowMicros = System.currentTimeMillis() * 1000;
+        StringBuilder journal = new StringBuilder();
+        for (int i = 1; i <= 3; i++) {
+            journal.append("{\"__REALTIME_TIMESTAMP\":\"").append(nowMicros - i * 60_000_000L)
+                    .append("\",\"SYSLOG_IDENTIFIER\":\"kernel\",\"MESSAGE\":\"unregister_netdevice: waiting for eth0 to become free. Usage count = 1\"}\n");
+        }
+        Files.writeString(work.resolve("journal.json"), journal);
+        Path journalctl = Files.writeString(bin.resolve("journalctl"), "#!/bin/sh\necho \"$*\" >> '" + work.resolve("journalctl.calls") + "'\ncat '"
+                + work.resolve("journal.json") + "'\n");
+        Files.setPosixFilePermissions(journalctl, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path helpers = Files.createDirectories(work.resolve("home/kubernetes/bin"));
+        Path logCounter = Files.createSymbolicLink(helpers.resolve("log-counter"), DIST.resolve("bin/log-counter").toAbsolutePath());
+        Path journalDir = Files.createDirectories(work.resolve("var/log/journal"));
+        // kernel-monitor-counter.json as NPD ships it, but for where the helper and the journal are.
+        Path counter = Files.writeString(work.resolve("kernel-monitor-counter.json"), """
+                {"plugin": "custom",
+                 "pluginConfig": {"invoke_interval": "5m", "timeout": "1m", "max_output_length": 80, "concurrency": 1},
+                 "source": "kernel-monitor", "metricsReporting": true,
+                 "conditions": [{"type": "FrequentUnregisterNetDevice", "reason": "NoFrequentUnregisterNetDevice", "message": "node is functioning properly"}],
+                 "rules": [{"type": "permanent", "condition": "FrequentUnregisterNetDevice", "reason": "UnregisterNetDevice", "path": "%s",
+                            "args": ["--journald-source=kernel", "--log-path=%s", "--lookback=20m", "--count=3",
+                                     "--pattern=unregister_netdevice: waiting for \\\\w+ to become free. Usage count = \\\\d+"],
+                            "timeout": "1m"}]}
+                """.formatted(logCounter, journalDir));
+        Path config = Files.writeString(work.resolve("nodemedic.yaml"), """
+                pluginsDir: %s
+                status: {port: 0}
+                metrics: {port: 0}
+                report: {enabled: false}
+                daemons:
+                  - daemon: custom-plugin
+                    name: kernel-monitor-counter
+                    config: %s
+                """.formatted(DIST.resolve("plugins").toAbsolutePath(), counter));
+        Path log = work.resolve("agent.txt");
+        ProcessBuilder agent = new ProcessBuilder(DIST.resolve("bin/nodemedic").toString(), "run", "--local", "--config", config.toString(), "--stop-after", "90s")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        agent.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process process = agent.start();
+        try {
+            RecordingDaemonContext.awaitTrue("FrequentUnregisterNetDevice True in the agent's log", Duration.ofSeconds(80),
+                    () -> read(log).contains("type=FrequentUnregisterNetDevice from=False to=True reason=UnregisterNetDevice"));
+        } finally {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(read(log)).contains("Found 3 matching logs, which meets the threshold of 3");
+        assertThat(Files.readString(work.resolve("journalctl.calls"))).contains("--directory=" + journalDir, "SYSLOG_IDENTIFIER=kernel");
+    }
+
+    /** NPD's health-checker through a link, as the image's /home/kubernetes/bin/health-checker: NPD's exit codes. */
+    @Test
+    void npdsHealthCheckerAnswersWithNpdsExitCodesThroughALinkToTheDistribution() throws Exception {
+        Path helper = Files.createSymbolicLink(work.resolve("health-checker"), DIST.resolve("bin/health-checker").toAbsolutePath());
+        com.sun.net.httpserver.HttpServer kubelet = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        AtomicReference<Integer> status = new AtomicReference<>(200);
+        kubelet.createContext("/healthz", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(status.get(), 2);
+                exchange.getResponseBody().write("ok".getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        kubelet.start();
+        try {
+            List<String> args = List.of(helper.toString(), "--component=kubelet", "--enable-repair=false");
+            assertThat(helperRun(args, kubelet.getAddress().getPort()).exit()).isZero();
+            status.set(500);
+            Run unhealthy = helperRun(args, kubelet.getAddress().getPort());
+            assertThat(unhealthy.exit()).isEqualTo(1);
+            assertThat(unhealthy.output()).contains("kubelet:kubelet was found unhealthy; repair flag : false");
+            assertThat(helperRun(List.of(helper.toString(), "--component=etcd"), kubelet.getAddress().getPort()).exit()).isEqualTo(2);
+        } finally {
+            kubelet.stop(0);
+        }
+    }
+
+    private Run helperRun(List<String> command, int kubeletPort) throws IOException, InterruptedException {
+        Path out = work.resolve("helper.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().put("KUBELET_PORT", String.valueOf(kubeletPort));
+        Process process = builder.start();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the helper finished").isTrue();
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
     private static String version() {
         return AgentVersion.ofThisBuild().version();
     }

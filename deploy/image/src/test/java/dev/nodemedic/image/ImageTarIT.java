@@ -196,6 +196,29 @@ class ImageTarIT {
         assertThat(run.output()).isNotBlank().doesNotContain("error while loading shared libraries");
     }
 
+    /**
+     * NPD's custom plugin configs (kernel-monitor-counter.json, health-checker-kubelet.json, …) run NPD's
+     * helpers at these paths; in a pod with a read-only root they must come with the image. Each is run
+     * with a flag its NPD original refuses too, so the answer (exit 2, NPD's Unknown, and the reason) is
+     * the command's own whatever the build machine runs.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"log-counter --journald-source=kernel --lookback=20m --pattern=x --window=5m|unknown flag --window",
+            "health-checker --component=containerd|--component: \"containerd\" is not supported"})
+    void npdsHelperProgramsAreWhereNpdsConfigsRunThem(String commandAndAnswer) throws Exception {
+        String[] parts = commandAndAnswer.split("\\|");
+        List<String> words = List.of(parts[0].split(" "));
+        String path = "home/kubernetes/bin/" + words.getFirst();
+        assertThat(root.entry(path)).as(path).get().satisfies(helper -> assertThat(helper.mode()).isEqualTo(0755));
+
+        List<String> command = new ArrayList<>(List.of("/" + path));
+        command.addAll(words.subList(1, words.size()));
+        ImageProcess.Result run = enter().run(command, List.of(), Duration.ofMinutes(1));
+
+        assertThat(run.exit()).as(run.output()).isEqualTo(2);
+        assertThat(run.output()).contains(parts[1]);
+    }
+
     private static ImageProcess enter() throws Exception {
         String unavailable = ImageProcess.unavailableBecause();
         assertThat(unavailable).as("entering the image").isEmpty();

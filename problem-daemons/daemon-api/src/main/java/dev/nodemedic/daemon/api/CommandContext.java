@@ -3,6 +3,7 @@ package dev.nodemedic.daemon.api;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /** What the agent gives a {@link DaemonCommand}. */
 public interface CommandContext {
@@ -20,4 +21,13 @@ public interface CommandContext {
      * @throws ConfigException naming the file, line, field and what is wrong
      */
     <T> T bind(Path file, Class<T> type) throws ConfigException;
+
+    /**
+     * Reads a duration as the agent reads one in a config file: Go's notation ({@code 90s}, {@code 5m},
+     * {@code 1h30m}, {@code 0}), as NPD's configs and the flags of NPD's helper programs write it, or
+     * ISO-8601 ({@code PT5M}). A command taking NPD's flags reads them with the agent's one parser.
+     *
+     * @throws IllegalArgumentException saying what is expected
+     */
+    Duration duration(String text);
 }

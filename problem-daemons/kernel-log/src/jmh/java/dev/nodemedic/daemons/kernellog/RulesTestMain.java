@@ -6,6 +6,7 @@ import dev.nodemedic.daemon.config.ConfigBinder;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -37,6 +38,11 @@ public final class RulesTestMain {
             @Override
             public <T> T bind(Path file, Class<T> type) throws ConfigException {
                 return binder.bind(file, type);
+            }
+
+            @Override
+            public Duration duration(String text) {
+                return ConfigBinder.parseDuration(text);
             }
         };
         System.exit(new RulesCommand().run(context, List.of(args)));

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /** A command's context that keeps what it printed and reads configs as the agent does. */
 final class FakeCommandContext implements CommandContext {
@@ -40,6 +41,11 @@ final class FakeCommandContext implements CommandContext {
     @Override
     public <T> T bind(Path file, Class<T> type) throws ConfigException {
         return binder.bind(file, type);
+    }
+
+    @Override
+    public Duration duration(String text) {
+        return ConfigBinder.parseDuration(text);
     }
 
     String printed() {

@@ -7,10 +7,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Follows the kubelet's unit in the systemd journal through {@code journalctl --follow}, as a child
@@ -40,6 +43,49 @@ final class JournalSource implements KubeletLogSource {
         List<String> command = new ArrayList<>(List.of(journalctl.toString(), "--unit=" + unit, "--follow", "--lines=0", "--output=cat", "--no-pager"));
         directory.ifPresent(dir -> command.add("--directory=" + dir));
         return command;
+    }
+
+    /**
+     * The unit's lines since {@code since}, once, without following: NPD health-checker's
+     * {@code --log-pattern} count ({@code journalctl --unit U --since T}). journalctl is killed after {@code limit}.
+     *
+     * @throws IOException when journalctl cannot be run, fails, or runs past {@code limit}
+     */
+    void readSince(Instant since, Duration limit, Consumer<String> lines) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(journalctl.toString(), "--unit=" + unit, "--since=@" + since.getEpochSecond(), "--output=cat", "--no-pager"));
+        directory.ifPresent(dir -> command.add("--directory=" + dir));
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        } catch (IOException e) {
+            throw new IOException(journalctl + " could not be run: " + e.getMessage(), e);
+        }
+        // The reader below blocks; ending journalctl at the limit ends the read.
+        Thread watchdog = Thread.ofVirtual().name("kubelet-health-journal-limit").start(() -> {
+            try {
+                if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                // The read ended first.
+            }
+        });
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                lines.accept(line);
+            }
+        } finally {
+            watchdog.interrupt();
+        }
+        String asked = "\"" + String.join(" ", command) + "\"";
+        if (!p.waitFor(EXIT_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+            end(p);
+            throw new IOException(asked + " closed its output but did not exit");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(asked + " exited with status " + p.exitValue() + (p.exitValue() == 137 ? " (killed after " + HealthzProbe.text(limit) + ")" : ""));
+        }
     }
 
     @Override

@@ -57,6 +57,24 @@ public final class JournaldSource implements LogSource {
             args.add(match);
             return args;
         }
+
+        /** journalctl and its journal as one would type them, for messages. */
+        String asked() {
+            return directory.isEmpty() ? journalctl : journalctl + " --directory=" + directory;
+        }
+
+        /** The entries of one window, once: no {@code --follow}, so journalctl ends at the window's end. */
+        List<String> windowArguments(Instant since, Instant until) {
+            List<String> args = new ArrayList<>(List.of(journalctl, "--output=json", "--no-pager"));
+            if (!directory.isEmpty()) {
+                args.add("--directory=" + directory);
+            }
+            // Whole seconds, widened to cover the window; entries are cut to it exactly by their microseconds.
+            args.add("--since=@" + since.getEpochSecond());
+            args.add("--until=@" + (until.getEpochSecond() + 1));
+            args.add(match);
+            return args;
+        }
     }
 
     private final Command command;
@@ -188,7 +206,7 @@ public final class JournaldSource implements LogSource {
             args.add("--directory=" + command.directory());
         }
         Process p = start(command, new ProcessBuilder(args));
-        String asked = command.directory().isEmpty() ? command.journalctl() : command.journalctl() + " --directory=" + command.directory();
+        String asked = command.asked();
         String where = command.directory().isEmpty()
                 ? "mount the host's journal (/var/log/journal, or /run/log/journal where it is volatile) and its /etc/machine-id into the pod"
                 : "check that " + command.directory() + " holds the host's journal files";
@@ -209,6 +227,69 @@ public final class JournaldSource implements LogSource {
             throw new IOException("reading journalctl's answer failed: " + e.getCause().getMessage(), e.getCause());
         } finally {
             p.destroyForcibly();
+        }
+    }
+
+    /**
+     * Hands {@code sink} the entries of {@code command}'s match from {@code since} to {@code until}
+     * (both included), oldest first, and returns: what NPD's log-counter reads, without following the
+     * journal and waiting for a second of silence as NPD's does.
+     *
+     * @param limit how long journalctl may take; it is killed after that and the read fails
+     * @return how many entries were handed on
+     * @throws IOException when journalctl cannot be run, fails, or runs past {@code limit}, with its words
+     */
+    public static long readWindow(Command command, Instant since, Instant until, Duration limit, LineSink sink) throws IOException, InterruptedException {
+        Process p = start(command, new ProcessBuilder(command.windowArguments(since, until)));
+        long sinceMicros = since.getEpochSecond() * 1_000_000 + since.getNano() / 1000;
+        long untilMicros = until.getEpochSecond() * 1_000_000 + until.getNano() / 1000;
+        FutureTask<WindowOutput> output = new FutureTask<>(() -> WindowOutput.read(p.getInputStream(), sinceMicros, untilMicros, sink));
+        Thread.ofVirtual().name("journalctl-window").start(output);
+        try {
+            WindowOutput read = output.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+            int exit = p.waitFor();
+            if (exit != 0) {
+                throw new IOException(command.asked() + " exited with status " + exit + (read.words().isEmpty() ? "" : ": " + read.words()));
+            }
+            return read.handed();
+        } catch (TimeoutException e) {
+            throw new IOException(command.asked() + " did not finish reading " + command.match() + " within " + limit.toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            throw new IOException("reading journalctl's answer failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** What a window read printed: entries handed on, and journalctl's first complaint. */
+    private record WindowOutput(long handed, String words) {
+        static WindowOutput read(InputStream in, long sinceMicros, long untilMicros, LineSink sink) throws IOException {
+            long handed = 0;
+            String words = "";
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.isEmpty() || line.charAt(0) != '{') {
+                        if (words.isEmpty() && !line.isBlank()) {
+                            words = line.length() > MAX_ERROR_CHARS ? line.substring(0, MAX_ERROR_CHARS) : line.strip();
+                        }
+                        continue;
+                    }
+                    JournalEntry entry;
+                    try {
+                        entry = JournalEntry.parse(line);
+                    } catch (IllegalArgumentException e) {
+                        // As the followed journal does: an entry that is not the JSON expected is passed over.
+                        continue;
+                    }
+                    String message = entry.message().strip();
+                    if (entry.realtimeMicros() >= sinceMicros && entry.realtimeMicros() <= untilMicros && !message.isEmpty()) {
+                        sink.line(Instant.EPOCH.plusNanos(entry.realtimeMicros() * 1000), message);
+                        handed++;
+                    }
+                }
+            }
+            return new WindowOutput(handed, words);
         }
     }
 
