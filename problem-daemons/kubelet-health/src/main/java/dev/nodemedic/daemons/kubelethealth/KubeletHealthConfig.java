@@ -46,7 +46,7 @@ public record KubeletHealthConfig(URI healthzUrl, Duration timeout, Duration int
         restartThreshold = restartThreshold == null ? 5 : restartThreshold;
         restartWindow = restartWindow == null ? Duration.ofMinutes(20) : restartWindow;
         pleg = pleg == null ? new PlegConfig(null, null, null, null, null) : pleg;
-        repair = repair == null ? new RepairConfig(null, null, null, null) : repair;
+        repair = repair == null ? new RepairConfig(null, null, null, null, null) : repair;
 
         String scheme = healthzUrl.getScheme();
         if (!("http".equals(scheme) || "https".equals(scheme)) || healthzUrl.getHost() == null) {

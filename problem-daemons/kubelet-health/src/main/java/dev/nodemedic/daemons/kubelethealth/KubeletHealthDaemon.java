@@ -100,6 +100,7 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
         if (config.repair().enableRepair()) {
             reasons.add(ReasonDeclaration.event(KubeletRepair.RESTARTED));
             reasons.add(ReasonDeclaration.event(KubeletRepair.FAILED));
+            reasons.add(ReasonDeclaration.event(KubeletRepair.LIMIT_REACHED));
         }
         return List.copyOf(reasons);
     }
