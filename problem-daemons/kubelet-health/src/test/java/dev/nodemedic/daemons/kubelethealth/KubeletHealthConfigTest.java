@@ -24,7 +24,7 @@ class KubeletHealthConfigTest {
         assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.interval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.failureThreshold()).isEqualTo(1);
-        assertThat(config.clientCertificate()).isEqualTo(Path.of("/var/lib/kubelet/pki/kubelet-client-current.pem"));
+        assertThat(config.clientCertificate()).as("the certificate check is opt-in").isEmpty();
         assertThat(config.expiryWindow()).isEqualTo(Duration.ofDays(7));
         assertThat(config.kubeletUnit()).isEqualTo("kubelet");
         assertThat(config.systemctl()).isEqualTo(Path.of("/usr/bin/systemctl"));
@@ -106,6 +106,7 @@ class KubeletHealthConfigTest {
         assertThat(config.healthzUrl().getHost()).isEqualTo("10.0.0.5");
         assertThat(config.failureThreshold()).isEqualTo(3);
         assertThat(config.expiryWindow()).isEqualTo(Duration.ofDays(30));
+        assertThat(config.clientCertificate()).contains(Path.of("/etc/kubernetes/pki/kubelet-client.pem"));
     }
 
     @ParameterizedTest

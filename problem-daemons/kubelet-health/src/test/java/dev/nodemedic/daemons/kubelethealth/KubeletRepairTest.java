@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,7 +99,7 @@ class KubeletRepairTest {
     }
 
     private void open(Path systemctl, RepairConfig repair) throws IOException {
-        KubeletHealthConfig config = new KubeletHealthConfig(healthz(), Duration.ofSeconds(5), Duration.ofSeconds(15), null, dir.resolve("kubelet.pem"), null,
+        KubeletHealthConfig config = new KubeletHealthConfig(healthz(), Duration.ofSeconds(5), Duration.ofSeconds(15), null, Optional.of(dir.resolve("kubelet.pem")), null,
                 "kubelet.service", systemctl, null, null, null, repair);
         context = new RecordingDaemonContext<>(daemon, config, clock);
         daemon.open(context);
