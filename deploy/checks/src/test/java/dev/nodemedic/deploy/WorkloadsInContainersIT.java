@@ -122,6 +122,13 @@ class WorkloadsInContainersIT {
                 String conditions = agent.get(status, "/conditions").orElseThrow();
                 // The kernel monitor's conditions: the rules ConfigMap bound and the plugins the init container copied loaded.
                 assertThat(conditions).as("%s: /conditions", rendered).contains("\"KernelDeadlock\"");
+                // kubelet-health's certificate check runs only where the render opted in (the pki mounted, the check on);
+                // elsewhere its condition is not there at all.
+                if (Renders.optsInToKubeletCertificate(rendered)) {
+                    assertThat(conditions).as("%s: /conditions", rendered).contains("\"KubeletCertificateExpiring\"");
+                } else {
+                    assertThat(conditions).as("%s: /conditions", rendered).doesNotContain("KubeletCertificateExpiring");
+                }
             }
         }
     }

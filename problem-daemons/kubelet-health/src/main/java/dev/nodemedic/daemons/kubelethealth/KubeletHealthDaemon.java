@@ -248,7 +248,7 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
             case Reading.Valid valid -> context.setCondition(EXPIRING, ConditionStatus.FALSE, CERTIFICATE_VALID,
                     "kubelet client certificate expires at " + instant(valid.notAfter()) + ", more than " + HealthzProbe.text(window) + " away");
             case Reading.Missing missing -> context.setCondition(EXPIRING, ConditionStatus.UNKNOWN, "KubeletCertificateNotFound",
-                    "kubelet client certificate " + missing.why() + "; a host without a kubelet has none; in a pod, mount the kubelet's pki directory read-only (deploy: the kubelet-certificate component, or Helm's kubeletCertificate.enabled)");
+                    "kubelet client certificate " + missing.why() + "; a host without a kubelet has none; in a pod, mount the kubelet's pki directory read-only (deploy: the kubelet-certificate component, or Helm's detector.kubeletCertificate.enabled)");
             case Reading.Unreadable unreadable -> context.setCondition(EXPIRING, ConditionStatus.UNKNOWN, "KubeletCertificateUnreadable",
                     "kubelet client certificate " + unreadable.why());
         }
