@@ -14,8 +14,17 @@ app.kubernetes.io/name: nodemedic
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
+{{/* An image by digest when one is given (a tag can be moved, a digest cannot), else by tag. */}}
+{{- define "nodemedic.imageRef" -}}
+{{- if .image.digest -}}
+{{ .image.repository }}@{{ .image.digest }}
+{{- else -}}
+{{ .image.repository }}:{{ .image.tag | default .appVersion }}
+{{- end -}}
+{{- end }}
+
 {{- define "nodemedic.image" -}}
-{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{ include "nodemedic.imageRef" (dict "image" .Values.image "appVersion" .Chart.AppVersion) }}
 {{- end }}
 
 {{/* The rules files: the shipped kernel-monitor.json unless rules names its own. */}}

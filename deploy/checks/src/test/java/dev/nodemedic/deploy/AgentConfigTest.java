@@ -60,6 +60,14 @@ class AgentConfigTest {
                     .contains(root + "config/disk-pressure.yaml: daemon instance disk-pressure owns")
                     .contains(root + "config/kubelet-health.yaml: daemon instance kubelet-health owns")
                     .contains(root + "config/nodemedic.yaml: valid agent config");
+            // The certificate check is opt-in: its condition is the daemon's only where the render turned it on.
+            String kubeletHealth = check.output().lines().filter(line -> line.contains(root + "config/kubelet-health.yaml: daemon instance kubelet-health owns"))
+                    .findFirst().orElseThrow();
+            if (Renders.optsInToKubeletCertificate(renders.get(i))) {
+                assertThat(kubeletHealth).as(renders.get(i).source()).contains("KubeletCertificateExpiring");
+            } else {
+                assertThat(kubeletHealth).as(renders.get(i).source()).doesNotContain("KubeletCertificateExpiring");
+            }
         }
     }
 

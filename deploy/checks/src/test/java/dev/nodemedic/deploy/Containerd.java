@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -90,6 +92,14 @@ final class Containerd implements AutoCloseable {
             throw new IllegalStateException(tar + " is missing: build the images first (./mvnw -pl deploy/image -am package)");
         }
         ctr("images", "import", tar.toString());
+    }
+
+    /** The manifest digest containerd holds each image name at ({@code ctr images ls}: REF TYPE DIGEST …). */
+    Map<String, String> digests() throws IOException, InterruptedException {
+        Map<String, String> digests = new TreeMap<>();
+        ctr("images", "ls").lines().skip(1).map(String::strip).filter(l -> !l.isEmpty()).map(l -> l.split("\\s+"))
+                .forEach(columns -> digests.put(columns[0], columns[2]));
+        return digests;
     }
 
     /** The names containerd holds images under ({@code ctr -n k8s.io images ls -q}): what the kubelet can ask for. */

@@ -145,9 +145,42 @@ class DetectorDaemonSetTest {
                 .containsEntry("/var/log", "/var/log")                         // kernel-log, syslog files and the persistent journal
                 .containsEntry("/run/log/journal", "/run/log/journal")         // kernel-log, the volatile journal
                 .containsEntry("/etc/machine-id", "/etc/machine-id")           // journalctl finds the journal by it
-                .containsEntry("/var/lib/kubelet/pki", "/var/lib/kubelet/pki") // kubelet-health, the client certificate
                 .containsEntry("/var/lib/nodemedic", "/host/var/lib/nodemedic"); // disk-pressure, the node's /var
         assertThat(pod.path("hostNetwork").asBoolean(false)).as("hostNetwork, for the kubelet's healthz on 127.0.0.1").isTrue();
+    }
+
+    /**
+     * kubelet-client-current.pem holds the kubelet's private key beside its certificate: no render mounts the
+     * kubelet's folders but those that opt in to the certificate check, and they mount its pki directory alone,
+     * read-only, with the check turned on in kubelet-health's config.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void onlyTheCertificateOptInMountsTheKubeletsPkiReadOnlyAndTurnsTheCheckOn(Manifests rendered) {
+        JsonNode pod = pod(rendered);
+        List<JsonNode> kubeletVolumes = pod.path("volumes").values().stream()
+                .filter(v -> v.has("hostPath") && v.at("/hostPath/path").asString().startsWith("/var/lib/kubelet")).toList();
+        String kubeletHealth = rendered.configMap("nodemedic-config").at("/data/kubelet-health.yaml").asString();
+
+        if (!Renders.optsInToKubeletCertificate(rendered)) {
+            assertThat(kubeletVolumes).as("%s: host paths under /var/lib/kubelet", rendered).isEmpty();
+            assertThat(allContainers(pod).flatMap(c -> c.path("volumeMounts").values().stream()).map(m -> m.path("mountPath").asString()))
+                    .as("%s: mounts", rendered).noneMatch(path -> path.startsWith("/var/lib/kubelet"));
+            assertThat(Manifests.parseYaml(kubeletHealth).has("clientCertificate")).as("%s: kubelet-health.yaml sets clientCertificate", rendered).isFalse();
+            return;
+        }
+        assertThat(kubeletVolumes).as("%s: host paths under /var/lib/kubelet", rendered).singleElement()
+                .satisfies(v -> assertThat(v.at("/hostPath/path").asString()).isEqualTo("/var/lib/kubelet/pki"));
+        String volume = kubeletVolumes.getFirst().path("name").asString();
+        assertThat(allContainers(pod).flatMap(c -> c.path("volumeMounts").values().stream().map(m -> c.path("name").asString() + " " + m)))
+                .as("%s: only the agent mounts the pki", rendered).filteredOn(m -> m.contains("\"" + volume + "\"")).singleElement()
+                .satisfies(m -> assertThat(m).startsWith("detector "));
+        assertThat(agent(pod).path("volumeMounts").values()).filteredOn(m -> m.path("name").asString().equals(volume)).singleElement().satisfies(m -> {
+            assertThat(m.path("mountPath").asString()).isEqualTo("/var/lib/kubelet/pki");
+            assertThat(m.path("readOnly").asBoolean(false)).as("read-only").isTrue();
+        });
+        assertThat(Manifests.parseYaml(kubeletHealth).path("clientCertificate").asString()).as("%s: kubelet-health.yaml", rendered)
+                .isEqualTo("/var/lib/kubelet/pki/kubelet-client-current.pem");
     }
 
     @ParameterizedTest(name = "{0}")

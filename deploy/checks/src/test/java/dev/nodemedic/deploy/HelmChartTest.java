@@ -7,6 +7,7 @@ import com.marcnuri.helm.LintResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,28 @@ class HelmChartTest {
     void aMisspeltValueIsAnError() {
         assertThatThrownBy(() -> renders.chart().template(List.of(), Map.of("detector.resorces.limits.memory", "1Gi")))
                 .hasMessageContaining("resorces").hasMessageContaining("additional properties");
+    }
+
+    @Test
+    void aDigestRunsTheImagesByDigestOverTheirTags() {
+        String agent = "sha256:" + "a".repeat(64);
+        String remedy = "sha256:" + "0123456789abcdef".repeat(4);
+        Manifests helm = Manifests.parse("helm", renders.chart().template(List.of(), Map.of("image.digest", agent, "image.tag", "0.1.0",
+                "remedy.enabled", "true", "remedy.image.digest", remedy)));
+
+        JsonNode detector = helm.one("DaemonSet", "nodemedic-detector").at("/spec/template/spec");
+        assertThat(Stream.concat(detector.path("initContainers").values().stream(), detector.path("containers").values().stream()))
+                .extracting(c -> c.path("image").asString()).containsOnly("ghcr.io/nodemedic/nodemedic@" + agent);
+        assertThat(helm.one("Deployment", "nodemedic-remedy").at("/spec/template/spec/containers/0/image").asString())
+                .isEqualTo("ghcr.io/nodemedic/nodemedic-remedy@" + remedy);
+    }
+
+    @Test
+    void aDigestThatIsNotSha256OfSixtyFourHexDigitsIsAnError() {
+        for (String bad : List.of("71f6e839c45e1530ac95a9659ffec449ba58c81268948762427a7bf1f0e02ee7", "sha256:71f6e839", "sha256:" + "A".repeat(64))) {
+            assertThatThrownBy(() -> renders.chart().template(List.of(), Map.of("image.digest", bad))).as(bad).hasMessageContaining("digest");
+        }
+        assertThatThrownBy(() -> renders.chart().template(List.of(), Map.of("remedy.image.digest", "latest"))).hasMessageContaining("digest");
     }
 
     @Test

@@ -12,6 +12,9 @@ import java.util.List;
  * overlays with the optional components, and the Helm chart with default and example values.
  */
 final class Renders {
+    /** The kustomize component and the Helm example values of the opt-in certificate check. */
+    static final String KUBELET_CERTIFICATE = "kubelet-certificate";
+
     private final DeployTree tree;
     private final Kustomize kustomize;
     private final HelmChart chart;
@@ -101,6 +104,17 @@ final class Renders {
         all.add(overlayWith("detector", List.of("monitoring", "plugin-reboot-required", "container-runtime", "conntrack-sidecar")));
         all.add(helm());
         all.add(helm("plugin-reboot-required", "monitoring", "container-runtime", "conntrack-sidecar"));
+        all.addAll(withKubeletCertificate());
         return all;
+    }
+
+    /** The renders that opt in to kubelet-health's certificate check, the only ones that may mount the kubelet's pki. */
+    List<Manifests> withKubeletCertificate() throws IOException, InterruptedException {
+        return List.of(overlayWith("detector", List.of(KUBELET_CERTIFICATE)), helm(KUBELET_CERTIFICATE));
+    }
+
+    /** Whether {@code rendered} is one of {@link #withKubeletCertificate}: its source names the component or the example values. */
+    static boolean optsInToKubeletCertificate(Manifests rendered) {
+        return rendered.source().contains(KUBELET_CERTIFICATE);
     }
 }

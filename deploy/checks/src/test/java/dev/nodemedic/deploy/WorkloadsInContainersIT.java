@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +79,27 @@ class WorkloadsInContainersIT {
         assertThat(build.references()).allSatisfy(r -> assertThat(new ImageReference(r).isFullyQualified()).as(r).isTrue());
     }
 
+    /**
+     * deploy/README.md, "Pin by digest": the digest the build writes beside each tar (Jib's jib-image.digest) is
+     * the manifest containerd holds the imported image at, so image.digest (Helm) or digest: (kustomize) from that
+     * file names the very image the tar holds.
+     */
+    @Test
+    void theDigestTheBuildRecordsIsTheOneContainerdHoldsTheImageAt() throws Exception {
+        Path agentTar = Path.of(DeployTree.property("nodemedic.image.tar"));
+        Path remedyTar = Path.of(DeployTree.property("nodemedic.remedy.image.tar"));
+        Map<String, String> held = containerd.digests();
+        Map<Path, Path> recorded = Map.of(agentTar, agentTar.resolveSibling("jib-image.digest"),
+                remedyTar, remedyTar.resolveSibling("jib-remedy-image.digest"));
+
+        for (String reference : build.references()) {
+            Path tar = reference.contains("nodemedic-remedy") ? remedyTar : agentTar;
+            String digest = Files.readString(recorded.get(tar)).strip();
+            assertThat(digest).as("%s", recorded.get(tar)).matches("sha256:[0-9a-f]{64}");
+            assertThat(held).as("containerd's images").containsEntry(reference, digest);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyRender")
     void everyImageOfOursResolvesUnderTheNameTheKubeletAsksFor(Manifests rendered) throws Exception {
@@ -122,6 +144,13 @@ class WorkloadsInContainersIT {
                 String conditions = agent.get(status, "/conditions").orElseThrow();
                 // The kernel monitor's conditions: the rules ConfigMap bound and the plugins the init container copied loaded.
                 assertThat(conditions).as("%s: /conditions", rendered).contains("\"KernelDeadlock\"");
+                // kubelet-health's certificate check runs only where the render opted in (the pki mounted, the check on);
+                // elsewhere its condition is not there at all.
+                if (Renders.optsInToKubeletCertificate(rendered)) {
+                    assertThat(conditions).as("%s: /conditions", rendered).contains("\"KubeletCertificateExpiring\"");
+                } else {
+                    assertThat(conditions).as("%s: /conditions", rendered).doesNotContain("KubeletCertificateExpiring");
+                }
             }
         }
     }

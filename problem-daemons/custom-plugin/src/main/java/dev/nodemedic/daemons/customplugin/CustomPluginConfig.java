@@ -18,9 +18,12 @@ import java.util.stream.Stream;
  * @param metricsReporting NPD's switch for problem_counter/problem_gauge; the reporter derives them from what we report
  * @param conditions       the condition types this instance owns and their healthy defaults
  * @param rules            the check scripts
+ * @param environment      nodemedic's own: names of the agent's environment variables passed on to the scripts
+ *                         beyond the few every script gets ({@link ScriptEnvironment#ALWAYS}, {@code LC_*});
+ *                         NPD's scripts inherit NPD's whole environment, ours only these
  */
 public record CustomPluginConfig(String plugin, PluginConfig pluginConfig, String source, Boolean metricsReporting,
-                                 List<ConditionDeclaration> conditions, List<Rule> rules) {
+                                 List<ConditionDeclaration> conditions, List<Rule> rules, List<String> environment) {
     static final String CUSTOM = "custom";
 
     public CustomPluginConfig {
@@ -30,9 +33,20 @@ public record CustomPluginConfig(String plugin, PluginConfig pluginConfig, Strin
         metricsReporting = metricsReporting == null || metricsReporting;
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
         rules = rules == null ? List.of() : List.copyOf(rules);
+        environment = environment == null ? List.of() : List.copyOf(environment);
 
         if (!plugin.equals(CUSTOM)) {
             throw new IllegalArgumentException("plugin: \"" + plugin + "\" is not supported; the custom plugin monitor runs check scripts, write \"custom\"");
+        }
+        for (int i = 0; i < environment.size(); i++) {
+            if (!ScriptEnvironment.NAME.matcher(environment.get(i)).matches()) {
+                throw new IllegalArgumentException("environment[" + i + "]: \"" + environment.get(i) + "\" is not an environment variable name;"
+                        + " write the name of one of the agent's variables to pass on to the scripts, such as HTTPS_PROXY");
+            }
+            if (environment.get(i).equals(ProcessTree.TAG_VARIABLE)) {
+                throw new IllegalArgumentException("environment[" + i + "]: " + ProcessTree.TAG_VARIABLE
+                        + " is set by the daemon for every run (it finds a check's processes); remove it");
+            }
         }
         Set<String> declared = new HashSet<>();
         for (int i = 0; i < conditions.size(); i++) {

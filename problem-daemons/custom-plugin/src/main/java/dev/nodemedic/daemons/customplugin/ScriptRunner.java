@@ -36,9 +36,11 @@ final class ScriptRunner {
     private final ThreadFactory threads;
     private final Optional<OrphanReaper> reaper;
     private final System.Logger logger;
+    private final ScriptEnvironment environment;
 
-    ScriptRunner(ThreadFactory threads, Optional<OrphanReaper> reaper, System.Logger logger) {
+    ScriptRunner(ThreadFactory threads, Optional<OrphanReaper> reaper, System.Logger logger, ScriptEnvironment environment) {
         this.threads = threads;
+        this.environment = environment;
         this.reaper = reaper;
         this.logger = logger;
     }
@@ -67,7 +69,7 @@ final class ScriptRunner {
         String tag = UUID.randomUUID().toString();
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().put(ProcessTree.TAG_VARIABLE, tag);
+            environment.applyTo(builder, ProcessTree.TAG_VARIABLE, tag);
             process = builder.start();
         } catch (IOException e) {
             return new Unknown("CheckFailedToStart", script + " could not be started (" + e.getMessage()

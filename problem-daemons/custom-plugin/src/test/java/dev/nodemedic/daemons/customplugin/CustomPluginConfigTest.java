@@ -186,6 +186,21 @@ class CustomPluginConfigTest {
     }
 
     @Test
+    void environmentNamesMoreAgentVariablesForTheScripts() throws Exception {
+        CustomPluginConfig config = binder.bind("c.yaml", "environment: [HTTPS_PROXY, NO_PROXY]\n", CustomPluginConfig.class);
+        assertThat(config.environment()).containsExactly("HTTPS_PROXY", "NO_PROXY");
+        assertThat(binder.bind("c.json", NPD_CUSTOM_PLUGIN_MONITOR, CustomPluginConfig.class).environment()).isEmpty();
+    }
+
+    @Test
+    void anEnvironmentEntryThatIsNoVariableNameIsRefusedWithItsPlace() {
+        assertThatThrownBy(() -> binder.bind("c.yaml", "environment: [HTTPS_PROXY, \"FOO=bar\"]\n", CustomPluginConfig.class))
+                .hasMessageContaining("environment[1]: \"FOO=bar\" is not an environment variable name");
+        assertThatThrownBy(() -> binder.bind("c.yaml", "environment: [NODEMEDIC_CHECK]\n", CustomPluginConfig.class))
+                .hasMessageContaining("environment[0]: NODEMEDIC_CHECK is set by the daemon for every run");
+    }
+
+    @Test
     void aCamelCaseSpellingIsRefusedToo() {
         assertThatThrownBy(() -> binder.bind("c.json", "{\"pluginConfig\": {\"maxOutputLength\": 80}}", CustomPluginConfig.class))
                 .hasMessageContaining("pluginConfig.maxOutputLength: unknown field \"maxOutputLength\"");

@@ -58,7 +58,7 @@ class CustomPluginDaemonTest {
     }
 
     private static CustomPluginConfig config(PluginConfig pluginConfig, List<ConditionDeclaration> conditions, List<Rule> rules) {
-        return new CustomPluginConfig("custom", pluginConfig, "test-plugin-monitor", true, conditions, rules);
+        return new CustomPluginConfig("custom", pluginConfig, "test-plugin-monitor", true, conditions, rules, List.of());
     }
 
     private static PluginConfig manual(boolean messageChanges) {

@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +40,7 @@ class ScriptRunnerTest {
     @BeforeEach
     void setUp() {
         scripts = new CheckScripts(dir);
-        runner = new ScriptRunner(THREADS, OrphanReaper.load(LOGGER), LOGGER);
+        runner = new ScriptRunner(THREADS, OrphanReaper.load(LOGGER), LOGGER, new ScriptEnvironment(System.getenv(), List.of()));
     }
 
     private CheckOutcome run(Path script, Duration timeout, int maxOutputLength, String... args) throws InterruptedException {
@@ -69,6 +72,45 @@ class ScriptRunnerTest {
     void argumentsArePassedAsWritten() throws Exception {
         assertThat(run(scripts.executable("args.sh"), Duration.ofSeconds(10), 80, "--component=kubelet", "two words"))
                 .isEqualTo(new Problem("args: --component=kubelet two words"));
+    }
+
+    /** What a pod's agent has: the service account's service variables, a credential, and what a script needs. */
+    private static final Map<String, String> AGENT_ENVIRONMENT = Map.of(
+            "PATH", System.getenv("PATH"),
+            "HOME", "/root",
+            "LANG", "C.UTF-8",
+            "LC_ALL", "C.UTF-8",
+            "TZ", "UTC",
+            "NODE_NAME", "node-a",
+            "KUBERNETES_SERVICE_HOST", "10.96.0.1",
+            "KUBERNETES_PORT_443_TCP", "tcp://10.96.0.1:443",
+            "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI",
+            "HTTPS_PROXY", "http://proxy.example:3128");
+
+    @Test
+    void aScriptSeesOnlyTheAllowedEnvironmentAndWhatTheConfigNames() throws Exception {
+        ScriptRunner strict = new ScriptRunner(THREADS, OrphanReaper.load(LOGGER), LOGGER, new ScriptEnvironment(AGENT_ENVIRONMENT, List.of("HTTPS_PROXY")));
+        Rule rule = new Rule(RuleType.PERMANENT, "TestProblem", "TestFailed", scripts.executable("env.sh").toString(), List.of(), Optional.empty());
+
+        Healthy outcome = (Healthy) strict.run(rule, Duration.ofSeconds(10), 65_536);
+
+        Map<String, String> seen = outcome.output().lines().map(line -> line.split("=", 2))
+                .collect(Collectors.toMap(pair -> pair[0], pair -> pair.length > 1 ? pair[1] : ""));
+        // The shell adds its own (PWD, SHLVL, _): what matters is what came from the agent.
+        assertThat(seen).doesNotContainKeys("KUBERNETES_SERVICE_HOST", "KUBERNETES_PORT_443_TCP", "AWS_SECRET_ACCESS_KEY")
+                .containsEntry("PATH", System.getenv("PATH")).containsEntry("HOME", "/root").containsEntry("LANG", "C.UTF-8")
+                .containsEntry("LC_ALL", "C.UTF-8").containsEntry("TZ", "UTC").containsEntry("NODE_NAME", "node-a")
+                .containsEntry("HTTPS_PROXY", "http://proxy.example:3128").containsKey(ProcessTree.TAG_VARIABLE);
+        assertThat(seen.keySet()).allMatch(name -> AGENT_ENVIRONMENT.containsKey(name) || Set.of("PWD", "SHLVL", "_", ProcessTree.TAG_VARIABLE).contains(name),
+                "every variable comes from the allowlist or the shell");
+    }
+
+    @Test
+    void withoutNamingItAScriptDoesNotSeeAnAgentVariable() throws Exception {
+        ScriptRunner strict = new ScriptRunner(THREADS, OrphanReaper.load(LOGGER), LOGGER, new ScriptEnvironment(AGENT_ENVIRONMENT, List.of()));
+        Rule rule = new Rule(RuleType.PERMANENT, "TestProblem", "TestFailed", scripts.executable("env.sh").toString(), List.of(), Optional.empty());
+
+        assertThat(((Healthy) strict.run(rule, Duration.ofSeconds(10), 65_536)).output()).doesNotContain("HTTPS_PROXY").contains("NODE_NAME=node-a");
     }
 
     @Test

@@ -8,11 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one command on the host with a timeout and keeps the start of what it printed, for messages.
- * A command over its timeout is killed with everything it started.
+ * A command over its timeout is killed with everything it started. The command (the repair's comes from the
+ * config) gets the agent's {@code PATH}, locale and time zone and nothing else of its environment: the
+ * service account's {@code KUBERNETES_*} variables and whatever else the agent's pod carries are not its business.
  */
 final class HostCommand {
     /** Output kept; the rest is read and dropped, so a chatty command can neither block on a full pipe nor fill memory. */
@@ -32,15 +35,20 @@ final class HostCommand {
         }
     }
 
+    /** What a command may see of the agent's environment: where programs are, and how to print text and dates. */
+    private static final Set<String> PASSED = Set.of("PATH", "LANG", "TZ");
+    private static final String LOCALE_PREFIX = "LC_";
+
     private final Duration timeout;
 
     HostCommand(Duration timeout) {
         this.timeout = timeout;
     }
 
-    /** Runs {@code command} with {@code environment} added to the agent's, output and errors together. */
+    /** Runs {@code command} with {@code environment} added to what it may see of the agent's, output and errors together. */
     Result run(List<String> command, Map<String, String> environment) throws InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().keySet().removeIf(name -> !PASSED.contains(name) && !name.startsWith(LOCALE_PREFIX));
         builder.environment().putAll(environment);
         Process process;
         try {

@@ -3,6 +3,7 @@ package dev.nodemedic.daemons.kubelethealth;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -16,9 +17,10 @@ import java.util.regex.Pattern;
  * @param interval          how often to look (default 30s)
  * @param failureThreshold  consecutive failed looks before KubeletUnhealthy is True (default 1: NPD's health
  *                          checker reports unhealthy on the first failed look)
- * @param clientCertificate the kubelet's client certificate, a PEM file that may also hold the key (default
- *                          {@code /var/lib/kubelet/pki/kubelet-client-current.pem}, the symlink the kubelet's
- *                          certificate rotation keeps pointing at the newest pair)
+ * @param clientCertificate the kubelet's client certificate, such as {@code /var/lib/kubelet/pki/kubelet-client-current.pem}
+ *                          (the symlink the kubelet's certificate rotation keeps pointing at the newest pair); absent
+ *                          (the default): KubeletCertificateExpiring is not checked. Opt-in because that file holds the
+ *                          kubelet's private key too, and whoever can read it can act as the node
  * @param expiryWindow      KubeletCertificateExpiring is True when the certificate expires within this (default 7d)
  * @param kubeletUnit       the kubelet's systemd unit (default {@code kubelet})
  * @param systemctl         the systemctl that asks the host's systemd for the unit's restart count (default {@code /usr/bin/systemctl})
@@ -28,7 +30,7 @@ import java.util.regex.Pattern;
  * @param repair            the optional restart of an unhealthy kubelet (off by default, as NPD's)
  */
 public record KubeletHealthConfig(URI healthzUrl, Duration timeout, Duration interval, Integer failureThreshold,
-                                  Path clientCertificate, Duration expiryWindow,
+                                  Optional<Path> clientCertificate, Duration expiryWindow,
                                   String kubeletUnit, Path systemctl, Integer restartThreshold, Duration restartWindow,
                                   PlegConfig pleg, RepairConfig repair) {
     /** A systemd unit name as systemd allows it (systemd.unit(5)); it is passed to systemctl as one argument. */
@@ -39,14 +41,14 @@ public record KubeletHealthConfig(URI healthzUrl, Duration timeout, Duration int
         timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
         interval = interval == null ? Duration.ofSeconds(30) : interval;
         failureThreshold = failureThreshold == null ? 1 : failureThreshold;
-        clientCertificate = clientCertificate == null ? Path.of("/var/lib/kubelet/pki/kubelet-client-current.pem") : clientCertificate;
+        clientCertificate = clientCertificate == null ? Optional.empty() : clientCertificate;
         expiryWindow = expiryWindow == null ? Duration.ofDays(7) : expiryWindow;
         kubeletUnit = kubeletUnit == null ? "kubelet" : kubeletUnit;
         systemctl = systemctl == null ? Path.of("/usr/bin/systemctl") : systemctl;
         restartThreshold = restartThreshold == null ? 5 : restartThreshold;
         restartWindow = restartWindow == null ? Duration.ofMinutes(20) : restartWindow;
         pleg = pleg == null ? new PlegConfig(null, null, null, null, null) : pleg;
-        repair = repair == null ? new RepairConfig(null, null, null, null) : repair;
+        repair = repair == null ? new RepairConfig(null, null, null, null, null) : repair;
 
         String scheme = healthzUrl.getScheme();
         if (!("http".equals(scheme) || "https".equals(scheme)) || healthzUrl.getHost() == null) {
@@ -66,8 +68,8 @@ public record KubeletHealthConfig(URI healthzUrl, Duration timeout, Duration int
         if (failureThreshold < 1) {
             throw new IllegalArgumentException("failureThreshold: " + failureThreshold + " must be at least 1");
         }
-        if (!clientCertificate.isAbsolute()) {
-            throw new IllegalArgumentException("clientCertificate: \"" + clientCertificate + "\" is relative; write an absolute path such as /var/lib/kubelet/pki/kubelet-client-current.pem");
+        if (clientCertificate.isPresent() && !clientCertificate.get().isAbsolute()) {
+            throw new IllegalArgumentException("clientCertificate: \"" + clientCertificate.get() + "\" is relative; write an absolute path such as /var/lib/kubelet/pki/kubelet-client-current.pem");
         }
         if (expiryWindow.isNegative() || expiryWindow.isZero()) {
             throw new IllegalArgumentException("expiryWindow: " + expiryWindow + " must be positive, such as 168h");

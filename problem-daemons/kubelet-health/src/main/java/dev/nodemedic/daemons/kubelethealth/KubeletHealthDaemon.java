@@ -10,6 +10,7 @@ import dev.nodemedic.daemons.kubelethealth.HealthzProbe.Answer;
 import dev.nodemedic.daemons.systemd.RestartHistory;
 import dev.nodemedic.daemons.systemd.UnitRestarts;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -55,7 +56,8 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
 
     private DaemonContext<KubeletHealthConfig> context;
     private HealthzProbe probe;
-    private ClientCertificate certificate;
+    /** Absent unless the config names the certificate: the check is opt-in (see KubeletHealthConfig). */
+    private Optional<ClientCertificate> certificate = Optional.empty();
     private UnitRestarts unitRestarts;
     private RestartHistory restartHistory;
     private int consecutiveFailures;
@@ -68,8 +70,8 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
     private Optional<Instant> unhealthySince = Optional.empty();
     private String lastFailure = "";
 
-    /** What one look found, for tests and logs. */
-    record Look(Answer health, Reading certificate, UnitRestarts.Reading restarts) {
+    /** What one look found, for tests and logs; no certificate reading while that check is off. */
+    record Look(Answer health, Optional<Reading> certificate, UnitRestarts.Reading restarts) {
     }
 
     @Override
@@ -82,24 +84,35 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
         return KubeletHealthConfig.class;
     }
 
+    /**
+     * KubeletCertificateExpiring only when the certificate check is on: a check that is off has no condition on the
+     * node, rather than one that stays Unknown for ever or claims a certificate nobody read is valid.
+     */
     @Override
     public List<ConditionDeclaration> conditions(KubeletHealthConfig config) {
-        return List.of(new ConditionDeclaration(UNHEALTHY, HEALTHY_REASON, HEALTHY_MESSAGE),
-                new ConditionDeclaration(EXPIRING, CERTIFICATE_VALID, "kubelet client certificate is not about to expire"),
-                new ConditionDeclaration(RESTARTS, NO_RESTARTS_REASON, NO_RESTARTS_MESSAGE),
-                new ConditionDeclaration(PlegWatch.TYPE, PlegWatch.HEALTHY_REASON, PlegWatch.HEALTHY_MESSAGE));
+        List<ConditionDeclaration> conditions = new ArrayList<>(List.of(new ConditionDeclaration(UNHEALTHY, HEALTHY_REASON, HEALTHY_MESSAGE)));
+        if (config.clientCertificate().isPresent()) {
+            conditions.add(new ConditionDeclaration(EXPIRING, CERTIFICATE_VALID, "kubelet client certificate is not about to expire"));
+        }
+        conditions.add(new ConditionDeclaration(RESTARTS, NO_RESTARTS_REASON, NO_RESTARTS_MESSAGE));
+        conditions.add(new ConditionDeclaration(PlegWatch.TYPE, PlegWatch.HEALTHY_REASON, PlegWatch.HEALTHY_MESSAGE));
+        return List.copyOf(conditions);
     }
 
     /** Each stalled-PLEG line is an Event as well as the condition's reason; the repair's Events only when it is on. */
     @Override
     public List<ReasonDeclaration> reasons(KubeletHealthConfig config) {
         List<ReasonDeclaration> reasons = new ArrayList<>(List.of(ReasonDeclaration.condition(UNHEALTHY, "KubeletUnhealthy"),
-                ReasonDeclaration.condition(EXPIRING, "KubeletCertificateExpired"), ReasonDeclaration.condition(EXPIRING, "KubeletCertificateExpiring"),
                 ReasonDeclaration.condition(RESTARTS, "FrequentKubeletRestart"), ReasonDeclaration.condition(PlegWatch.TYPE, PlegWatch.REASON),
                 ReasonDeclaration.event(PlegWatch.REASON)));
+        if (config.clientCertificate().isPresent()) {
+            reasons.add(ReasonDeclaration.condition(EXPIRING, "KubeletCertificateExpired"));
+            reasons.add(ReasonDeclaration.condition(EXPIRING, "KubeletCertificateExpiring"));
+        }
         if (config.repair().enableRepair()) {
             reasons.add(ReasonDeclaration.event(KubeletRepair.RESTARTED));
             reasons.add(ReasonDeclaration.event(KubeletRepair.FAILED));
+            reasons.add(ReasonDeclaration.event(KubeletRepair.LIMIT_REACHED));
         }
         return List.copyOf(reasons);
     }
@@ -117,7 +130,7 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
         this.context = context;
         KubeletHealthConfig config = context.config();
         this.probe = new HealthzProbe(config.healthzUrl(), config.timeout());
-        this.certificate = new ClientCertificate(config.clientCertificate());
+        this.certificate = config.clientCertificate().map(ClientCertificate::new);
         this.unitRestarts = new UnitRestarts(config.systemctl(), config.kubeletUnit(), config.timeout());
         this.restartHistory = new RestartHistory(config.restartWindow());
         KubeletLogSource source = config.pleg().logFile().<KubeletLogSource>map(file -> new LogFileSource(file, LOG_FILE_POLL))
@@ -128,7 +141,8 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
             this.repair = Optional.of(new KubeletRepair(context, config.repair(), config.systemctl(), config.kubeletUnit()));
         }
         context.logger().log(Level.INFO, "kubelet-health watching instance={0} healthz={1} certificate={2} every={3} log=\"{4}\" repair={5}",
-                context.instanceName(), config.healthzUrl(), config.clientCertificate(), config.interval(), source.describe(),
+                context.instanceName(), config.healthzUrl(), config.clientCertificate().map(Path::toString).orElse("\"off (clientCertificate not set)\""),
+                config.interval(), source.describe(),
                 config.repair().enableRepair() ? "\"" + HostCommand.text(config.repair().command()) + "\"" : "off");
     }
 
@@ -162,8 +176,8 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
             repair.get().consider(now, unhealthySince, lastFailure);
         }
         plegWatch.tick(now);
-        Reading reading = certificate.read();
-        reportCertificate(reading, now);
+        Optional<Reading> reading = certificate.map(ClientCertificate::read);
+        reading.ifPresent(read -> reportCertificate(read, now));
         UnitRestarts.Reading restarts = unitRestarts.read();
         reportRestarts(restarts, now);
         return new Look(health, reading, restarts);
@@ -223,7 +237,7 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
 
     private void reportCertificate(Reading reading, Instant now) {
         Duration window = context.config().expiryWindow();
-        String file = context.config().clientCertificate().toString();
+        String file = context.config().clientCertificate().orElseThrow().toString();
         switch (reading) {
             case Reading.Valid valid when !valid.notAfter().isAfter(now) -> context.setCondition(EXPIRING, ConditionStatus.TRUE, "KubeletCertificateExpired",
                     "kubelet client certificate " + file + " (" + valid.subject() + ") expired at " + instant(valid.notAfter())
@@ -234,7 +248,7 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
             case Reading.Valid valid -> context.setCondition(EXPIRING, ConditionStatus.FALSE, CERTIFICATE_VALID,
                     "kubelet client certificate expires at " + instant(valid.notAfter()) + ", more than " + HealthzProbe.text(window) + " away");
             case Reading.Missing missing -> context.setCondition(EXPIRING, ConditionStatus.UNKNOWN, "KubeletCertificateNotFound",
-                    "kubelet client certificate " + missing.why() + "; a host without a kubelet has none, on a node mount the kubelet's pki directory read-only");
+                    "kubelet client certificate " + missing.why() + "; a host without a kubelet has none; in a pod, mount the kubelet's pki directory read-only (deploy: the kubelet-certificate component, or Helm's detector.kubeletCertificate.enabled)");
             case Reading.Unreadable unreadable -> context.setCondition(EXPIRING, ConditionStatus.UNKNOWN, "KubeletCertificateUnreadable",
                     "kubelet client certificate " + unreadable.why());
         }

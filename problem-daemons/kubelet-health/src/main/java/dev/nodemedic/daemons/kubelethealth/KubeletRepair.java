@@ -15,19 +15,24 @@ import java.util.Optional;
  * NPD's health-checker repair: restarts a kubelet that has been unhealthy for the cooldown. As NPD's, it
  * repairs only a kubelet whose unit has been up for the cooldown (systemd's InactiveExitTimestamp), so a
  * kubelet that is still starting, or that systemd is already restarting, is left alone; beyond NPD, it
- * repairs at most once per cooldown and only after the kubelet has been unhealthy for the cooldown.
- * Every attempt is an event with the command and how it ended.
+ * repairs at most once per cooldown, only after the kubelet has been unhealthy for the cooldown, and at most
+ * {@code maxRepairsPerDay} times within any 24 hours. Every attempt is an event with the command and how it
+ * ended, and so is reaching the cap.
  */
 final class KubeletRepair {
     static final String RESTARTED = "KubeletRestarted";
     static final String FAILED = "KubeletRepairFailed";
+    static final String LIMIT_REACHED = "KubeletRepairLimitReached";
 
     private final DaemonContext<?> context;
     private final RepairConfig config;
     private final String unit;
     private final HostCommand commands;
     private final UnitUptime uptime;
+    private final RepairBudget budget;
     private Instant lastAttempt;
+    /** Whether the cap has been announced since the last repair, so it is one event, not one per look. */
+    private boolean limitAnnounced;
 
     KubeletRepair(DaemonContext<?> context, RepairConfig config, Path systemctl, String unit) {
         this.context = context;
@@ -35,6 +40,7 @@ final class KubeletRepair {
         this.unit = unit;
         this.commands = new HostCommand(config.timeout());
         this.uptime = new UnitUptime(systemctl, unit, commands);
+        this.budget = new RepairBudget(config.maxRepairsPerDay());
     }
 
     /**
@@ -55,6 +61,16 @@ final class KubeletRepair {
             return;
         }
         String prefix = "kubelet unhealthy for " + HealthzProbe.text(unhealthyFor) + " (" + why + "); ";
+        if (!budget.allows(now)) {
+            if (!limitAnnounced) {
+                limitAnnounced = true;
+                String next = budget.nextAllowed().truncatedTo(ChronoUnit.SECONDS).toString();
+                context.logger().log(Level.WARNING, "kubelet repair limit reached unit={0} max={1} window=24h next={2}", unit, budget.max(), next);
+                context.emit(Severity.WARNING, LIMIT_REACHED, prefix + "not restarted: " + budget.max() + " repairs within 24h already (repair.maxRepairsPerDay);"
+                        + " no more until " + next + ", a kubelet that restarts do not help needs a person");
+            }
+            return;
+        }
         switch (uptime.at(now)) {
             case UnitUptime.Uptime.Unknown unknown -> {
                 lastAttempt = now;
@@ -71,6 +87,8 @@ final class KubeletRepair {
             }
         }
         lastAttempt = now;
+        budget.spend(now);
+        limitAnnounced = false;
         List<String> command = config.command();
         String ran = "ran \"" + HostCommand.text(command) + "\"";
         switch (commands.run(command, Map.of())) {

@@ -14,16 +14,33 @@ import java.util.List;
  * @param command      what restarts the kubelet (default NPD's: {@code <systemctl> kill --kill-who=main <kubeletUnit>},
  *                     filled in by {@link KubeletHealthConfig})
  * @param timeout      how long the command may take before it is killed (default 10s, NPD's {@code CmdTimeout})
+ * @param maxRepairsPerDay nodemedic's own: repairs (runs of the command) within any 24 hours, after which the daemon
+ *                     repairs no more until the oldest is a day old (default 3); NPD has no such cap
  */
-public record RepairConfig(Boolean enableRepair, Duration cooldownTime, List<String> command, Duration timeout) {
+public record RepairConfig(Boolean enableRepair, Duration cooldownTime, List<String> command, Duration timeout, Integer maxRepairsPerDay) {
+    /**
+     * The shortest cooldown accepted, NPD's own default for the kubelet. A kubelet takes tens of seconds to start,
+     * register its plugins and answer healthz again; a shorter cooldown would kill it again before it could.
+     */
+    static final Duration MIN_COOLDOWN = Duration.ofMinutes(1);
+    static final int DEFAULT_MAX_REPAIRS_PER_DAY = 3;
+
     public RepairConfig {
         enableRepair = enableRepair != null && enableRepair;
-        cooldownTime = cooldownTime == null ? Duration.ofMinutes(1) : cooldownTime;
+        cooldownTime = cooldownTime == null ? MIN_COOLDOWN : cooldownTime;
         command = command == null ? List.of() : List.copyOf(command);
         timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+        maxRepairsPerDay = maxRepairsPerDay == null ? DEFAULT_MAX_REPAIRS_PER_DAY : maxRepairsPerDay;
 
         if (cooldownTime.isNegative() || cooldownTime.isZero()) {
             throw new IllegalArgumentException("cooldownTime: " + cooldownTime + " must be positive, such as 1m");
+        }
+        if (cooldownTime.compareTo(MIN_COOLDOWN) < 0) {
+            throw new IllegalArgumentException("cooldownTime: " + cooldownTime + " is shorter than the minimum, 1m: a restarted kubelet needs that"
+                    + " long to answer healthz again, and a shorter cooldown would kill it again first; make it at least 1m");
+        }
+        if (maxRepairsPerDay < 1) {
+            throw new IllegalArgumentException("maxRepairsPerDay: " + maxRepairsPerDay + " must be at least 1; to never repair, set enableRepair: false");
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout: " + timeout + " must be positive, such as 10s");
@@ -45,6 +62,6 @@ public record RepairConfig(Boolean enableRepair, Duration cooldownTime, List<Str
      * (node-problem-detector issue 847).
      */
     RepairConfig withDefaultCommand(Path systemctl, String unit) {
-        return command.isEmpty() ? new RepairConfig(enableRepair, cooldownTime, List.of(systemctl.toString(), "kill", "--kill-who=main", unit), timeout) : this;
+        return command.isEmpty() ? new RepairConfig(enableRepair, cooldownTime, List.of(systemctl.toString(), "kill", "--kill-who=main", unit), timeout, maxRepairsPerDay) : this;
     }
 }

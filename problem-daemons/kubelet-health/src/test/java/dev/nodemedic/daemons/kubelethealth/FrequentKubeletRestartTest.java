@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class FrequentKubeletRestartTest {
             port = socket.getLocalPort();
         }
         KubeletHealthConfig config = new KubeletHealthConfig(URI.create("http://127.0.0.1:" + port + "/healthz"), Duration.ofSeconds(1),
-                Duration.ofMinutes(5), null, dir.resolve("kubelet.pem"), null, "kubelet.service", systemctlPath, null, null, null, null);
+                Duration.ofMinutes(5), null, Optional.of(dir.resolve("kubelet.pem")), null, "kubelet.service", systemctlPath, null, null, null, null);
         context = new RecordingDaemonContext<>(daemon, config, clock);
         daemon.open(context);
     }

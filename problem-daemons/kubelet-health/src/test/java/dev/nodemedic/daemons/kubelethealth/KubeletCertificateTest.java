@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,6 +101,10 @@ class KubeletCertificateTest {
 
     /** Opens the daemon on {@code pem}; healthz points at a refused port, which these tests do not look at. */
     private void open(Path pem) throws IOException {
+        open(Optional.of(pem));
+    }
+
+    private void open(Optional<Path> pem) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
@@ -164,7 +170,30 @@ class KubeletCertificateTest {
 
         var look = daemon.check(clock.instant());
 
-        assertThat(look.certificate()).isEqualTo(new ClientCertificate.Reading.Valid("CN=system:node:node-a,O=system:nodes", kubeletNotAfter));
+        assertThat(look.certificate()).contains(new ClientCertificate.Reading.Valid("CN=system:node:node-a,O=system:nodes", kubeletNotAfter));
+    }
+
+    @Test
+    void withoutClientCertificateTheCheckIsOffAndHasNoCondition() throws Exception {
+        // The file holds the kubelet's private key: reading it is an operator's choice, not a default.
+        KubeletHealthConfig defaults = new dev.nodemedic.daemon.config.ConfigBinder().defaults(KubeletHealthConfig.class);
+        assertThat(defaults.clientCertificate()).isEmpty();
+        assertThat(daemon.conditions(defaults)).extracting(c -> c.type()).doesNotContain("KubeletCertificateExpiring")
+                .contains("KubeletUnhealthy", "FrequentKubeletRestart", "PLEGUnhealthy");
+        assertThat(daemon.reasons(defaults)).noneMatch(reason -> reason.reason().startsWith("KubeletCertificate"));
+
+        open(Optional.empty());
+        var look = daemon.check(clock.instant());
+
+        assertThat(look.certificate()).isEmpty();
+        assertThat(context.conditions()).extracting(c -> c.type()).doesNotContain("KubeletCertificateExpiring");
+    }
+
+    @Test
+    void withClientCertificateTheConditionIsDeclared() throws Exception {
+        KubeletHealthConfig config = new dev.nodemedic.daemon.config.ConfigBinder().bind("kubelet-health.yaml",
+                "clientCertificate: /var/lib/kubelet/pki/kubelet-client-current.pem\n", KubeletHealthConfig.class);
+        assertThat(daemon.conditions(config)).extracting(c -> c.type()).contains("KubeletCertificateExpiring");
     }
 
     @Test

@@ -24,7 +24,7 @@ class KubeletHealthConfigTest {
         assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.interval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.failureThreshold()).isEqualTo(1);
-        assertThat(config.clientCertificate()).isEqualTo(Path.of("/var/lib/kubelet/pki/kubelet-client-current.pem"));
+        assertThat(config.clientCertificate()).as("the certificate check is opt-in").isEmpty();
         assertThat(config.expiryWindow()).isEqualTo(Duration.ofDays(7));
         assertThat(config.kubeletUnit()).isEqualTo("kubelet");
         assertThat(config.systemctl()).isEqualTo(Path.of("/usr/bin/systemctl"));
@@ -33,7 +33,7 @@ class KubeletHealthConfigTest {
         assertThat(config.pleg()).isEqualTo(new PlegConfig(Optional.empty(), Path.of("/usr/bin/journalctl"), Optional.empty(),
                 Duration.ofMinutes(3), Duration.ofMinutes(5)));
         assertThat(config.repair()).isEqualTo(new RepairConfig(false, Duration.ofMinutes(1),
-                List.of("/usr/bin/systemctl", "kill", "--kill-who=main", "kubelet"), Duration.ofSeconds(10)));
+                List.of("/usr/bin/systemctl", "kill", "--kill-who=main", "kubelet"), Duration.ofSeconds(10), 3));
     }
 
     @Test
@@ -62,6 +62,7 @@ class KubeletHealthConfigTest {
                   cooldownTime: 5m
                   command: [/usr/bin/nsenter, --target=1, --mount, --, systemctl, restart, kubelet]
                   timeout: 30s
+                  maxRepairsPerDay: 5
                 """, KubeletHealthConfig.class);
 
         assertThat(config.pleg().logFile()).contains(Path.of("/var/log/kubelet.log"));
@@ -69,7 +70,7 @@ class KubeletHealthConfigTest {
         assertThat(config.pleg().persistFor()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.pleg().quietPeriod()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.repair()).isEqualTo(new RepairConfig(true, Duration.ofMinutes(5),
-                List.of("/usr/bin/nsenter", "--target=1", "--mount", "--", "systemctl", "restart", "kubelet"), Duration.ofSeconds(30)));
+                List.of("/usr/bin/nsenter", "--target=1", "--mount", "--", "systemctl", "restart", "kubelet"), Duration.ofSeconds(30), 5));
     }
 
     @ParameterizedTest
@@ -80,6 +81,8 @@ class KubeletHealthConfigTest {
             pleg: {persistFor: 0s}                      | pleg: persistFor: PT0S must be positive
             pleg: {quietPeriod: -1m}                    | pleg: quietPeriod: PT-1M must be positive
             repair: {cooldownTime: 0s}                  | repair: cooldownTime: PT0S must be positive
+            repair: {cooldownTime: 30s}                 | repair: cooldownTime: PT30S is shorter than the minimum, 1m
+            repair: {maxRepairsPerDay: 0}               | repair: maxRepairsPerDay: 0 must be at least 1; to never repair, set enableRepair: false
             repair: {timeout: 0s}                       | repair: timeout: PT0S must be positive
             repair: {command: [systemctl, restart]}     | repair: command[0]: "systemctl" is relative
             repair: {command: [/usr/bin/systemctl, '']} | repair: command[1]: is empty
@@ -103,6 +106,7 @@ class KubeletHealthConfigTest {
         assertThat(config.healthzUrl().getHost()).isEqualTo("10.0.0.5");
         assertThat(config.failureThreshold()).isEqualTo(3);
         assertThat(config.expiryWindow()).isEqualTo(Duration.ofDays(30));
+        assertThat(config.clientCertificate()).contains(Path.of("/etc/kubernetes/pki/kubelet-client.pem"));
     }
 
     @ParameterizedTest

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,7 +98,7 @@ class KubeletHealthzTest {
     }
 
     private void open(URI url, Duration timeout, int failureThreshold) {
-        KubeletHealthConfig config = new KubeletHealthConfig(url, timeout, Duration.ofMinutes(5), failureThreshold, dir.resolve("kubelet-client-current.pem"), null,
+        KubeletHealthConfig config = new KubeletHealthConfig(url, timeout, Duration.ofMinutes(5), failureThreshold, Optional.of(dir.resolve("kubelet-client-current.pem")), null,
                 null, dir.resolve("no-systemctl"), null, null, null, null);
         context = new RecordingDaemonContext<>(daemon, config, clock);
         daemon.open(context);
@@ -206,7 +207,7 @@ class KubeletHealthzTest {
     @Test
     void theSchedulerLooksWithoutBeingAsked() throws Exception {
         behaviour.set(Kubelet.FAILING);
-        KubeletHealthConfig config = new KubeletHealthConfig(healthz(), Duration.ofSeconds(1), Duration.ofSeconds(1), 1, dir.resolve("none.pem"), null,
+        KubeletHealthConfig config = new KubeletHealthConfig(healthz(), Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Optional.of(dir.resolve("none.pem")), null,
                 null, dir.resolve("no-systemctl"), null, null, new PlegConfig(null, dir.resolve("no-journalctl"), null, null, null), null);
         context = new RecordingDaemonContext<>(daemon, config, clock);
 

@@ -21,8 +21,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,14 +99,14 @@ class KubeletRepairTest {
     }
 
     private void open(Path systemctl, RepairConfig repair) throws IOException {
-        KubeletHealthConfig config = new KubeletHealthConfig(healthz(), Duration.ofSeconds(5), Duration.ofSeconds(15), null, dir.resolve("kubelet.pem"), null,
+        KubeletHealthConfig config = new KubeletHealthConfig(healthz(), Duration.ofSeconds(5), Duration.ofSeconds(15), null, Optional.of(dir.resolve("kubelet.pem")), null,
                 "kubelet.service", systemctl, null, null, null, repair);
         context = new RecordingDaemonContext<>(daemon, config, clock);
         daemon.open(context);
     }
 
     private static RepairConfig enabled() {
-        return new RepairConfig(true, Duration.ofMinutes(1), null, null);
+        return new RepairConfig(true, Duration.ofMinutes(1), null, null, null);
     }
 
     private List<String> calls() {
@@ -183,6 +186,50 @@ class KubeletRepairTest {
     }
 
     @Test
+    void atMostThreeRepairsWithinADayThenOneEventSaysWhyAndWhenTheNextMayRun() throws Exception {
+        open(succeedingSystemctl(), enabled());
+        unitStartedAt(start.minus(Duration.ofHours(1)));
+
+        // A kubelet no restart helps: unhealthy all along, every cooldown would kill it again.
+        for (int minutes = 0; minutes <= 60; minutes++) {
+            checkAt(Duration.ofMinutes(minutes));
+        }
+
+        assertThat(kills()).hasSize(3);
+        assertThat(repairEvents()).extracting(Event::timestamp)
+                .containsExactly(start.plus(Duration.ofMinutes(1)), start.plus(Duration.ofMinutes(2)), start.plus(Duration.ofMinutes(3)));
+        List<Event> limit = context.events().stream().filter(e -> e.reason().equals("KubeletRepairLimitReached")).toList();
+        assertThat(limit).as("one event, not one per look").singleElement().satisfies(event -> {
+            assertThat(event.severity()).isEqualTo(Severity.WARNING);
+            assertThat(event.timestamp()).isEqualTo(start.plus(Duration.ofMinutes(4)));
+            assertThat(event.message()).startsWith("kubelet unhealthy for 4m (").contains("not restarted: 3 repairs within 24h already (repair.maxRepairsPerDay);"
+                    + " no more until " + start.plus(Duration.ofDays(1)).plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS));
+        });
+        assertThat(calls()).as("systemd is not even asked while the cap holds").filteredOn(call -> call.contains("InactiveExitTimestamp")).hasSize(3);
+
+        // The window rolls: each repair frees its place a day after it ran, and the cap is announced again once used up.
+        checkAt(Duration.ofDays(1).plus(Duration.ofSeconds(59)));
+        assertThat(kills()).hasSize(3);
+        for (int minutes = 1; minutes <= 5; minutes++) {
+            checkAt(Duration.ofDays(1).plus(Duration.ofMinutes(minutes)));
+        }
+        assertThat(kills()).hasSize(6);
+        assertThat(context.events()).filteredOn(e -> e.reason().equals("KubeletRepairLimitReached")).hasSize(2);
+    }
+
+    @Test
+    void theCapIsConfigurable() throws Exception {
+        open(succeedingSystemctl(), new RepairConfig(true, Duration.ofMinutes(1), null, null, 1));
+        unitStartedAt(start.minus(Duration.ofHours(1)));
+
+        for (int minutes = 0; minutes <= 10; minutes++) {
+            checkAt(Duration.ofMinutes(minutes));
+        }
+
+        assertThat(kills()).hasSize(1);
+    }
+
+    @Test
     void notWhileTheUnitHasBeenUpLessThanTheCooldownAsNpdsGuard() throws Exception {
         open(succeedingSystemctl(), enabled());
         // Someone (systemd, a person) restarted the kubelet 50s after it turned unhealthy.
@@ -247,7 +294,7 @@ class KubeletRepairTest {
     @Test
     void aHangingRepairIsKilledAfterItsTimeout() throws Exception {
         Path systemctl = systemctl("echo $$ > '" + dir.resolve("kill-pid") + "'; exec sleep 60");
-        open(systemctl, new RepairConfig(true, Duration.ofMinutes(1), null, Duration.ofMillis(500)));
+        open(systemctl, new RepairConfig(true, Duration.ofMinutes(1), null, Duration.ofMillis(500), null));
         unitStartedAt(start.minus(Duration.ofHours(1)));
         checkAt(Duration.ZERO);
         long started = System.nanoTime();
@@ -284,7 +331,7 @@ class KubeletRepairTest {
 
     @Test
     void aConfiguredCommandRunsInsteadOfNpds() throws Exception {
-        open(succeedingSystemctl(), new RepairConfig(true, Duration.ofMinutes(1), List.of(dir.resolve("systemctl").toString(), "restart", "kubelet.service"), null));
+        open(succeedingSystemctl(), new RepairConfig(true, Duration.ofMinutes(1), List.of(dir.resolve("systemctl").toString(), "restart", "kubelet.service"), null, null));
         unitStartedAt(start.minus(Duration.ofHours(1)));
         checkAt(Duration.ZERO);
 
@@ -295,9 +342,28 @@ class KubeletRepairTest {
     }
 
     @Test
+    void theRepairCommandSeesOnlyPathLocaleAndTimeZoneOfTheAgentsEnvironment() throws Exception {
+        Path command = dir.resolve("repair.sh");
+        Files.writeString(command, "#!/bin/sh\nenv > '" + dir.resolve("repair-env") + "'\n");
+        Files.setPosixFilePermissions(command, PosixFilePermissions.fromString("rwxr-xr-x"));
+        open(succeedingSystemctl(), new RepairConfig(true, Duration.ofMinutes(1), List.of(command.toString()), null, null));
+        unitStartedAt(start.minus(Duration.ofHours(1)));
+        checkAt(Duration.ZERO);
+
+        checkAt(Duration.ofMinutes(1));
+
+        List<String> names = Files.readAllLines(dir.resolve("repair-env")).stream().map(line -> line.split("=", 2)[0]).toList();
+        assertThat(names).contains("PATH");
+        // The shell adds PWD, SHLVL and _ itself; everything else the agent (here: Maven's test JVM) has stays out.
+        assertThat(names).allMatch(name -> Set.of("PATH", "LANG", "TZ", "PWD", "SHLVL", "_").contains(name) || name.startsWith("LC_"),
+                "only PATH, the locale and the time zone");
+        assertThat(System.getenv().keySet()).as("the agent had more to leak").anyMatch(name -> !Set.of("PATH", "LANG", "TZ").contains(name) && !name.startsWith("LC_"));
+    }
+
+    @Test
     void aMissingCommandIsAFailedRepair() throws Exception {
         Path missing = dir.resolve("no-such-command");
-        open(succeedingSystemctl(), new RepairConfig(true, Duration.ofMinutes(1), List.of(missing.toString(), "restart", "kubelet"), null));
+        open(succeedingSystemctl(), new RepairConfig(true, Duration.ofMinutes(1), List.of(missing.toString(), "restart", "kubelet"), null, null));
         unitStartedAt(start.minus(Duration.ofHours(1)));
         checkAt(Duration.ZERO);
 

@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +72,7 @@ class PlegJournalTest {
             port = socket.getLocalPort();
         }
         KubeletHealthConfig config = new KubeletHealthConfig(URI.create("http://127.0.0.1:" + port + "/healthz"), Duration.ofSeconds(1),
-                Duration.ofMinutes(5), null, dir.resolve("kubelet.pem"), null, "kubelet.service", dir.resolve("no-systemctl"), null, null,
+                Duration.ofMinutes(5), null, Optional.of(dir.resolve("kubelet.pem")), null, "kubelet.service", dir.resolve("no-systemctl"), null, null,
                 new PlegConfig(null, journalctl, null, null, null), null);
         context = new RecordingDaemonContext<>(daemon, config, clock);
         daemon.open(context);

@@ -66,7 +66,7 @@ class PlegLogFileTest {
             port = socket.getLocalPort();
         }
         KubeletHealthConfig config = new KubeletHealthConfig(URI.create("http://127.0.0.1:" + port + "/healthz"), Duration.ofSeconds(1),
-                Duration.ofMinutes(5), null, dir.resolve("kubelet.pem"), null, null, dir.resolve("no-systemctl"), null, null,
+                Duration.ofMinutes(5), null, Optional.of(dir.resolve("kubelet.pem")), null, null, dir.resolve("no-systemctl"), null, null,
                 new PlegConfig(Optional.of(log()), dir.resolve("no-journalctl"), null, null, null), null);
         context = new RecordingDaemonContext<>(daemon, config, clock);
         daemon.open(context);

@@ -1,0 +1,56 @@
+package dev.nodemedic.daemons.customplugin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The environment a check script runs with: a few variables of the agent's own that scripts need to find
+ * programs and print text, plus those the config names, and nothing else. NPD's scripts inherit NPD's
+ * whole environment; the agent's holds what a script has no business reading (the service account's
+ * {@code KUBERNETES_*} service variables, proxy credentials, anything an operator put in the pod's env), and a
+ * script is the one thing in the agent written by someone else.
+ */
+final class ScriptEnvironment {
+    /**
+     * Passed on when the agent has them: where programs are ({@code PATH}), a home for tools that want one,
+     * a temporary directory, the locale and time zone (output and dates a script parses), and the node's
+     * name, which NPD's DaemonSet sets from the downward API and scripts may report.
+     */
+    static final Set<String> ALWAYS = Set.of("PATH", "HOME", "TMPDIR", "LANG", "LANGUAGE", "TZ", "NODE_NAME");
+    /** The locale categories (LC_ALL, LC_CTYPE, …) go with LANG. */
+    private static final String LOCALE_PREFIX = "LC_";
+    /** A portable environment variable name (POSIX.1-2017, 8.1). */
+    static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private final Map<String, String> variables;
+
+    /**
+     * @param agent the agent's environment ({@code System.getenv()})
+     * @param named the config's {@code environment}: more of the agent's variables to pass on, by name
+     */
+    ScriptEnvironment(Map<String, String> agent, List<String> named) {
+        Map<String, String> passed = new TreeMap<>();
+        agent.forEach((name, value) -> {
+            if (ALWAYS.contains(name) || name.startsWith(LOCALE_PREFIX) || named.contains(name)) {
+                passed.put(name, value);
+            }
+        });
+        this.variables = Map.copyOf(passed);
+    }
+
+    /** Replaces {@code builder}'s environment, inherited from the agent, with this one plus {@code tag}. */
+    void applyTo(ProcessBuilder builder, String tagVariable, String tag) {
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        environment.putAll(variables);
+        environment.put(tagVariable, tag);
+    }
+
+    /** The names passed on, for the start log line; never the values, which may be secrets the operator chose to pass. */
+    Set<String> names() {
+        return variables.keySet();
+    }
+}
