@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -157,8 +159,26 @@ public final class ClusterFootprint {
         System.out.printf("peak RSS, agent and children together (sampled every 100 ms): %d kB = %.1f MiB (kB:%s)%n", peak, peak / 1024.0, peakSplit);
         System.out.printf("JVM VmHWM (peak since start): %s kB%n", status(agent.pid()).get("VmHWM"));
         System.out.printf("kernel log lines written: %d; file size %d bytes%n", Files.lines(log).count(), Files.size(log));
+        // Whether the agent kept up: the problem lines it counted by the generator's end, and 10 s later.
+        long written = Files.readAllLines(log).stream().filter(line -> line.contains("nodemedic-probe-")).count();
+        long atEnd = problemsCounted(work);
+        Thread.sleep(10_000);
+        System.out.printf("problem lines written %d; counted by the agent (problem_counter) at the storm's end %d, 10 s later %d%n", written, atEnd,
+                problemsCounted(work));
         printProcesses(agent);
         printNativeMemory(agent.pid());
+    }
+
+    /** The sum of the agent's {@code problem_counter} series, from its /metrics (its port is in agent.log). */
+    private static long problemsCounted(Path work) throws IOException, InterruptedException {
+        Matcher port = Pattern.compile("metrics=http://127.0.0.1:(\\d+)/metrics").matcher(Files.readString(work.resolve("agent.log")));
+        if (!port.find()) {
+            return -1;
+        }
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return Math.round(text.lines().filter(line -> line.startsWith("problem_counter{")).mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum());
     }
 
     private static void printProcesses(ProcessHandle agent) {
