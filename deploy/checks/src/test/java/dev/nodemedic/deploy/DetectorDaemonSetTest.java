@@ -20,8 +20,12 @@ import tools.jackson.databind.JsonNode;
 class DetectorDaemonSetTest {
     /** CAP_SYSLOG opens /dev/kmsg (kernel.dmesg_restrict); nothing else is needed. */
     static final Set<String> CAPABILITIES = Set.of("SYSLOG");
-    /** Measured RSS with all daemons, docs/benchmarks.md. */
-    static final long MEASURED_RSS_MIB = 84;
+    /**
+     * Measured in cluster mode, docs/benchmarks.md ("Agent footprint, cluster mode"): RSS of the JVM and
+     * its journalctl children summed, idle, and at the peak of a kernel log storm.
+     */
+    static final long MEASURED_IDLE_MIB = 139;
+    static final long MEASURED_STORM_PEAK_MIB = 147;
 
     @TempDir
     static Path scratch;
@@ -197,8 +201,8 @@ class DetectorDaemonSetTest {
 
         long requested = Quantity.mebibytes(resources.at("/requests/memory").asString());
         long limit = Quantity.mebibytes(resources.at("/limits/memory").asString());
-        assertThat(requested).as("memory request, MiB").isGreaterThanOrEqualTo(MEASURED_RSS_MIB * 3 / 2);
-        assertThat(limit).as("memory limit, MiB").isGreaterThanOrEqualTo(2 * requested);
+        assertThat(requested).as("memory request, MiB: the idle pod and 10 %").isGreaterThanOrEqualTo(MEASURED_IDLE_MIB * 11 / 10);
+        assertThat(limit).as("memory limit, MiB: a storm's peak and 50 %").isGreaterThanOrEqualTo(MEASURED_STORM_PEAK_MIB * 3 / 2);
         assertThat(resources.at("/requests/cpu").asString()).as("cpu request").isNotEmpty();
         allContainers(pod(rendered)).forEach(c -> assertThat(c.at("/resources/limits/memory").asString()).as("%s memory limit", c.path("name").asString())
                 .isNotEmpty());

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The agent's footprint in cluster mode, as the DaemonSet runs it: RSS of the JVM and of every child
+# process after an idle period and at the peak of a kernel log storm, with the JVM's threads and,
+# with NMT=1, jcmd's native memory breakdown (the tracking itself costs memory: take RSS from a run without it).
+#   detector-core/src/bench/footprint-cluster.sh [idle-seconds=300] [storm lines/s=10000] [storm seconds=60] [kubeconfig]
+# The agent finds the API server as in a pod (auto-configuration), or with 'kubeconfig' through --kubeconfig.
+#   NMT=1 detector-core/src/bench/footprint-cluster.sh 300
+# Builds the distribution (AOT cache included) and the test classes through the reactor first (nothing
+# is installed; SKIP_BUILD=1 reuses them); needs python3; the workload is shared/bench's generator.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+idle=${1:-300}
+rate=${2:-10000}
+seconds=${3:-60}
+generator=$(cd .. && pwd)/../shared/bench/gen_kernlog.py
+work=$(mktemp -d)
+[ -n "${KEEP:-}" ] && echo "work dir: $work" >&2 || trap 'rm -rf "$work"' EXIT
+if [ -z "${SKIP_BUILD:-}" ] || [ ! -f target/bench-classpath.txt ]; then
+  # Every module of the reactor writes the file in turn; detector-core, built last, has the final word.
+  (cd .. && ./mvnw -B -q -pl detector-core -am -DskipTests package dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/detector-core/target/bench-classpath.txt" >/dev/null)
+fi
+java=""
+for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java; do
+  if "$candidate" -version 2>&1 | grep -q 'version "2[5-9]'; then java=$candidate; break; fi
+done
+[ -n "$java" ] || { echo "needs a Java 25" >&2; exit 1; }
+if [ -n "${NMT:-}" ]; then
+  export NODEMEDIC_JAVA_OPTS="${NODEMEDIC_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
+fi
+"$java" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.nodemedic.core.bench.ClusterFootprint \
+  target/nodemedic "$work/run" "$generator" "$idle" "$rate" "$seconds" "${4:-}"
