@@ -95,6 +95,20 @@ public interface DaemonContext<C> {
     }
 
     /**
+     * Publishes this instance's metric families under their own names (see {@link MetricFamily}),
+     * replacing everything it published before: a family or a series left out of {@code families} is
+     * gone from the next scrape (a disk detached, an interface deleted). Meant for a collection cycle
+     * that reads a whole source at once and publishes what it read. What an instance published leaves
+     * {@code /metrics} with the failure or stop of this start. The default exports nothing.
+     *
+     * @throws IllegalArgumentException if another daemon instance publishes a family of the same name:
+     *                                  two owners of one series would overwrite each other's values
+     * @since 1.4.0
+     */
+    default void publishMetrics(java.util.List<MetricFamily> families) {
+    }
+
+    /**
      * A service the agent already runs and shares with its daemons, looked up by its class, so that a
      * daemon does not start a second one of its own. Today the agent offers {@code io.vertx.core.Vertx}
      * (its one Vert.x instance: a daemon makes its own clients on it and closes them in

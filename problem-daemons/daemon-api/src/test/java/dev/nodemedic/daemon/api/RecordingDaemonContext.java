@@ -40,6 +40,7 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final Map<Class<?>, Object> hostServices = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicReference<List<MetricFamily>> published = new java.util.concurrent.atomic.AtomicReference<>(List.of());
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger threadCount = new AtomicInteger();
 
@@ -151,6 +152,16 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
             throw new IllegalArgumentException("no gauge " + name + labels + "; asked for: " + gauges.keySet());
         }
         return Double.longBitsToDouble(bits.get());
+    }
+
+    @Override
+    public void publishMetrics(List<MetricFamily> families) {
+        published.set(List.copyOf(families));
+    }
+
+    /** What the daemon last gave {@link #publishMetrics}; empty before its first call. */
+    public List<MetricFamily> published() {
+        return published.get();
     }
 
     /** Offers {@code service} as the agent would through {@link #hostService}, such as the test's own Vert.x instance. */
