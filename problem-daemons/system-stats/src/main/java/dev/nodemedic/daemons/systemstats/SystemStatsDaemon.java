@@ -51,8 +51,14 @@ public final class SystemStatsDaemon implements ProblemDaemon<SystemStatsConfig>
                     + context.configFile().map(Object::toString).orElse("the config") + ", or HOST_PROC, to where it is mounted)");
         }
         cycle = new SystemStatsCycle(context.config(), paths, context.configFile(), context.logger());
-        context.logger().log(System.Logger.Level.INFO, "collecting components={0} every={1} proc={2}",
-                cycle.components().stream().map(c -> c.section).toList(), context.config().invokeInterval(), paths.proc());
+        if (cycle.components().isEmpty()) {
+            // An instance with no file (the default one, when the jar is in plugins/): NPD runs no system-stats monitor either.
+            context.logger().log(System.Logger.Level.INFO, "no metric enabled; give this instance an NPD system-stats-monitor file config={0}",
+                    context.configFile().map(Object::toString).orElse("none"));
+        } else {
+            context.logger().log(System.Logger.Level.INFO, "collecting components={0} every={1} proc={2}",
+                    cycle.components().stream().map(c -> c.section).toList(), context.config().invokeInterval(), paths.proc());
+        }
         long every = context.config().invokeInterval().toMillis();
         collections = context.scheduler().scheduleAtFixedRate(this::collect, 0, every, TimeUnit.MILLISECONDS);
     }
