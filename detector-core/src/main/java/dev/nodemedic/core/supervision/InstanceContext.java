@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -46,7 +47,7 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
     private final Map<Gauge, AtomicLong> gauges = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** Whether this start has families on /metrics, to withdraw on close; also the lock between publishing and closing. */
-    private final java.util.concurrent.atomic.AtomicBoolean published = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean published = new AtomicBoolean();
 
     InstanceContext(DaemonSpec spec, Reporter reporter, Clock clock, MeterRegistry registry, HostServices hostServices,
             Consumer<Throwable> onFailure) {

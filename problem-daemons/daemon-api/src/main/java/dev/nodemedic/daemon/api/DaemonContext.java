@@ -2,6 +2,7 @@ package dev.nodemedic.daemon.api;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -105,7 +106,7 @@ public interface DaemonContext<C> {
      *                                  two owners of one series would overwrite each other's values
      * @since 1.4.0
      */
-    default void publishMetrics(java.util.List<MetricFamily> families) {
+    default void publishMetrics(List<MetricFamily> families) {
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.nodemedic.daemon.api;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -27,7 +28,7 @@ public record MetricFamily(String name, Type type, String help, List<Sample> sam
 
         /** The word on the {@code # TYPE} line. */
         public String exposition() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

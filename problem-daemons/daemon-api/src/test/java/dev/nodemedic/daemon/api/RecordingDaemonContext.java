@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleConsumer;
 import java.util.function.LongConsumer;
 import java.util.function.BooleanSupplier;
@@ -40,7 +41,7 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final Map<Class<?>, Object> hostServices = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicReference<List<MetricFamily>> published = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+    private final AtomicReference<List<MetricFamily>> published = new AtomicReference<>(List.of());
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger threadCount = new AtomicInteger();
 
