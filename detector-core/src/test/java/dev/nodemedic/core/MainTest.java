@@ -29,7 +29,7 @@ class MainTest {
     @Test
     void versionNamesTheDaemonApiItHosts() {
         assertThat(run("version")).isZero();
-        assertThat(out()).matches("nodemedic \\S+ \\(daemon-api 1\\.3\\.0, Java .*\\)\\s*");
+        assertThat(out()).matches("nodemedic \\S+ \\(daemon-api 1\\.4\\.0, Java .*\\)\\s*");
     }
 
     @Test

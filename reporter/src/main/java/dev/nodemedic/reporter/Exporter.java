@@ -1,6 +1,7 @@
 package dev.nodemedic.reporter;
 
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.MetricFamily;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
 import java.util.List;
 
@@ -21,5 +22,15 @@ public interface Exporter extends BookListener {
      * that show a reason before it happens (metrics) need it.
      */
     default void reasonsDeclared(String owner, List<ReasonDeclaration> reasons) {
+    }
+
+    /**
+     * The metric families daemon instance {@code owner} publishes under their own names
+     * ({@code DaemonContext.publishMetrics}), replacing what it published before; empty when the owner
+     * stops or goes. Only a metrics exporter needs it.
+     *
+     * @throws IllegalArgumentException if another owner publishes a family of the same name
+     */
+    default void metricsPublished(String owner, List<MetricFamily> families) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.nodemedic.reporter;
 
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.MetricFamily;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -59,9 +60,31 @@ public final class Reporter {
         }
     }
 
+    /**
+     * The metric families {@code owner} publishes under their own names, replacing what it published
+     * before; an empty list withdraws them (the daemon instance stopped or failed).
+     *
+     * @throws IllegalArgumentException if another owner publishes a family of the same name: the
+     *                                  daemon that asked hears it, as it hears an undeclared condition
+     */
+    public void publishMetrics(String owner, List<MetricFamily> families) {
+        List<MetricFamily> copy = List.copyOf(families);
+        for (Exporter exporter : exporters) {
+            try {
+                exporter.metricsPublished(owner, copy);
+            } catch (IllegalArgumentException refused) {
+                throw refused;
+            } catch (RuntimeException e) {
+                log.error("exporter failed on published metrics; the other exporters got them exporter={} daemon={}",
+                        exporter.getClass().getSimpleName(), owner, e);
+            }
+        }
+    }
+
     /** The owner is gone (its plugin removed, a remote daemon unregistered): its conditions leave the book, its reasons the exporters. */
     public void withdraw(String owner) {
         book.withdraw(owner);
         declareReasons(owner, List.of());
+        publishMetrics(owner, List.of());
     }
 }

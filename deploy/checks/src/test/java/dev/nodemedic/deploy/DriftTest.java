@@ -41,6 +41,14 @@ class DriftTest {
     }
 
     @Test
+    void theShippedSystemStatsConfigIsTheSystemStatsDaemonsOwn() throws Exception {
+        JsonNode shipped = json(deploy.resolve("../problem-daemons/system-stats/src/main/resources/config/system-stats-monitor.json"));
+        for (Path copy : List.of(deploy.resolve("kustomize/components/system-stats/system-stats.json"), deploy.resolve("helm/nodemedic/files/system-stats-monitor.json"))) {
+            assertThat(json(copy)).as("%s: copy the system-stats daemon's config over it", copy).isEqualTo(shipped);
+        }
+    }
+
+    @Test
     void thePrometheusRulesCarryTheAlertsFileAsItIs() throws Exception {
         JsonNode alerts = Manifests.parseYaml(Files.readString(deploy.resolve("alerts/nodemedic-alerts.yaml"))).path("groups");
 

@@ -108,6 +108,20 @@ class HelmChartTest {
     }
 
     @Test
+    void theSystemStatsExampleCopiesItsJarMountsTheNodeReadOnlyAndGivesItTheChartsConfig() {
+        Manifests helm = renders.helm("container-runtime", "system-stats");
+
+        JsonNode pod = helm.one("DaemonSet", "nodemedic-detector").at("/spec/template/spec");
+        assertThat(pod.at("/initContainers/0/command/2").asString()).startsWith("for p in container-runtime custom-plugin ").contains(" system-stats;");
+        assertThat(pod.at("/containers/0/volumeMounts").values()).filteredOn(m -> m.path("mountPath").asString().startsWith("/host/") && m.path("readOnly").asBoolean(false))
+                .extracting(m -> m.path("mountPath").asString()).contains("/host/proc", "/host/sys", "/host/etc/os-release");
+        assertThat(pod.at("/containers/0/env").values()).extracting(e -> e.path("name").asString() + "=" + e.path("value").asString())
+                .contains("HOST_PROC=/host/proc", "HOST_SYS=/host/sys", "HOST_ETC=/host/etc");
+        assertThat(helm.configMap("nodemedic-config").at("/data/system-stats.json").asString()).contains("\"cpu/usage_time\"");
+        assertThat(renders.helm().configMap("nodemedic-config").at("/data").has("system-stats.json")).as("off by default, as in NPD").isFalse();
+    }
+
+    @Test
     void eachRulesFileBecomesAKernelLogInstance() {
         String rendered = renders.chart().template(List.of(), Map.of("rules.docker-monitor\\.json", "{\"source\": \"docker-monitor\"}"));
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +53,24 @@ class KustomizeTest {
         assertThat(pod.at("/initContainers/0/command/2").asString()).startsWith("for p in container-runtime custom-plugin ");
         assertThat(pod.at("/containers/0/volumeMounts").values()).filteredOn(m -> m.path("mountPath").asString().equals("/run/containerd"))
                 .singleElement().satisfies(m -> assertThat(m.path("readOnly").asBoolean()).isTrue());
+    }
+
+    @Test
+    void theSystemStatsComponentCopiesItsJarAfterTheBuiltInsAndMountsTheNodesProcSysAndOsReleaseReadOnly() throws Exception {
+        Manifests rendered = renders.overlayWith("detector", List.of("container-runtime", "system-stats"));
+        JsonNode pod = rendered.one("DaemonSet", "nodemedic-detector").at("/spec/template/spec");
+
+        // Appended, so the container-runtime component's edit of the first init container still lands on builtin-plugins.
+        assertThat(pod.path("initContainers").values()).extracting(c -> c.path("name").asString()).containsExactly("builtin-plugins", "plugin-system-stats");
+        assertThat(pod.at("/initContainers/0/command/2").asString()).startsWith("for p in container-runtime custom-plugin ");
+        assertThat(pod.at("/initContainers/1/command/2").asString()).contains("/plugins/system-stats-*.jar");
+        Map<String, String> mounts = pod.at("/containers/0/volumeMounts").values().stream().filter(m -> m.path("mountPath").asString().startsWith("/host/"))
+                .filter(m -> m.path("readOnly").asBoolean(false))
+                .collect(Collectors.toMap(m -> m.path("mountPath").asString(), m -> m.path("name").asString()));
+        assertThat(mounts).containsKeys("/host/proc", "/host/sys", "/host/etc/os-release");
+        assertThat(pod.at("/containers/0/env").values()).extracting(e -> e.path("name").asString() + "=" + e.path("value").asString())
+                .contains("HOST_PROC=/host/proc", "HOST_SYS=/host/sys", "HOST_ETC=/host/etc");
+        assertThat(rendered.configMap("nodemedic-config").at("/data").propertyNames()).contains("system-stats.json");
     }
 
     @Test

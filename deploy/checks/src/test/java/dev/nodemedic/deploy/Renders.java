@@ -101,9 +101,9 @@ final class Renders {
                 all.add(rendered);
             }
         }
-        all.add(overlayWith("detector", List.of("monitoring", "plugin-reboot-required", "container-runtime", "conntrack-sidecar")));
+        all.add(overlayWith("detector", List.of("monitoring", "plugin-reboot-required", "container-runtime", "conntrack-sidecar", "system-stats")));
         all.add(helm());
-        all.add(helm("plugin-reboot-required", "monitoring", "container-runtime", "conntrack-sidecar"));
+        all.add(helm("plugin-reboot-required", "monitoring", "container-runtime", "conntrack-sidecar", "system-stats"));
         all.addAll(withKubeletCertificate());
         return all;
     }

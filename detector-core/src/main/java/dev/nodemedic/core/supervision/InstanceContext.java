@@ -3,12 +3,14 @@ package dev.nodemedic.core.supervision;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.MetricFamily;
 import dev.nodemedic.reporter.Reporter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -43,6 +46,8 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
     /** This start's gauges and what they read (a double's bits): removed on close, so a dead daemon's value is never scraped. */
     private final Map<Gauge, AtomicLong> gauges = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Whether this start has families on /metrics, to withdraw on close; also the lock between publishing and closing. */
+    private final AtomicBoolean published = new AtomicBoolean();
 
     InstanceContext(DaemonSpec spec, Reporter reporter, Clock clock, MeterRegistry registry, HostServices hostServices,
             Consumer<Throwable> onFailure) {
@@ -148,6 +153,18 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
     }
 
     @Override
+    public void publishMetrics(List<MetricFamily> families) {
+        // Under the lock close() takes too: a late publication from a dying start never outlives its withdrawal.
+        synchronized (published) {
+            if (closed) {
+                return;
+            }
+            reporter.publishMetrics(spec.instanceName(), families);
+            published.set(!families.isEmpty());
+        }
+    }
+
+    @Override
     public <T> Optional<T> hostService(Class<T> type) {
         return hostServices.find(type);
     }
@@ -181,7 +198,12 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
     /** Deafens the context, cancels its tasks and interrupts its threads. Called after the daemon's stop(). */
     @Override
     public void close() {
-        closed = true;
+        synchronized (published) {
+            closed = true;
+            if (published.getAndSet(false)) {
+                reporter.publishMetrics(spec.instanceName(), List.of());
+            }
+        }
         gauges.keySet().forEach(registry::remove);
         scheduler.shutdownNow();
         threads.forEach(Thread::interrupt);

@@ -3,6 +3,7 @@ package dev.nodemedic.reporter.prometheus;
 import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.MetricFamily;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.reporter.BookSnapshot;
 import dev.nodemedic.reporter.Exporter;
@@ -32,6 +33,7 @@ public final class PrometheusExporter implements Exporter {
 
     private final PrometheusMeterRegistry registry;
     private final ProblemSeries problems = new ProblemSeries();
+    private final PublishedSeries published = new PublishedSeries();
     /** The book as last seen: the healthy reasons of an event's owner. */
     private volatile BookSnapshot latest = BookSnapshot.EMPTY;
 
@@ -48,9 +50,14 @@ public final class PrometheusExporter implements Exporter {
         return registry;
     }
 
-    /** The whole exposition: Micrometer's meters, then NPD's two families. */
+    /** The whole exposition: Micrometer's meters, then NPD's two families, then what daemons published as named. */
     public String scrape() {
-        return registry.scrape() + problems.exposition();
+        return registry.scrape() + problems.exposition() + published.exposition();
+    }
+
+    @Override
+    public void metricsPublished(String owner, List<MetricFamily> families) {
+        published.publish(owner, families);
     }
 
     @Override

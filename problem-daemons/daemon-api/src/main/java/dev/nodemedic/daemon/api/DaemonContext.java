@@ -2,6 +2,7 @@ package dev.nodemedic.daemon.api;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -92,6 +93,20 @@ public interface DaemonContext<C> {
     default DoubleConsumer gauge(String name, Map<String, String> labels) {
         return value -> {
         };
+    }
+
+    /**
+     * Publishes this instance's metric families under their own names (see {@link MetricFamily}),
+     * replacing everything it published before: a family or a series left out of {@code families} is
+     * gone from the next scrape (a disk detached, an interface deleted). Meant for a collection cycle
+     * that reads a whole source at once and publishes what it read. What an instance published leaves
+     * {@code /metrics} with the failure or stop of this start. The default exports nothing.
+     *
+     * @throws IllegalArgumentException if another daemon instance publishes a family of the same name:
+     *                                  two owners of one series would overwrite each other's values
+     * @since 1.4.0
+     */
+    default void publishMetrics(List<MetricFamily> families) {
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleConsumer;
 import java.util.function.LongConsumer;
 import java.util.function.BooleanSupplier;
@@ -40,6 +41,7 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final Map<Class<?>, Object> hostServices = new ConcurrentHashMap<>();
+    private final AtomicReference<List<MetricFamily>> published = new AtomicReference<>(List.of());
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger threadCount = new AtomicInteger();
 
@@ -151,6 +153,16 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
             throw new IllegalArgumentException("no gauge " + name + labels + "; asked for: " + gauges.keySet());
         }
         return Double.longBitsToDouble(bits.get());
+    }
+
+    @Override
+    public void publishMetrics(List<MetricFamily> families) {
+        published.set(List.copyOf(families));
+    }
+
+    /** What the daemon last gave {@link #publishMetrics}; empty before its first call. */
+    public List<MetricFamily> published() {
+        return published.get();
     }
 
     /** Offers {@code service} as the agent would through {@link #hostService}, such as the test's own Vert.x instance. */
