@@ -98,6 +98,34 @@ class MainTest {
     }
 
     @Test
+    void checkConfigRefusesRuleFilesTheAgentCouldNotRunNamingTheRule() throws Exception {
+        TestPlugins.install(TestPlugins.KERNEL_LOG, home.resolve("plugins"), "kernel-log.jar");
+        Path nested = Files.writeString(home.resolve("nested.json"),
+                "{\"conditions\": [], \"rules\": [\n  {\"type\": \"temporary\", \"reason\": \"Nested\", \"pattern\": \"(((a{100}){100}){100})\"}\n]}\n");
+        Path big = Files.writeString(home.resolve("big.json"),
+                "{\"conditions\": [], \"rules\": [\n  {\"type\": \"temporary\", \"reason\": \"Big\", \"pattern\": \"" + "a".repeat(1_100_000) + "\"}\n]}\n");
+        StringBuilder rules = new StringBuilder();
+        for (int i = 0; i < 100_000; i++) {
+            rules.append(i == 0 ? "" : ",\n").append("  {\"type\": \"temporary\", \"reason\": \"R").append(i).append("\", \"pattern\": \"message ")
+                    .append(i).append(" happened\"}");
+        }
+        Path many = Files.writeString(home.resolve("many.json"), "{\"conditions\": [], \"rules\": [\n" + rules + "\n]}\n");
+        Path good = Files.writeString(home.resolve("good.json"),
+                "{\"conditions\": [], \"rules\": [\n  {\"type\": \"temporary\", \"reason\": \"Thousand\", \"pattern\": \"(a{10}){100}\"}\n]}\n");
+
+        assertThat(run("check-config", "--daemon", "kernel-log", nested.toString(), big.toString(), many.toString(), good.toString())).isEqualTo(1);
+
+        assertThat(out())
+                .contains("✗ daemon instance kernel-log is not started: " + nested + ":2:45: rules[0]: pattern: \"(((a{100}){100}){100})\" repeats its"
+                        + " innermost part 1000000 times through nested counted repetitions, at most 1000 are allowed")
+                .contains("✗ daemon instance kernel-log is not started: " + big + ":2:42: rules[0]: pattern: \"aaaa")
+                .contains("is 1100000 bytes long, at most 4096 are allowed")
+                .contains("✗ daemon instance kernel-log is not started: " + many + ":1:")
+                .contains("rules: 100000 rules, at most 1000 are allowed in one file")
+                .contains("✓ " + good + ": daemon instance kernel-log owns []");
+    }
+
+    @Test
     void checkConfigOfOneDaemonsFiles() throws Exception {
         TestPlugins.install(TestPlugins.FAULTY, home.resolve("plugins"), "faulty.jar");
         Path good = Files.writeString(home.resolve("good.yaml"), "mode: healthy\n");

@@ -16,6 +16,20 @@ import java.util.Set;
  * in order, with the snapshot before and after it.
  */
 public final class ConditionBook {
+    /**
+     * Condition types one daemon (plugin instance or remote) may own. NPD's monitors own 1 to 3; a
+     * daemon with more is better split, and one declaring hundreds would fill the node's share alone.
+     */
+    public static final int MAX_TYPES_PER_DAEMON = 32;
+    /**
+     * Condition types of all daemons together on one node. Each is an entry of the Node object's
+     * status (up to {@link dev.nodemedic.daemon.api.Condition#MAX_MESSAGE_BYTES} of message, its type,
+     * reason, times and a managed-fields entry: about 1.5 KiB at most), which etcd stores whole (a
+     * request is at most 1.5 MiB) beside kubelet's own status (images, volumes, addresses). 64 of them
+     * stay under 100 KiB; the agent's built-in daemons and NPD's monitors own about 15.
+     */
+    public static final int MAX_TYPES_PER_NODE = 64;
+
     private final Object lock = new Object();
     private final BookListener listener;
     private volatile BookSnapshot snapshot = BookSnapshot.EMPTY;
@@ -50,7 +64,17 @@ public final class ConditionBook {
                     throw new ConditionClaimException("condition type " + declaration.type() + " is already owned by daemon " + held.owner());
                 }
             }
+            if (declarations.size() > MAX_TYPES_PER_DAEMON) {
+                throw ConditionClaimException.overLimit("it declares " + declarations.size() + " condition types, at most " + MAX_TYPES_PER_DAEMON
+                        + " are allowed per daemon; split it into several daemons or declare fewer types");
+            }
             next.values().removeIf(c -> c.owner().equals(owner) && declarations.stream().noneMatch(d -> d.type().equals(c.type())));
+            long added = declarations.stream().filter(d -> !next.containsKey(d.type())).count();
+            if (next.size() + added > MAX_TYPES_PER_NODE) {
+                throw ConditionClaimException.overLimit("the node would carry " + (next.size() + added) + " condition types of nodemedic's daemons, at most "
+                        + MAX_TYPES_PER_NODE + " are allowed per node (each is part of the Node object, which etcd stores whole); remove a daemon"
+                        + " or declare fewer types");
+            }
             for (ConditionDeclaration declaration : declarations) {
                 OwnedCondition held = next.get(declaration.type());
                 Condition condition = beforeFailure.remove(declaration.type());

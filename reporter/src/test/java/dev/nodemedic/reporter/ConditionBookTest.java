@@ -42,6 +42,43 @@ class ConditionBookTest {
         assertThat(book.snapshot().get("ReadonlyFilesystem")).as("a refused claim changes nothing").isEmpty();
     }
 
+    private static List<ConditionDeclaration> types(String prefix, int count) {
+        List<ConditionDeclaration> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(new ConditionDeclaration(prefix + i, "Fine", "fine"));
+        }
+        return out;
+    }
+
+    @Test
+    void aDaemonOwnsAtMost32Types() throws Exception {
+        assertThatThrownBy(() -> book.declare("greedy", types("Type", 500), clock.instant()))
+                .isInstanceOf(ConditionClaimException.class)
+                .hasMessage("it declares 500 condition types, at most 32 are allowed per daemon; split it into several daemons or declare fewer types")
+                .satisfies(e -> assertThat(((ConditionClaimException) e).overLimit()).isTrue());
+        assertThat(book.snapshot().all()).isEmpty();
+        book.declare("gpu", types("Gpu", 32), clock.instant());
+        assertThat(book.snapshot().all()).hasSize(32);
+    }
+
+    @Test
+    void aNodeCarriesAtMost64TypesOfAllDaemonsTogether() throws Exception {
+        book.declare("a", types("A", 32), clock.instant());
+        book.declare("b", types("B", 31), clock.instant());
+        book.declare("c", types("C", 1), clock.instant());
+
+        assertThatThrownBy(() -> book.declare("d", types("D", 1), clock.instant()))
+                .isInstanceOf(ConditionClaimException.class)
+                .hasMessageStartingWith("the node would carry 65 condition types of nodemedic's daemons, at most 64 are allowed per node");
+        assertThat(book.snapshot().get("D0")).isEmpty();
+        // A daemon declaring again counts its own types once, and may trade one for another.
+        book.declare("c", List.of(new ConditionDeclaration("C9", "Fine", "fine")), clock.instant());
+        assertThat(book.snapshot().all()).hasSize(64);
+        book.withdraw("c");
+        book.declare("d", types("D", 1), clock.instant());
+        assertThat(book.snapshot().get("D0")).isPresent();
+    }
+
     @Test
     void transitionTimeMovesOnlyWhenStatusChanges() throws Exception {
         book.declare("kernel-log", List.of(DEADLOCK), clock.instant());

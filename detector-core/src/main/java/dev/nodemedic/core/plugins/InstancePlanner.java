@@ -8,6 +8,7 @@ import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.reporter.ConditionBook;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,6 +86,11 @@ public final class InstancePlanner {
             reasons = List.copyOf(probe.reasons(bound));
         } catch (RuntimeException e) {
             return refused(instance, e.getMessage());
+        }
+        if (conditions.size() > ConditionBook.MAX_TYPES_PER_DAEMON) {
+            // The book refuses it too when the instance is added; here check-config says so.
+            return refused(instance, "it declares " + conditions.size() + " condition types, at most " + ConditionBook.MAX_TYPES_PER_DAEMON
+                    + " are allowed per daemon; split its config into several instances or declare fewer types");
         }
         Optional<String> undeclared = undeclaredType(reasons, conditions);
         if (undeclared.isPresent()) {

@@ -19,12 +19,9 @@ record ConditionReport(ConditionStatus status, String reason, String message) {
             throw RequestRefused.invalid(fields.field("status"), "\"" + statusText + "\" is not a condition status; expected True (the problem is"
                     + " there), False (it is not) or Unknown");
         }
-        String reason = fields.requiredString("reason", "one UpperCamelCase word such as XidError");
+        String reason = ConditionNames.requireReason(fields.field("reason"), fields.requiredString("reason", "one UpperCamelCase word such as XidError"));
+        // Longer than Condition.MAX_MESSAGE_BYTES, the message is cut (ending in "…") where the book takes it.
         String message = fields.optionalString("message", "a sentence for people").orElse("");
-        if (message.length() > Registration.MAX_MESSAGE) {
-            throw RequestRefused.invalid(fields.field("message"), "is " + message.length() + " characters, at most " + Registration.MAX_MESSAGE
-                    + " are allowed");
-        }
         try {
             // The record the book will hold checks the reason exactly as it does for plugin daemons.
             new Condition(type, status, reason, message, Instant.EPOCH);

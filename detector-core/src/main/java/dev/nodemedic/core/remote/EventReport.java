@@ -17,15 +17,13 @@ record EventReport(Severity severity, String reason, String message, String sour
             case "Warning" -> Severity.WARNING;
             default -> throw RequestRefused.invalid(fields.field("type"), "\"" + type + "\" is not an event type; expected Normal or Warning (the default)");
         };
-        String reason = fields.requiredString("reason", "one UpperCamelCase word such as XidError");
+        String reason = ConditionNames.requireReason(fields.field("reason"), fields.requiredString("reason", "one UpperCamelCase word such as XidError"));
+        // Longer than Condition.MAX_MESSAGE_BYTES, the message is cut (ending in "…") by the Event record.
         String message = fields.requiredString("message", "a sentence for people");
-        if (message.length() > Registration.MAX_MESSAGE) {
-            throw RequestRefused.invalid(fields.field("message"), "is " + message.length() + " characters, at most " + Registration.MAX_MESSAGE
-                    + " are allowed");
-        }
         String source = fields.optionalString("source", "the component that saw it, such as gpu-monitor").orElse(daemon);
-        if (source.isBlank() || source.length() > 63 || source.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-            throw RequestRefused.invalid(fields.field("source"), "expected one word of at most 63 characters, such as gpu-monitor (default: the daemon's name)");
+        if (source.isBlank() || source.length() > 63 || source.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw RequestRefused.invalid(fields.field("source"), "expected one word of at most 63 printable ASCII characters, such as gpu-monitor"
+                    + " (default: the daemon's name)");
         }
         try {
             new Event(source, severity, reason, message, Instant.EPOCH);

@@ -1,7 +1,10 @@
 package dev.nodemedic.core.remote;
 
+import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
+import dev.nodemedic.reporter.ConditionBook;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,8 +30,8 @@ public record Registration(String name, String version, List<ConditionDeclaratio
     static final Duration MIN_LEASE = Duration.ofSeconds(5);
     static final Duration MAX_LEASE = Duration.ofMinutes(10);
     static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
-    /** A condition message lives in the Node object, which every node watcher downloads; the Events API caps a note at 1 kB. */
-    static final int MAX_MESSAGE = 1024;
+    /** Reasons one daemon declares: each is a {@code problem_counter} series (and a {@code problem_gauge} one for a condition's). */
+    static final int MAX_REASONS = 128;
     private static final Set<String> FIELDS = Set.of("conditions", "reasons", "leaseSeconds", "version");
     private static final Set<String> CONDITION_FIELDS = Set.of("type", "reason", "message");
     private static final Set<String> REASON_FIELDS = Set.of("reason", "condition");
@@ -63,12 +66,20 @@ public record Registration(String name, String version, List<ConditionDeclaratio
         Set<String> types = new HashSet<>();
         List<BodyFields> entries = fields.objects("conditions", CONDITION_FIELDS,
                 "condition declarations such as {\"type\":\"GpuFailure\",\"reason\":\"GpuIsHealthy\",\"message\":\"all GPUs respond\"}");
+        if (entries.size() > ConditionBook.MAX_TYPES_PER_DAEMON) {
+            throw RequestRefused.invalid(fields.field("conditions"), entries.size() + " condition types, at most " + ConditionBook.MAX_TYPES_PER_DAEMON
+                    + " are allowed per daemon (and " + ConditionBook.MAX_TYPES_PER_NODE + " per node, of all daemons together); declare fewer,"
+                    + " or split the detector into several daemons");
+        }
         for (BodyFields entry : entries) {
-            String type = entry.requiredString("type", "a condition type such as GpuFailure");
-            String reason = entry.requiredString("reason", "the healthy reason such as GpuIsHealthy");
+            String type = ConditionNames.requireType(entry.field("type"), entry.requiredString("type", "a condition type such as GpuFailure"));
+            String reason = ConditionNames.requireReason(entry.field("reason"), entry.requiredString("reason", "the healthy reason such as GpuIsHealthy"));
             String message = entry.optionalString("message", "the healthy message, a sentence").orElse("");
-            if (message.length() > MAX_MESSAGE) {
-                throw RequestRefused.invalid(entry.field("message"), "is " + message.length() + " characters, at most " + MAX_MESSAGE + " are allowed");
+            int bytes = message.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > Condition.MAX_MESSAGE_BYTES) {
+                // A report's message is cut to fit; a declaration's is refused, so what was declared is what shows.
+                throw RequestRefused.invalid(entry.field("message"), "is " + bytes + " bytes in UTF-8, at most " + Condition.MAX_MESSAGE_BYTES
+                        + " are allowed; shorten it");
             }
             try {
                 conditions.add(new ConditionDeclaration(type, reason, message));
@@ -80,13 +91,18 @@ public record Registration(String name, String version, List<ConditionDeclaratio
             }
         }
         List<ReasonDeclaration> reasons = new ArrayList<>();
-        for (BodyFields entry : fields.objects("reasons", REASON_FIELDS,
+        List<BodyFields> reasonEntries = fields.objects("reasons", REASON_FIELDS,
                 "what the daemon can report, such as {\"reason\":\"XidError\"} for its events or {\"reason\":\"GpuFellOff\",\"condition\":\"GpuFailure\"}"
-                        + " for a condition's reason while True")) {
-            String reason = entry.requiredString("reason", "a reason such as XidError");
+                        + " for a condition's reason while True");
+        if (reasonEntries.size() > MAX_REASONS) {
+            throw RequestRefused.invalid(fields.field("reasons"), reasonEntries.size() + " reasons, at most " + MAX_REASONS
+                    + " are allowed per daemon (each is a metric series); declare the ones alerts watch");
+        }
+        for (BodyFields entry : reasonEntries) {
+            String reason = ConditionNames.requireReason(entry.field("reason"), entry.requiredString("reason", "a reason such as XidError"));
             Optional<String> condition = entry.optionalString("condition", "one of the condition types declared in conditions");
             if (condition.isPresent() && !types.contains(condition.get())) {
-                throw RequestRefused.invalid(entry.field("condition"), condition.get() + " is not declared in conditions (declared: " + types.stream().sorted().toList()
+                throw RequestRefused.invalid(entry.field("condition"), ConditionNames.visible(condition.get()) + " is not declared in conditions (declared: " + types.stream().sorted().toList()
                         + "); a reason's condition is one of this daemon's own");
             }
             try {

@@ -105,7 +105,9 @@ public final class RemoteDaemons {
             if (e instanceof RequestRefused refused) {
                 throw refused;
             }
-            throw new RequestRefused(RequestRefused.Reason.Conflict, Optional.of("conditions"), e.getMessage() + "; a condition type has one owner");
+            ConditionClaimException claim = (ConditionClaimException) e;
+            throw new RequestRefused(RequestRefused.Reason.Conflict, Optional.of("conditions"), "conditions: " + claim.getMessage()
+                    + (claim.overLimit() ? "" : "; a condition type has one owner"));
         }
         Remote remote = existing;
         if (remote == null) {

@@ -95,7 +95,7 @@ public final class Supervisor {
         } catch (ConditionClaimException e) {
             names.release(spec.instanceName(), holder(spec));
             return Optional.of("daemon instance " + spec.instanceName() + " of plugin " + spec.pluginId() + " is not started: " + e.getMessage()
-                    + "; the other daemons run — disable one of the two in the agent config");
+                    + (e.overLimit() ? "; the other daemons run" : "; the other daemons run — disable one of the two in the agent config"));
         }
         reporter.declareReasons(spec.instanceName(), spec.reasons());
         Instance instance = new Instance(spec);

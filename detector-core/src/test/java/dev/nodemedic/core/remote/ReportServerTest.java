@@ -95,6 +95,75 @@ class ReportServerTest {
         assertThat(reporter.book().snapshot().get("GpuFailure").orElseThrow().condition().status()).isEqualTo(ConditionStatus.TRUE);
     }
 
+    private static String conditions(String prefix, int count) {
+        StringBuilder body = new StringBuilder("{\"conditions\":[");
+        for (int i = 0; i < count; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(prefix).append(i).append("\",\"reason\":\"R\"}");
+        }
+        return body.append("]}").toString();
+    }
+
+    @Test
+    void aRegistrationOfFiveHundredTypesIsRefused() {
+        ReportClient.Reply.Answered reply = send(HttpMethod.PUT, "/v1/daemons/greedy", conditions("T", 500));
+
+        assertThat(reply.code()).isEqualTo(400);
+        assertThat(reply.body()).contains("\"field\":\"conditions\"").contains("500 condition types, at most 32 are allowed per daemon (and 64 per node");
+        assertThat(reporter.book().snapshot().all()).isEmpty();
+    }
+
+    @Test
+    void theNodeCarriesAtMost64TypesOfAllRemoteDaemonsTogether() {
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/one", conditions("A", 32)).code()).isEqualTo(200);
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/two", conditions("B", 32)).code()).isEqualTo(200);
+
+        ReportClient.Reply.Answered third = send(HttpMethod.PUT, "/v1/daemons/three", conditions("C", 1));
+
+        assertThat(third.code()).isEqualTo(409);
+        assertThat(third.body()).contains("\"field\":\"conditions\"").contains("the node would carry 65 condition types of nodemedic's daemons, at most 64");
+        assertThat(send(HttpMethod.GET, "/v1/daemons/three", "").code()).as("the refused daemon is not registered").isEqualTo(404);
+        assertThat(reporter.book().snapshot().all()).hasSize(64);
+    }
+
+    @Test
+    void aBidiOverrideOrAnyNonAsciiInATypeOrReasonIsRefusedAndShownEscaped() {
+        ReportClient.Reply.Answered type = send(HttpMethod.PUT, "/v1/daemons/gpu-health",
+                "{\"conditions\":[{\"type\":\"Gpu\u202eeruliaF\",\"reason\":\"GpuIsHealthy\"}]}");
+        assertThat(type.code()).isEqualTo(400);
+        assertThat(type.body()).contains("\"field\":\"conditions[0].type\"").contains("Gpu\\\\u202eeruliaF").doesNotContain("\u202e");
+
+        ReportClient.Reply.Answered reason = send(HttpMethod.PUT, "/v1/daemons/gpu-health",
+                "{\"conditions\":[{\"type\":\"GpuFailure\",\"reason\":\"Gpu\\u0007Healthy\"}]}");
+        assertThat(reason.body()).contains("\"field\":\"conditions[0].reason\"").contains("is not a reason");
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health", "{\"conditions\":[{\"type\":\"GpuFailuré\",\"reason\":\"Fine\"}]}").code())
+                .isEqualTo(400);
+        assertThat(reporter.book().snapshot().all()).isEmpty();
+
+        registerGpu();
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":\"True\",\"reason\":\"Xid\u202eError\"}").body())
+                .contains("\"field\":\"reason\"").contains("Xid\\\\u202eError");
+        assertThat(send(HttpMethod.POST, "/v1/daemons/gpu-health/events", "{\"reason\":\"Xid\u202eError\",\"message\":\"m\"}").code()).isEqualTo(400);
+    }
+
+    @Test
+    void anOverlongMessageIsCutToTheByteBoundAtACharacterBoundary() {
+        registerGpu();
+        String message = "GPU 0: " + "€".repeat(4000); // 12,007 bytes in UTF-8
+
+        ReportClient.Reply.Answered reply = send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure",
+                "{\"status\":\"True\",\"reason\":\"XidError\",\"message\":\"" + message + "\"}");
+
+        assertThat(reply.code()).isEqualTo(200);
+        String held = reporter.book().snapshot().get("GpuFailure").orElseThrow().condition().message();
+        assertThat(held.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024);
+        assertThat(held).isEqualTo("GPU 0: " + "€".repeat(338) + "…");
+        assertThat(reply.body()).contains(held);
+        // A declaration is not cut: what a daemon declares healthy is what shows.
+        assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health",
+                "{\"conditions\":[{\"type\":\"GpuFailure\",\"reason\":\"GpuIsHealthy\",\"message\":\"" + message + "\"}]}").body())
+                .contains("\"field\":\"conditions[0].message\"").contains("is 12007 bytes in UTF-8, at most 1024 are allowed");
+    }
+
     @Test
     void badBodiesAreRefusedNamingTheFieldAndWhatIsExpected() {
         registerGpu();
@@ -104,7 +173,7 @@ class ReportServerTest {
         assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":\"Yes\",\"reason\":\"XidError\"}").body())
                 .contains("\"field\":\"status\"").contains("expected True (the problem is there), False (it is not) or Unknown");
         assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":\"True\",\"reason\":\"Xid Error\"}").body())
-                .contains("\"field\":\"reason\"").contains("must be one word");
+                .contains("\"field\":\"reason\"").contains("is not a reason; write one CamelCase word");
         assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":\"True\",\"reason\":\"X\",\"mesage\":\"m\"}").body())
                 .contains("\"field\":\"mesage\"").contains("unknown field; known fields here: message, reason, status");
         assertThat(send(HttpMethod.PUT, "/v1/daemons/gpu-health/conditions/GpuFailure", "{\"status\":true,\"reason\":\"X\"}").body())
@@ -119,7 +188,7 @@ class ReportServerTest {
         assertThat(send(HttpMethod.PUT, "/v1/daemons/x", "{\"conditions\":[{\"type\":\"A\",\"reason\":\"B\"}],\"reasons\":[{\"reason\":\"C\",\"condition\":\"D\"}]}").body())
                 .contains("\"field\":\"reasons[0].condition\"").contains("D is not declared in conditions (declared: [A])");
         assertThat(send(HttpMethod.PUT, "/v1/daemons/x", "{\"reasons\":[{\"reason\":\"Xid Error\"}]}").body())
-                .contains("\"field\":\"reasons[0].reason\"").contains("must be one word");
+                .contains("\"field\":\"reasons[0].reason\"").contains("is not a reason");
         assertThat(send(HttpMethod.POST, "/v1/daemons/gpu-health/events", "{\"type\":\"Error\",\"reason\":\"X\",\"message\":\"m\"}").body())
                 .contains("\"field\":\"type\"").contains("expected Normal or Warning");
         assertThat(send(HttpMethod.PATCH, "/v1/daemons/gpu-health", "{}").code()).isEqualTo(405);

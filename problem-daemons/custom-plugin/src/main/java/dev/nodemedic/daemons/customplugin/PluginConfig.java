@@ -10,7 +10,8 @@ import java.time.Duration;
  *
  * @param invoke_interval   how often every rule runs (NPD's default 30s)
  * @param timeout           the longest any script may run; a rule may ask for less (NPD's default 5s)
- * @param max_output_length characters of a script's output kept as the message (NPD's default 80)
+ * @param max_output_length UTF-8 bytes of a script's output kept as the message, as NPD counts them (NPD's default 80);
+ *                          the agent shows at most 1,024 of them ({@code Condition.MAX_MESSAGE_BYTES})
  * @param concurrency       scripts running at once (NPD's default 3)
  * @param enable_message_change_based_condition_update
  *                          when a condition stays True (or Unknown) with the same reason, whether a new
@@ -50,7 +51,7 @@ public record PluginConfig(Duration invoke_interval, Duration timeout, Integer m
         }
         if (max_output_length < 0 || max_output_length > MAX_OUTPUT_LENGTH) {
             throw new IllegalArgumentException("max_output_length: " + max_output_length + " is out of range; write 0 to " + MAX_OUTPUT_LENGTH
-                    + " characters (NPD's default is 80)");
+                    + " bytes (NPD's default is 80; the node shows at most 1024)");
         }
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
             // NPD hangs for ever with 0: its semaphore channel has no room.

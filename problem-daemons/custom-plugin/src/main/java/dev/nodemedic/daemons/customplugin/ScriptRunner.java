@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.customplugin;
 
+import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Healthy;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Problem;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Unknown;
@@ -48,7 +49,7 @@ final class ScriptRunner {
     /**
      * Runs {@code rule}'s script once.
      *
-     * @param maxOutputLength characters of stdout kept as the message (pluginConfig.max_output_length)
+     * @param maxOutputLength UTF-8 bytes of stdout kept as the message (pluginConfig.max_output_length)
      * @throws InterruptedException when the daemon is stopping; the script's tree is killed first
      */
     CheckOutcome run(Rule rule, Duration timeout, int maxOutputLength) throws InterruptedException {
@@ -96,7 +97,9 @@ final class ScriptRunner {
         } catch (IOException e) {
             logger.log(Level.DEBUG, "closing a check's stdin failed script={0} why=\"{1}\"", script, e);
         }
-        int captureBytes = Math.max(NPD_CAPTURE_BYTES, 4 * maxOutputLength);
+        // Room for the white space stripped before the cut; past Condition.MAX_MESSAGE_BYTES the node shows
+        // no more, so NPD's 4 KiB always suffices.
+        int captureBytes = Math.max(NPD_CAPTURE_BYTES, 4 * Math.min(maxOutputLength, Condition.MAX_MESSAGE_BYTES));
         OutputCapture stdout = new OutputCapture(process.getInputStream(), captureBytes);
         OutputCapture stderr = new OutputCapture(process.getErrorStream(), NPD_CAPTURE_BYTES);
         threads.newThread(stdout).start();
@@ -170,16 +173,27 @@ final class ScriptRunner {
                 + "; a check exits 0 for OK, 1 for a problem, anything else for unknown");
     }
 
-    /** The first {@code max} characters, never splitting a surrogate pair. */
+    /**
+     * The first {@code max} UTF-8 bytes, as NPD cuts stdout to {@code max_output_length} bytes, but at a
+     * character boundary: NPD's cut can end inside a character, which the API server then rejects or mangles.
+     */
     static String cut(String text, int max) {
         if (max == 0) {
             return "";
         }
-        if (text.length() <= max) {
+        if (text.length() * 3L <= max) {
             return text;
         }
-        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
-        return text.substring(0, Math.max(0, end)).strip();
+        int bytes = 0;
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            bytes += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (bytes > max) {
+                return text.substring(0, i).strip();
+            }
+            i += Character.charCount(codePoint);
+        }
+        return text;
     }
 
     /** A duration as NPD's configs write it: 3s, 1m30s, 250ms. */

@@ -214,6 +214,14 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void maxOutputLengthCountsUtf8BytesAsNpdDoesButCutsBetweenCharacters() {
+        assertThat(ScriptRunner.cut("é".repeat(10), 5)).isEqualTo("éé");
+        assertThat(ScriptRunner.cut("abc€def", 5)).isEqualTo("abc");
+        assertThat(ScriptRunner.cut("abc€def", 6)).isEqualTo("abc€");
+        assertThat(ScriptRunner.cut("é".repeat(40), 80)).isEqualTo("é".repeat(40));
+    }
+
+    @Test
     void cutNeverSplitsASurrogatePair() {
         assertThat(ScriptRunner.cut("ab\uD83D\uDE00cd", 3)).isEqualTo("ab");
         assertThat(ScriptRunner.cut("abc", 3)).isEqualTo("abc");

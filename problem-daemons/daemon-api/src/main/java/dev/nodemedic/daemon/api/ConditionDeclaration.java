@@ -11,7 +11,8 @@ import java.util.Set;
  *
  * @param type    UpperCamelCase, such as {@code KernelDeadlock}; never one of kubelet's
  * @param reason  the healthy reason, such as {@code KernelHasNoDeadlock}
- * @param message the healthy message, such as {@code kernel has no deadlock}; empty when absent
+ * @param message the healthy message, such as {@code kernel has no deadlock}; empty when absent; at most
+ *                {@link Condition#MAX_MESSAGE_BYTES} UTF-8 bytes (a declaration is refused, not cut)
  */
 public record ConditionDeclaration(String type, String reason, String message) {
     /** The node condition types kubelet writes. Two writers of one condition would fight, so no daemon may claim these. */
@@ -24,5 +25,10 @@ public record ConditionDeclaration(String type, String reason, String message) {
         }
         Names.requireToken("reason", reason);
         message = message == null ? "" : message;
+        int bytes = message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > Condition.MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("message: the healthy message of " + type + " is " + bytes + " bytes in UTF-8, at most "
+                    + Condition.MAX_MESSAGE_BYTES + " are allowed; shorten it");
+        }
     }
 }

@@ -46,6 +46,42 @@ class ContractTest {
                 .hasMessageContaining("is 129 characters, at most 128");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Gpu\u202eeruliaF", "Kernel\u0000Deadlock", "Kernel\u200bDeadlock", "KernelDéadlock", "Kernel\u007fDeadlock"})
+    void typesAndReasonsArePrintableAscii(String bad) {
+        assertThatThrownBy(() -> new ConditionDeclaration(bad, "Fine", "fine"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("condition type \"")
+                .hasMessageContaining("write it in printable ASCII")
+                .satisfies(e -> assertThat(e.getMessage()).as("the error shows the character escaped, never raw").matches("\\p{ASCII}*"));
+        assertThatThrownBy(() -> new Condition("GpuFailure", ConditionStatus.TRUE, bad, "m", Instant.EPOCH)).hasMessageStartingWith("reason \"");
+    }
+
+    @Test
+    void aLongMessageIsCutAtACharacterBoundaryAndSaysSo() {
+        String euros = "€".repeat(400); // 1,200 bytes in UTF-8
+        Condition condition = new Condition("GpuFailure", ConditionStatus.TRUE, "XidError", euros, Instant.EPOCH);
+
+        byte[] bytes = condition.message().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(bytes.length).isLessThanOrEqualTo(Condition.MAX_MESSAGE_BYTES).isGreaterThan(Condition.MAX_MESSAGE_BYTES - 6);
+        assertThat(condition.message()).endsWith("€…").isEqualTo("€".repeat(340) + "…");
+        assertThat(new Event("gpu", Severity.WARNING, "XidError", "x".repeat(70_000), Instant.EPOCH).message())
+                .hasSize(1022).endsWith("x…");
+        String fits = "é".repeat(512);
+        assertThat(new Condition("GpuFailure", ConditionStatus.TRUE, "XidError", fits, Instant.EPOCH).message()).isEqualTo(fits);
+        // A pair of surrogates is one character: never cut between them.
+        String emoji = "a" + "\uD83D\uDE00".repeat(300);
+        assertThat(new Condition("GpuFailure", ConditionStatus.TRUE, "XidError", emoji, Instant.EPOCH).message())
+                .isEqualTo("a" + "\uD83D\uDE00".repeat(255) + "…");
+    }
+
+    @Test
+    void aDeclaredHealthyMessageOverTheBoundIsRefused() {
+        assertThatThrownBy(() -> new ConditionDeclaration("GpuFailure", "GpuIsHealthy", "x".repeat(1025)))
+                .hasMessage("message: the healthy message of GpuFailure is 1025 bytes in UTF-8, at most 1024 are allowed; shorten it");
+        assertThat(new ConditionDeclaration("GpuFailure", "GpuIsHealthy", "x".repeat(1024)).message()).hasSize(1024);
+    }
+
     @Test
     void statusReadsTheApiSpellingBack() {
         for (ConditionStatus status : ConditionStatus.values()) {

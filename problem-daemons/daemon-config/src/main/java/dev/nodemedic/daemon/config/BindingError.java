@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.ObjectMapper;
@@ -15,6 +17,9 @@ import tools.jackson.databind.exc.ValueInstantiationException;
 
 /** Turns Jackson's exceptions into one line an operator can act on: where, which field, what is wrong, what is expected. */
 final class BindingError {
+    /** {@code [3].pattern} after a list field's name, in a record's message. */
+    private static final Pattern INNER_FIELD = Pattern.compile("\\[(\\d{1,9})]\\.([A-Za-z_][A-Za-z0-9_]*)");
+
     private BindingError() {
     }
 
@@ -25,7 +30,7 @@ final class BindingError {
             // Thrown from a record's constructor after all its fields were read: Jackson's location is
             // the object's end. The daemon-api asks messages to start with the field's name, so when
             // one does, point at that field.
-            fieldNamedBy(invalid).ifPresent(field -> references.add(new JacksonException.Reference(null, field)));
+            references.addAll(pathNamedBy(invalid));
             location = null;
         }
         if (location == null || location.getLineNr() <= 0) {
@@ -41,6 +46,26 @@ final class BindingError {
         }
         out.append(": ").append(what(e));
         return out.toString();
+    }
+
+    /**
+     * The field a record's message starts with; when the message names a field inside one of its
+     * elements ({@code rules[3].pattern: ...}), the path to that field, so the line is the element's.
+     */
+    private static List<JacksonException.Reference> pathNamedBy(ValueInstantiationException e) {
+        Optional<String> field = fieldNamedBy(e);
+        if (field.isEmpty()) {
+            return List.of();
+        }
+        List<JacksonException.Reference> path = new ArrayList<>();
+        path.add(new JacksonException.Reference(null, field.get()));
+        String message = e.getCause().getMessage();
+        Matcher step = INNER_FIELD.matcher(message).region(field.get().length(), message.length());
+        if (step.lookingAt()) {
+            path.add(new JacksonException.Reference(null, Integer.parseInt(step.group(1))));
+            path.add(new JacksonException.Reference(null, step.group(2)));
+        }
+        return path;
     }
 
     private static Optional<String> fieldNamedBy(ValueInstantiationException e) {

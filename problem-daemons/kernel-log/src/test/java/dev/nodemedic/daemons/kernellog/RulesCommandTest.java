@@ -108,7 +108,7 @@ class RulesCommandTest {
         int exit = command.run(context, List.of("test", "--config", config.toString(), "--log", kernLog("x").toString()));
 
         assertThat(exit).isEqualTo(2);
-        assertThat(context.errors()).contains(config + ":3:").contains("rules[0]: pattern: \"unclosed (\" is not a valid RE2 regular expression");
+        assertThat(context.errors()).contains(config + ":3:").contains("rules[0].pattern: \"unclosed (\" is not a valid RE2 regular expression");
     }
 
     @Test

@@ -83,6 +83,8 @@ public record KernelLogConfig(SourceKind plugin, PluginConfig pluginConfig, List
                         + String.join(", ", declared.stream().sorted().toList()) + "); add it there with its healthy reason and message");
             }
         }
+        // Compiled exactly as the daemon's engine will compile them, so that what binds here runs there.
+        CompiledRules.compile(rules);
     }
 
     private static void requirePluginKey(String key, String value, String example) {

@@ -17,7 +17,11 @@ public record PluginConfig(String timestamp, String message, String timestampFor
         message = message == null ? "" : message;
         timestampFormat = timestampFormat == null ? "" : timestampFormat;
         source = source == null ? "" : source;
-        Rule.requireRegex("timestamp", timestamp);
-        Rule.requireRegex("message", message);
+        if (!timestamp.isEmpty()) {
+            GoExpression.compile("timestamp", timestamp);
+        }
+        if (!message.isEmpty()) {
+            GoExpression.compile("message", message);
+        }
     }
 }

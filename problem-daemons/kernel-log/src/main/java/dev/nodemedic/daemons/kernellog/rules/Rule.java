@@ -1,7 +1,5 @@
 package dev.nodemedic.daemons.kernellog.rules;
 
-import com.google.re2j.Pattern;
-import com.google.re2j.PatternSyntaxException;
 import java.time.Duration;
 
 /**
@@ -31,7 +29,9 @@ public record Rule(RuleType type, String condition, String reason, String patter
         if (pattern == null || pattern.isEmpty()) {
             throw new IllegalArgumentException("pattern: missing; write the Go regular expression this rule looks for");
         }
-        requireRegex("pattern", pattern);
+        // Measured only, in one linear pass: the file's rules are compiled together (CompiledRules) once
+        // their number is known to be within bounds, so 100,000 rules are refused before one compiles.
+        GoExpression.measure("pattern", pattern);
         condition = condition == null ? "" : condition;
         recoverPattern = recoverPattern == null ? "" : recoverPattern;
         clearAfter = clearAfter == null ? Duration.ZERO : clearAfter;
@@ -42,7 +42,7 @@ public record Rule(RuleType type, String condition, String reason, String patter
             throw new IllegalArgumentException("recoverPattern/clearAfter: only a permanent rule has a condition to recover; remove them or make the rule permanent");
         }
         if (!recoverPattern.isEmpty()) {
-            requireRegex("recoverPattern", recoverPattern);
+            GoExpression.measure("recoverPattern", recoverPattern);
         }
         if (clearAfter.isNegative()) {
             throw new IllegalArgumentException("clearAfter: " + clearAfter + " is negative; write how long after its last match the condition clears, such as 30m");
@@ -57,14 +57,5 @@ public record Rule(RuleType type, String condition, String reason, String patter
     /** A permanent rule that never recovers by itself, as NPD's are. */
     public static Rule permanent(String condition, String reason, String pattern) {
         return new Rule(RuleType.PERMANENT, condition, reason, pattern, "", Duration.ZERO);
-    }
-
-    static void requireRegex(String field, String regex) {
-        try {
-            Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(field + ": \"" + regex + "\" is not a valid RE2 regular expression (" + e.getDescription()
-                    + "); fix the expression, Go's regexp syntax applies (no look-around, no back-references)");
-        }
     }
 }

@@ -47,25 +47,15 @@ public final class RuleEngine {
         }
     }
 
-    private record PatternSpec(int ruleIndex, Rule rule, boolean recovery, String expression, RequiredLiterals literals) {
-    }
-
     public RuleEngine(List<Rule> rules, int bufferSize) {
         if (bufferSize < 1) {
             throw new IllegalArgumentException("bufferSize " + bufferSize + " must be at least 1");
         }
         this.bufferSize = bufferSize;
-        List<PatternSpec> specs = new ArrayList<>();
-        for (int i = 0; i < rules.size(); i++) {
-            Rule rule = rules.get(i);
-            // Recover patterns first: a line that both recovers and raises a condition leaves it raised.
-            if (!rule.recoverPattern().isEmpty()) {
-                specs.add(new PatternSpec(i, rule, true, rule.recoverPattern(), RequiredLiterals.of(rule.recoverPattern())));
-            }
-            specs.add(new PatternSpec(i, rule, false, rule.pattern(), RequiredLiterals.of(rule.pattern())));
-        }
+        // The same compile the config's binding ran: what check-config accepted runs here.
+        List<CompiledRules.Compiled> specs = CompiledRules.compile(rules).patterns();
         Map<String, Integer> literalIds = new LinkedHashMap<>();
-        for (PatternSpec spec : specs) {
+        for (CompiledRules.Compiled spec : specs) {
             for (String literal : spec.literals().anyOf()) {
                 literalIds.putIfAbsent(literal, literalIds.size());
             }
@@ -74,16 +64,13 @@ public final class RuleEngine {
         this.words = scanner.words();
         this.patterns = new CompiledPattern[specs.size()];
         for (int k = 0; k < specs.size(); k++) {
-            PatternSpec spec = specs.get(k);
+            CompiledRules.Compiled spec = specs.get(k);
             long[] mask = new long[words];
             for (String literal : spec.literals().anyOf()) {
                 int id = literalIds.get(literal);
                 mask[id >>> 6] |= 1L << (id & 63);
             }
-            // NPD's CompilePattern appends \z without a group, so in "a|b" only b is anchored at the end;
-            // kept so for compatibility (RequiredLiterals treats such a pattern as spanning lines).
-            Pattern regex = Pattern.compile(spec.expression() + "\\z");
-            patterns[k] = new CompiledPattern(spec.ruleIndex(), spec.rule(), spec.recovery(), regex, spec.literals(), mask);
+            patterns[k] = new CompiledPattern(spec.ruleIndex(), spec.rule(), spec.recovery(), spec.regex(), spec.literals(), mask);
         }
         this.messages = new String[bufferSize];
         this.timestamps = new Instant[bufferSize];

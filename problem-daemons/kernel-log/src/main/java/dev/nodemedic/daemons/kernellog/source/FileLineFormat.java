@@ -2,6 +2,7 @@ package dev.nodemedic.daemons.kernellog.source;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
+import dev.nodemedic.daemons.kernellog.rules.GoExpression;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -54,12 +55,12 @@ public final class FileLineFormat {
     }
 
     FileLineFormat(String timestampRegex, String messageRegex, String goLayout, ZoneId zone, Clock clock, boolean fastPaths) {
+        this.timestamp = GoExpression.compile("timestamp", timestampRegex);
+        this.message = GoExpression.compile("message", messageRegex);
         this.handTimestamp = fastPaths ? HandReadExpression.recognise(timestampRegex).orElse(null) : null;
         this.handMessage = fastPaths ? HandReadExpression.recognise(messageRegex).orElse(null) : null;
         this.fixedStampWidth = handTimestamp instanceof HandReadExpression.FixedWidth fixed ? fixed.width() : -1;
         this.syslogKernelMessage = fastPaths && messageRegex.equals(SYSLOG_KERNEL_MESSAGE);
-        this.timestamp = Pattern.compile(timestampRegex);
-        this.message = Pattern.compile(messageRegex);
         this.layout = GoTimeLayout.parse(goLayout);
         this.zone = zone;
         this.clock = clock;

@@ -409,7 +409,7 @@ class NpdConfigCompatibilityTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("kernel-monitor.json:5:")
                 .hasMessageContaining("rules[1]")
-                .hasMessageContaining("rules[1]: pattern: \"task \\w+ blocked (for\" is not a valid RE2 regular expression (missing closing ))");
+                .hasMessageContaining("rules[1].pattern: \"task \\w+ blocked (for\" is not a valid RE2 regular expression (missing closing ))");
     }
 
     @Test
