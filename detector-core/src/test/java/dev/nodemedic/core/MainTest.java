@@ -165,6 +165,26 @@ class MainTest {
     }
 
     @Test
+    void onlyListedDaemonsLeavesTheOthersOut() throws Exception {
+        for (String jar : List.of(TestPlugins.CUSTOM_PLUGIN, TestPlugins.KUBELET_HEALTH, TestPlugins.CONTAINER_RUNTIME)) {
+            TestPlugins.install(jar, home.resolve("plugins"), jar);
+        }
+        Path counter = npdConfig("systemd-monitor-counter.json");
+        // As NPD runs only the monitors it is given: no built-in daemon claims the counter's types.
+        Path agent = Files.writeString(home.resolve("agent.yaml"), """
+                pluginsDir: plugins
+                onlyListedDaemons: true
+                daemons:
+                  - daemon: custom-plugin
+                    name: systemd-monitor-counter
+                    config: systemd-monitor-counter.json
+                """);
+
+        assertThat(run("check-config", agent.toString())).as(out()).isZero();
+        assertThat(out()).contains("✓ " + counter + ": daemon instance systemd-monitor-counter owns").doesNotContain("kubelet-health", "container-runtime");
+    }
+
+    @Test
     void checkConfigOfOneDaemonsFiles() throws Exception {
         TestPlugins.install(TestPlugins.FAULTY, home.resolve("plugins"), "faulty.jar");
         Path good = Files.writeString(home.resolve("good.yaml"), "mode: healthy\n");

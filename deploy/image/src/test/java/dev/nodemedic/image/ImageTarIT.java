@@ -176,11 +176,11 @@ class ImageTarIT {
 
     @Test
     void npdsBinaryPathRunsTheAgentOnNpdsFlags() throws Exception {
-        assertThat(root.entry("/node-problem-detector")).as("/node-problem-detector, where NPD's DaemonSet runs its binary").get()
+        assertThat(root.entry("node-problem-detector")).as("/node-problem-detector, where NPD's DaemonSet runs its binary").get()
                 .satisfies(entry -> assertThat(entry.mode() & 0755).isEqualTo(0755));
         // NPD's DaemonSet's command (its command replaces our entrypoint and drops our arguments), on this
         // image's own kernel rules, reporting to no API server and ending by itself.
-        List<String> command = List.of("/node-problem-detector", "--logtostderr", "--config.system-log-monitor=" + HOME + "config/kernel-monitor.json",
+        List<String> command = List.of("/node-problem-detector", "--logtostderr", "--config.system-log-monitor=/" + HOME + "config/kernel-monitor.json",
                 "--enable-k8s-exporter=false", "--stop-after", "3s");
 
         ImageProcess.Result run = enter().run(command, List.of("NODE_NAME=node-a"), Duration.ofMinutes(2));
