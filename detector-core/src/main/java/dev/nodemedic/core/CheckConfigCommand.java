@@ -5,7 +5,9 @@ import dev.nodemedic.core.config.AgentConfigLoader;
 import dev.nodemedic.core.config.DaemonInstanceConfig;
 import dev.nodemedic.core.plugins.InstancePlanner;
 import dev.nodemedic.core.plugins.LoadOutcome;
+import dev.nodemedic.core.plugins.ConditionClaims;
 import dev.nodemedic.core.plugins.PluginHost;
+import dev.nodemedic.core.supervision.DaemonSpec;
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -75,6 +78,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         Path dir = pluginsDir != null ? pluginsDir.toAbsolutePath() : config.pluginsDir();
         int errors = 0;
         int checked = 0;
+        List<DaemonSpec> specs = new ArrayList<>();
         try (PluginHost host = new PluginHost(dir); DirectoryStream<Path> jars = Files.isDirectory(dir) ? Files.newDirectoryStream(dir, "*.jar") : null) {
             InstancePlanner planner = new InstancePlanner(host, binder, config);
             for (Path jar : jars == null ? List.<Path>of() : jars) {
@@ -89,6 +93,7 @@ final class CheckConfigCommand implements Callable<Integer> {
                         case InstancePlanner.Planned.Ready ready -> {
                             if (daemon == null || ready.spec().daemonName().equals(daemon)) {
                                 checked++;
+                                specs.add(ready.spec());
                                 out.println("✓ " + ready.spec().configFile().map(Path::toString).orElse("(defaults)") + ": daemon instance "
                                         + ready.spec().instanceName() + " owns " + ready.spec().conditions().stream().map(c -> c.type()).toList());
                             }
@@ -105,6 +110,10 @@ final class CheckConfigCommand implements Callable<Integer> {
         } catch (IOException e) {
             out.println("✗ cannot list the plugins folder " + dir + ": " + e.getMessage());
             return errors + 1;
+        }
+        for (ConditionClaims.Conflict conflict : ConditionClaims.of(specs).conflicts()) {
+            errors++;
+            out.println("✗ " + conflict);
         }
         if (daemon != null && checked == 0) {
             out.println("✗ " + file + ": no plugin in " + dir + " brings a daemon named " + daemon);

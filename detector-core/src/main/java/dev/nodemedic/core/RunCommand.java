@@ -23,7 +23,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -31,10 +34,18 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 @Command(name = "run", description = {"Runs the node agent until it is stopped (SIGTERM or Ctrl-C).",
-        "With --local it needs no cluster: conditions and events go to the log and the status page."})
+        "With --local it needs no cluster: conditions and events go to the log and the status page."},
+        footer = {"", "node-problem-detector's flags are accepted too (--config.system-log-monitor=FILE,..., --config.custom-plugin-monitor,",
+                "--port, --prometheus-port, --enable-k8s-exporter, klog's --logtostderr, ...), so an NPD DaemonSet's command runs unchanged;",
+                "how each maps: deploy/README.md, \"Migrate from NPD\"."})
 final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
     @ParentCommand
     NodemedicCommand parent;
+
+    @Mixin
+    NpdFlags npd = new NpdFlags();
 
     @Spec
     CommandSpec spec;
@@ -98,6 +109,21 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A cluster's socket is in a volume shared with sidecars (and needs root); a local run's must work
+     * without. NPD's command line has no such socket, and its pod neither the volume nor (as our image's
+     * user) the right to make {@code /run/nodemedic}: there the socket is off unless the agent config names one.
+     */
+    private ReportConfig reportSocket(ReportConfig report, boolean local) {
+        if (report.socketFile().isPresent()) {
+            return report;
+        }
+        if (npd.namesMonitors()) {
+            return new ReportConfig(false, null, report.permissions(), report.maxDaemons(), report.requestsPerSecond(), report.burst());
+        }
+        return report.withSocket(local ? ReportSocket.localDefault(System.getenv()) : ReportConfig.CLUSTER_SOCKET);
+    }
+
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -115,14 +141,22 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
             return 2;
         }
-        AgentConfig effective = new AgentConfig(loaded.nodeName(),
-                pluginsDir == null ? loaded.pluginsDir() : pluginsDir.toAbsolutePath().normalize(), loaded.configDir(),
-                statusAddress == null ? loaded.status() : new AgentConfig.StatusConfig(statusAddress, loaded.status().port()),
-                metricsAddress == null ? loaded.metrics() : new AgentConfig.MetricsConfig(metricsAddress, loaded.metrics().port()),
-                kubeconfig == null ? loaded.kubernetes() : new AgentConfig.KubernetesConfig(kubeconfig.toAbsolutePath(), loaded.kubernetes().heartbeat()),
-                loaded.daemons(), loaded.supervision(),
-                // A cluster's socket is in a volume shared with sidecars (and needs root); a local run's must work without.
-                loaded.report().withSocket(loaded.report().socketFile().orElse(local ? ReportSocket.localDefault(System.getenv()) : ReportConfig.CLUSTER_SOCKET)));
+        // NPD's --enable-k8s-exporter=false talks to no API server: that is --local.
+        boolean local = this.local || !npd.reportsToKubernetes();
+        AgentConfig effective;
+        try {
+            effective = npd.applyTo(new AgentConfig(loaded.nodeName(),
+                    pluginsDir == null ? loaded.pluginsDir() : pluginsDir.toAbsolutePath().normalize(), loaded.configDir(),
+                    statusAddress == null ? loaded.status() : new AgentConfig.StatusConfig(statusAddress, loaded.status().port()),
+                    metricsAddress == null ? loaded.metrics() : new AgentConfig.MetricsConfig(metricsAddress, loaded.metrics().port()),
+                    kubeconfig == null ? loaded.kubernetes() : new AgentConfig.KubernetesConfig(kubeconfig.toAbsolutePath(), loaded.kubernetes().heartbeat()),
+                    loaded.daemons(), loaded.supervision(), loaded.report(), loaded.onlyListedDaemons()));
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
+            return 2;
+        }
+        npd.ignored().forEach(flag -> log.info("NPD flag accepted, no effect here: {}", flag));
+        effective = effective.withReport(reportSocket(effective.report(), local));
         NodeName node;
         try {
             node = NodeName.resolve(effective.configuredNodeName(), System.getenv(), RunCommand::hostName);

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +96,92 @@ class MainTest {
         assertThat(run("check-config", agent.toString())).isEqualTo(1);
         assertThat(out()).contains("✗ daemon instance faulty is not started: " + home.resolve("faulty.yaml")
                 + ":1:7: mode: \"sometimes\" is not a valid value (one of throwOnStart, failAfterStart, hangOnStop, healthy)");
+    }
+
+    private Path npdConfig(String name) throws Exception {
+        Path config = home.resolve(name);
+        try (var in = getClass().getResourceAsStream("/npd/" + name)) {
+            Files.copy(in, config);
+        }
+        return config;
+    }
+
+    @Test
+    void checkConfigNamesBothClaimantsOfEveryConditionTypeClaimedTwice() throws Exception {
+        for (String jar : List.of(TestPlugins.CUSTOM_PLUGIN, TestPlugins.KUBELET_HEALTH, TestPlugins.CONTAINER_RUNTIME)) {
+            TestPlugins.install(jar, home.resolve("plugins"), jar);
+        }
+        Path counter = npdConfig("systemd-monitor-counter.json");
+        Path healthChecker = npdConfig("health-checker-kubelet.json");
+        // NPD's counter and health-checker configs beside the built-in daemons, as an operator adds them.
+        Path agent = Files.writeString(home.resolve("agent.yaml"), """
+                pluginsDir: plugins
+                daemons:
+                  - daemon: custom-plugin
+                    name: systemd-monitor-counter
+                    config: systemd-monitor-counter.json
+                  - daemon: custom-plugin
+                    name: health-checker-kubelet
+                    config: health-checker-kubelet.json
+                """);
+
+        assertThat(run("check-config", agent.toString())).isEqualTo(1);
+
+        assertThat(out().lines().filter(l -> l.startsWith("✗ condition type "))).hasSize(3);
+        assertThat(out()).containsPattern("✗ condition type KubeletUnhealthy is claimed twice: by daemon instance (kubelet-health \\(kubelet-health, its defaults\\)"
+                + "|health-checker-kubelet \\(custom-plugin, " + java.util.regex.Pattern.quote(healthChecker.toString()) + "\\)) and by daemon instance ")
+                .contains("kubelet-health (kubelet-health, its defaults)").contains("health-checker-kubelet (custom-plugin, " + healthChecker + ")")
+                .contains("systemd-monitor-counter (custom-plugin, " + counter + ")")
+                .containsPattern("condition type FrequentKubeletRestart is claimed twice: .*kubelet-health.*systemd-monitor-counter|"
+                        + "condition type FrequentKubeletRestart is claimed twice: .*systemd-monitor-counter.*kubelet-health")
+                .containsPattern("condition type FrequentContainerdRestart is claimed twice: .*container-runtime.*systemd-monitor-counter|"
+                        + "condition type FrequentContainerdRestart is claimed twice: .*systemd-monitor-counter.*container-runtime");
+    }
+
+    @Test
+    void checkConfigPassesNpdsCounterConfigsInsteadOfTheBuiltInDaemons() throws Exception {
+        for (String jar : List.of(TestPlugins.CUSTOM_PLUGIN, TestPlugins.KUBELET_HEALTH, TestPlugins.CONTAINER_RUNTIME)) {
+            TestPlugins.install(jar, home.resolve("plugins"), jar);
+        }
+        npdConfig("systemd-monitor-counter.json");
+        npdConfig("health-checker-kubelet.json");
+        // deploy/README.md's recipe: NPD's configs instead of the built-in daemons that own the same types.
+        Path agent = Files.writeString(home.resolve("agent.yaml"), """
+                pluginsDir: plugins
+                daemons:
+                  - daemon: custom-plugin
+                    name: systemd-monitor-counter
+                    config: systemd-monitor-counter.json
+                  - daemon: custom-plugin
+                    name: health-checker-kubelet
+                    config: health-checker-kubelet.json
+                  - daemon: kubelet-health
+                    enabled: false
+                  - daemon: container-runtime
+                    enabled: false
+                """);
+
+        assertThat(run("check-config", agent.toString())).as(out()).isZero();
+    }
+
+    @Test
+    void onlyListedDaemonsLeavesTheOthersOut() throws Exception {
+        for (String jar : List.of(TestPlugins.CUSTOM_PLUGIN, TestPlugins.KUBELET_HEALTH, TestPlugins.CONTAINER_RUNTIME)) {
+            TestPlugins.install(jar, home.resolve("plugins"), jar);
+        }
+        Path counter = npdConfig("systemd-monitor-counter.json");
+        // As NPD runs only the monitors it is given: no built-in daemon claims the counter's types.
+        Path agent = Files.writeString(home.resolve("agent.yaml"), """
+                pluginsDir: plugins
+                onlyListedDaemons: true
+                daemons:
+                  - daemon: custom-plugin
+                    name: systemd-monitor-counter
+                    config: systemd-monitor-counter.json
+                """);
+
+        assertThat(run("check-config", agent.toString())).as(out()).isZero();
+        assertThat(out()).contains("✓ " + counter + ": daemon instance systemd-monitor-counter owns").doesNotContain("kubelet-health", "container-runtime");
     }
 
     @Test

@@ -19,6 +19,7 @@ public final class TestPlugins {
     public static final String CONTAINER_RUNTIME = "container-runtime.jar";
     public static final String CUSTOM_PLUGIN = "custom-plugin.jar";
     public static final String SYSTEM_STATS = "system-stats.jar";
+    public static final String KUBELET_HEALTH = "kubelet-health.jar";
     public static final String FAULTY = "fixture-faulty.jar";
     public static final String WRONG_API = "fixture-wrong-api.jar";
     public static final String CLAIMS_READY = "fixture-claims-ready.jar";

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The image tars and the manifests together, on a real containerd: each tar imported as deploy/README.md
@@ -152,6 +154,40 @@ class WorkloadsInContainersIT {
                     assertThat(conditions).as("%s: /conditions", rendered).doesNotContain("KubeletCertificateExpiring");
                 }
             }
+        }
+    }
+
+    /**
+     * NPD's DaemonSet with our image and nothing else changed (the fixture mirrors NPD's own manifest):
+     * its command replaces our entrypoint, so {@code /node-problem-detector} and NPD's flags must make
+     * the agent, under NPD's security context (privileged, the image's own user), and also under a
+     * read-only root, as our DaemonSet runs it.
+     */
+    @ParameterizedTest(name = "read-only root: {0}")
+    @ValueSource(booleans = {false, true})
+    void npdsOwnDaemonSetRunsOurImageWithItsCommandUnchanged(boolean readOnlyRoot) throws Exception {
+        Manifests npd = Manifests.parse("NPD's DaemonSet with our image" + (readOnlyRoot ? ", read-only root" : ""),
+                Files.readString(Path.of(WorkloadsInContainersIT.class.getResource("/npd/node-problem-detector.yaml").toURI())));
+        ObjectNode container = (ObjectNode) npd.one("DaemonSet", "node-problem-detector").at("/spec/template/spec/containers/0");
+        container.put("image", build.reference("nodemedic"));
+        if (readOnlyRoot) {
+            ((ObjectNode) container.path("securityContext")).put("readOnlyRootFilesystem", true);
+        }
+        ((ObjectNode) npd.configMap("node-problem-detector-config").path("data")).put("kernel-monitor.json",
+                Files.readString(all.tree().deploy().resolve("kustomize/base/detector/config/kernel-monitor.json")));
+
+        try (Pod pod = Pod.of(containerd, new FakeNode("node-a", node.resolve(podName("npd")), Set.of("/dev/kmsg", "/etc/localtime")), npd, "DaemonSet",
+                "node-problem-detector", podName("npd"));
+                Pod.Running agent = pod.start("node-problem-detector")) {
+            // NPD's server: --address and --port at NPD's defaults, 127.0.0.1:20256.
+            agent.await("GET :20256/healthz", () -> agent.get(20256, "/healthz"));
+            String conditions = agent.get(20256, "/conditions").orElseThrow();
+            // One daemon instance per monitor file the flags name, and no other daemon.
+            assertThat(conditions).as("%s: /conditions", npd).contains("\"KernelDeadlock\"", "\"CorruptDockerOverlay2\"", "\"ConntrackFull\"")
+                    .doesNotContain("\"RebootRequired\"", "\"KubeletUnhealthy\"");
+            assertThat(agent.get(20257, "/metrics")).as("%s: NPD's Prometheus port", npd).get().asString().contains("problem_gauge");
+            assertThat(agent.printed()).contains("daemon started daemon=kernel-monitor plugin=kernel-log", "daemon started daemon=docker-monitor plugin=kernel-log",
+                    "daemon started daemon=network-problem-monitor plugin=custom-plugin");
         }
     }
 

@@ -175,6 +175,27 @@ class ImageTarIT {
     }
 
     @Test
+    void npdsBinaryPathRunsTheAgentOnNpdsFlags() throws Exception {
+        assertThat(root.entry("node-problem-detector")).as("/node-problem-detector, where NPD's DaemonSet runs its binary").get()
+                .satisfies(entry -> assertThat(entry.mode() & 0755).isEqualTo(0755));
+        // NPD's DaemonSet's command (its command replaces our entrypoint and drops our arguments), on this
+        // image's own kernel rules, reporting to no API server and ending by itself.
+        List<String> command = List.of("/node-problem-detector", "--logtostderr", "--config.system-log-monitor=/" + HOME + "config/kernel-monitor.json",
+                "--enable-k8s-exporter=false", "--stop-after", "3s");
+
+        ImageProcess.Result run = enter().run(command, List.of("NODE_NAME=node-a"), Duration.ofMinutes(2));
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        // NPD's defaults: its server and Prometheus endpoint on loopback, on its ports; no report socket (NPD has none).
+        assertThat(run.output()).as(run.output())
+                .contains("agent started node=node-a mode=local status=http://127.0.0.1:20256/ metrics=http://127.0.0.1:20257/metrics report=off")
+                .contains("daemon started daemon=kernel-monitor plugin=kernel-log")
+                .contains("agent stopped");
+        // Only the monitors NPD's flags name run.
+        assertThat(run.output().lines().filter(l -> l.contains("daemon started"))).hasSize(1);
+    }
+
+    @Test
     void theImagesConfigIsAValidAgentConfig() throws Exception {
         List<String> command = new ArrayList<>(config.entrypoint().subList(0, config.entrypoint().size() - 1));
         command.addAll(List.of("check-config", config.cmd().getLast()));

@@ -19,9 +19,11 @@ import java.util.Set;
  * @param daemons    instances to run with their config files; a daemon not listed runs once, as itself
  * @param supervision how hard to try with a failing daemon
  * @param report     the reporting endpoint for daemons in their own containers (a unix socket)
+ * @param onlyListedDaemons true: a daemon with no instance in {@code daemons} does not run (NPD runs only the monitors its
+ *                   flags name, and so does the agent given NPD's flags); false (default): it runs once, as itself
  */
 public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, StatusConfig status, MetricsConfig metrics, KubernetesConfig kubernetes,
-        List<DaemonInstanceConfig> daemons, SupervisionConfig supervision, ReportConfig report) {
+        List<DaemonInstanceConfig> daemons, SupervisionConfig supervision, ReportConfig report, Boolean onlyListedDaemons) {
 
     public AgentConfig {
         pluginsDir = pluginsDir == null ? Path.of("plugins") : pluginsDir;
@@ -32,6 +34,7 @@ public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, Stat
         daemons = daemons == null ? List.of() : List.copyOf(daemons);
         supervision = supervision == null ? new SupervisionConfig(null, null, null, null, null) : supervision;
         report = report == null ? new ReportConfig(null, null, null, null, null, null) : report;
+        onlyListedDaemons = onlyListedDaemons != null && onlyListedDaemons;
         Set<String> names = new HashSet<>();
         for (DaemonInstanceConfig instance : daemons) {
             if (!names.add(instance.instanceName())) {
@@ -39,6 +42,15 @@ public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, Stat
                         + " appears twice; give each instance of a daemon its own name");
             }
         }
+    }
+
+    public AgentConfig(String nodeName, Path pluginsDir, Path configDir, StatusConfig status, MetricsConfig metrics, KubernetesConfig kubernetes,
+            List<DaemonInstanceConfig> daemons, SupervisionConfig supervision, ReportConfig report) {
+        this(nodeName, pluginsDir, configDir, status, metrics, kubernetes, daemons, supervision, report, false);
+    }
+
+    public AgentConfig withReport(ReportConfig other) {
+        return new AgentConfig(nodeName, pluginsDir, configDir, status, metrics, kubernetes, daemons, supervision, other, onlyListedDaemons);
     }
 
     public Optional<String> configuredNodeName() {

@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * Works out which daemon instances a loaded plugin brings and settles each one's config and
  * conditions: the agent config's {@code daemons} entries for that daemon, or one instance named
- * after the daemon. The agent runs the plan; {@code check-config} only prints it.
+ * after the daemon (none with {@code onlyListedDaemons}). The agent runs the plan; {@code check-config} only prints it.
  */
 public final class InstancePlanner {
     private static final List<String> CONFIG_SUFFIXES = List.of(".yaml", ".yml", ".json");
@@ -61,7 +61,7 @@ public final class InstancePlanner {
                 continue;
             }
             List<DaemonInstanceConfig> instances = config.daemons().stream().filter(d -> d.daemon().equals(probe.name())).toList();
-            if (instances.isEmpty()) {
+            if (instances.isEmpty() && !config.onlyListedDaemons()) {
                 instances = List.of(new DaemonInstanceConfig(probe.name(), null, null, true));
             }
             for (DaemonInstanceConfig instance : instances) {
