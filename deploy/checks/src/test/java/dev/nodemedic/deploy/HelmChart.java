@@ -16,7 +16,12 @@ record HelmChart(Path chart) {
 
     /** {@code helm template nodemedic CHART -n kube-system -f FILE... --set K=V...}. */
     String template(List<Path> valuesFiles, Map<String, Object> sets) {
-        TemplateCommand command = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBERNETES);
+        return template(NAMESPACE, valuesFiles, sets);
+    }
+
+    /** {@code helm template nodemedic CHART -n NAMESPACE -f FILE... --set K=V...}: a release in a namespace of the operator's choice. */
+    String template(String namespace, List<Path> valuesFiles, Map<String, Object> sets) {
+        TemplateCommand command = new Helm(chart).template().withName(RELEASE).withNamespace(namespace).withKubeVersion(KUBERNETES);
         valuesFiles.forEach(command::withValuesFile);
         sets.forEach(command::set);
         return command.call();

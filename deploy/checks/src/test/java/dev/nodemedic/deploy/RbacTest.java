@@ -34,7 +34,8 @@ class RbacTest {
      * remedy-controller/README.md: nodes (informer, and patch for taint, cordon and its marks), the
      * NeedsHuman condition on nodes/status, pods (informer) and their eviction for drain, the
      * PodDisruptionBudgets that block an eviction, Events, its
-     * policies and their status; and in its own namespace, the leader election Lease.
+     * policies and their status, its ledgers (which no node may write); and in its own namespace, the
+     * leader election Lease.
      */
     static final Set<RbacRule> REMEDY = Set.of(
             new RbacRule("", "nodes", "get"),
@@ -53,6 +54,11 @@ class RbacTest {
             new RbacRule("remedy.nodemedic.dev", "noderemedypolicies", "list"),
             new RbacRule("remedy.nodemedic.dev", "noderemedypolicies", "watch"),
             new RbacRule("remedy.nodemedic.dev", "noderemedypolicies/status", "patch"),
+            new RbacRule("remedy.nodemedic.dev", "noderemedyledgers", "list"),
+            new RbacRule("remedy.nodemedic.dev", "noderemedyledgers", "watch"),
+            new RbacRule("remedy.nodemedic.dev", "noderemedyledgers", "create"),
+            new RbacRule("remedy.nodemedic.dev", "noderemedyledgers", "patch"),
+            new RbacRule("remedy.nodemedic.dev", "noderemedyledgers", "delete"),
             new RbacRule("coordination.k8s.io", "leases", "get"),
             new RbacRule("coordination.k8s.io", "leases", "create"),
             new RbacRule("coordination.k8s.io", "leases", "patch"));

@@ -2,7 +2,6 @@ package dev.nodemedic.remedy.controller;
 
 import dev.nodemedic.remedy.action.RemedyAnnotations;
 import dev.nodemedic.remedy.engine.ConditionStatus;
-import dev.nodemedic.remedy.engine.Ledger;
 import dev.nodemedic.remedy.engine.LedgerCodec;
 import dev.nodemedic.remedy.engine.NodeSnapshot;
 import dev.nodemedic.remedy.engine.ObservedCondition;
@@ -17,12 +16,9 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads what the engine needs from a Node object. */
+/** Reads what the engine needs from a Node object: everything but the ledger, which a node does not hold. */
 final class NodeSnapshots {
     private static final Logger log = LoggerFactory.getLogger(NodeSnapshots.class);
-    /** The owner named in a ledger we cannot read: no policy has that name, so every policy leaves the node alone. */
-    static final String UNREADABLE_LEDGER = "(unreadable ledger)";
-
     static NodeSnapshot of(Node node) {
         String name = node.getMetadata().getName();
         Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
@@ -32,7 +28,8 @@ final class NodeSnapshots {
                 observed(name, condition).ifPresent(conditions::add);
             }
         }
-        return new NodeSnapshot(name, labels, conditions, ledger(node), cordonedByPerson(node));
+        // The ledger is not the Node's to say: it comes from the node's NodeRemedyLedger (RemedyLoop#ledgerChanged).
+        return new NodeSnapshot(name, labels, conditions, Optional.empty(), cordonedByPerson(node));
     }
 
     /** Unschedulable without our mark: a cordon we did not make, and never lift. */
@@ -68,18 +65,13 @@ final class NodeSnapshots {
         }
     }
 
-    private static Optional<Ledger> ledger(Node node) {
+    /**
+     * The node carries a ledger annotation: the controller kept its ledger there once, where the node's
+     * own agent can write as well. It is not read; the caller reports it.
+     */
+    static boolean carriesLedgerAnnotation(Node node) {
         Map<String, String> annotations = node.getMetadata().getAnnotations();
-        String value = annotations == null ? null : annotations.get(LedgerCodec.ANNOTATION);
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(LedgerCodec.decode(value));
-        } catch (IllegalArgumentException e) {
-            log.warn("node left alone node={}: {}", node.getMetadata().getName(), e.getMessage());
-            return Optional.of(Ledger.empty(UNREADABLE_LEDGER).givenUp());
-        }
+        return annotations != null && annotations.containsKey(LedgerCodec.NODE_ANNOTATION);
     }
 
     private NodeSnapshots() {

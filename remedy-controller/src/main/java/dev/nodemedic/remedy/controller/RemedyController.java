@@ -1,6 +1,9 @@
 package dev.nodemedic.remedy.controller;
 
 import dev.nodemedic.remedy.action.ActionsByMode;
+import dev.nodemedic.remedy.engine.Ledger;
+import dev.nodemedic.remedy.engine.LedgerCodec;
+import dev.nodemedic.remedy.policy.NodeRemedyLedger;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicy;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,15 +12,17 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The remedy controller: informers on Nodes and NodeRemedyPolicies feed the {@link RemedyLoop} on
+ * The remedy controller: informers on Nodes, NodeRemedyPolicies and NodeRemedyLedgers feed the {@link RemedyLoop} on
  * one thread; a pass runs after any change (changes arriving together share one pass) and at the
  * instant the earliest decision falls due — minDuration elapsed, a step timeout, a cooldown or
  * minInterval over, a drain round. There is no polling loop. Only the leader should run one.
@@ -32,6 +37,8 @@ public final class RemedyController implements AutoCloseable {
     private final RemedyLoop loop;
     private final AtomicBoolean passQueued = new AtomicBoolean();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    /** Nodes already reported for carrying a ledger annotation; touched on the scheduler's thread only. */
+    private final Set<String> annotatedNodes = new HashSet<>();
     private volatile boolean synced;
     private volatile boolean closed;
     // Touched on the scheduler's thread only.
@@ -54,24 +61,57 @@ public final class RemedyController implements AutoCloseable {
         this.scheduler = scheduler;
         this.ownScheduler = scheduler instanceof AutoCloseable closeable ? closeable : () -> { };
         this.metrics = metrics;
-        this.loop = new RemedyLoop(clock, actions, new NodeLedgerStore(client), new PolicyStatusStore(client), metrics, settings);
+        this.loop = new RemedyLoop(clock, actions, new NodeRemedyLedgerStore(client), new PolicyStatusStore(client), metrics, settings);
     }
 
     /**
-     * Starts both informers and returns once their first lists are in; the first pass runs then, so
-     * no budget is ever computed over half the nodes.
+     * Starts the informers and returns once their first lists are in; the first pass runs then, so
+     * no budget is ever computed over half the nodes, nor a node taken for one without a ledger.
      */
     public void start() {
         informers.add(client.resources(NodeRemedyPolicy.class).inform(handler(
                 policy -> loop.policyChanged(policy), policy -> loop.policyRemoved(policy.getMetadata().getName()))));
-        informers.add(client.nodes().inform(handler(
-                node -> loop.nodeChanged(NodeSnapshots.of(node)), node -> loop.nodeRemoved(node.getMetadata().getName()))));
+        informers.add(client.resources(NodeRemedyLedger.class).inform(handler(this::ledgerChanged,
+                ledger -> loop.ledgerChanged(ledger.getMetadata().getName(), Optional.empty()))));
+        informers.add(client.nodes().inform(handler(this::nodeChanged, node -> {
+            annotatedNodes.remove(node.getMetadata().getName());
+            loop.nodeRemoved(node.getMetadata().getName());
+        })));
         synced = true;
-        log.info("remedy controller watching nodes and policies");
+        log.info("remedy controller watching nodes, policies and ledgers");
         requestPass();
     }
 
-    /** For readiness: both informers listed and are watching. */
+    /** A ledger that cannot be read is not acted on: the node is taken as having none, and that is said. */
+    private void ledgerChanged(NodeRemedyLedger resource) {
+        String node = resource.getMetadata().getName();
+        Optional<Ledger> ledger;
+        try {
+            ledger = Optional.of(LedgerCodec.decode(resource.getSpec()));
+        } catch (IllegalArgumentException e) {
+            log.warn("ledger ignored node={}: noderemedyledger/{} is not a ledger the controller wrote: {}; the node is taken as having none",
+                    node, node, e.getMessage());
+            metrics.untrustedLedger("unreadable");
+            ledger = Optional.empty();
+        }
+        loop.ledgerChanged(node, ledger);
+    }
+
+    /** A node carrying a ledger annotation is said once: the annotation is not read, and a node's agent may have written it. */
+    private void nodeChanged(Node node) {
+        String name = node.getMetadata().getName();
+        if (!NodeSnapshots.carriesLedgerAnnotation(node)) {
+            annotatedNodes.remove(name);
+        } else if (annotatedNodes.add(name)) {
+            log.warn("ledger annotation ignored node={}: annotation {} is not read (ledgers are NodeRemedyLedgers, which only the controller "
+                    + "writes); a node's agent can write its Node's annotations, so find out who wrote it, then remove it", name,
+                    LedgerCodec.NODE_ANNOTATION);
+            metrics.untrustedLedger("node_annotation");
+        }
+        loop.nodeChanged(NodeSnapshots.of(node));
+    }
+
+    /** For readiness: every informer listed and is watching. */
     public boolean watching() {
         return synced && !closed && informers.stream().allMatch(SharedIndexInformer::isWatching);
     }

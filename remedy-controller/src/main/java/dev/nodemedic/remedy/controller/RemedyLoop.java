@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller's state and its pass: the latest snapshot of every node and policy, the engine run
- * over each policy, its decisions carried out through the action classes, the ledger kept on the
- * nodes, and the status written. Single-threaded by contract: the {@link RemedyController} calls it
+ * over each policy, its decisions carried out through the action classes, the ledger kept in each
+ * node's NodeRemedyLedger, and the status written. Single-threaded by contract: the {@link RemedyController} calls it
  * only from its scheduler's thread, the simulation from its own.
  */
 public final class RemedyLoop {
@@ -70,6 +70,8 @@ public final class RemedyLoop {
     private final RemedyEngine engine = new RemedyEngine();
     private final PolicyCompiler compiler = new PolicyCompiler();
     private final Map<String, NodeSnapshot> nodes = new HashMap<>();
+    /** Each node's ledger as last read from its NodeRemedyLedger (or written by this loop), times clamped to when it was read. */
+    private final Map<String, Ledger> ledgerByNode = new HashMap<>();
     /** Ledgers written but not yet seen back from the informer: an older event must not undo them. */
     private final Map<String, Ledger> unconfirmed = new HashMap<>();
     private final Map<String, PolicyState> policies = new TreeMap<>();
@@ -117,21 +119,49 @@ public final class RemedyLoop {
         }
     }
 
+    /** A Node changed: its labels and conditions are taken, its ledger is the one its NodeRemedyLedger holds. */
     public void nodeChanged(NodeSnapshot snapshot) {
-        Ledger expected = unconfirmed.get(snapshot.name());
-        if (expected != null) {
-            if (snapshot.ledger().equals(Optional.of(expected))) {
-                unconfirmed.remove(snapshot.name());
-            } else {
-                snapshot = snapshot.withLedger(Optional.of(expected));
-            }
-        }
-        nodes.put(snapshot.name(), snapshot);
+        nodes.put(snapshot.name(), snapshot.withLedger(Optional.ofNullable(ledgerByNode.get(snapshot.name()))));
     }
 
+    /** The Node is gone, and with it its ledger: the next node of that name starts afresh. */
     public void nodeRemoved(String name) {
         nodes.remove(name);
         unconfirmed.remove(name);
+        if (ledgerByNode.remove(name) != null) {
+            ledgers.forget(name).ifPresent(failure -> log.warn("ledger of a deleted node not deleted node={}: {}", name, failure));
+        }
+    }
+
+    /**
+     * A node's NodeRemedyLedger was read (empty: it was deleted, or could not be read). Times after now
+     * are moved back to now: a ledger is read, not trusted, and a time in the future would hold
+     * {@code minInterval} and the step's timeout until then (a leader whose clock ran ahead writes such
+     * times too).
+     */
+    public void ledgerChanged(String node, Optional<Ledger> read) {
+        Instant now = clock.instant();
+        Optional<Ledger> ledger = read.map(l -> {
+            Ledger clamped = l.notAfter(now);
+            if (!clamped.equals(l)) {
+                log.warn("ledger times after now moved back to now node={} policy={} now={}", node, l.policy(), now);
+                metrics.untrustedLedger("future_time");
+            }
+            return clamped;
+        });
+        Ledger expected = unconfirmed.get(node);
+        if (expected != null) {
+            if (!ledger.equals(Optional.of(expected))) {
+                // An event older than our own write: ours stands until the informer brings it.
+                return;
+            }
+            unconfirmed.remove(node);
+        }
+        ledger.ifPresentOrElse(l -> ledgerByNode.put(node, l), () -> ledgerByNode.remove(node));
+        NodeSnapshot snapshot = nodes.get(node);
+        if (snapshot != null) {
+            nodes.put(node, snapshot.withLedger(ledger));
+        }
     }
 
     public void policyChanged(NodeRemedyPolicy resource) {
@@ -442,6 +472,7 @@ public final class RemedyLoop {
             }
             state.retries.remove(node);
             unconfirmed.put(node, ledger);
+            ledgerByNode.put(node, ledger);
             NodeSnapshot snapshot = nodes.get(node);
             if (snapshot != null) {
                 nodes.put(node, snapshot.withLedger(Optional.of(ledger)));

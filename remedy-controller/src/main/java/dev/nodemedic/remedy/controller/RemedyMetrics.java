@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code nodemedic_remedy_blocked_total{policy,reason}}: each time a node became blocked</li>
  * <li>{@code nodemedic_remedy_nodes_in_flight{policy}}, {@code nodemedic_remedy_unhealthy_nodes{policy}},
  *     {@code nodemedic_remedy_needs_human_nodes{policy}}</li>
+ * <li>{@code nodemedic_remedy_untrusted_ledgers_total{reason}}: ledgers read and not believed as they were:
+ *     {@code unreadable} (ignored), {@code future_time} (its times moved back to now), {@code node_annotation}
+ *     (a ledger on a Node, where the controller no longer keeps it; ignored)</li>
  * </ul>
  * One per process, handed to the controller of each leadership term: Micrometer keeps the first gauge
  * registered under a name and tags and ignores the object of any later registration, so gauges made
@@ -59,6 +62,10 @@ public final class RemedyMetrics {
     void action(String policy, String action, String result) {
         Counter.builder("nodemedic_remedy_actions_total").tags("policy", policy, "action", action, "result", result)
                 .register(registry).increment();
+    }
+
+    void untrustedLedger(String reason) {
+        Counter.builder("nodemedic_remedy_untrusted_ledgers_total").tags("reason", reason).register(registry).increment();
     }
 
     void becameBlocked(String policy, Blocker blocker) {

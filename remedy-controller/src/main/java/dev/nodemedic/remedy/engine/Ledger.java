@@ -8,13 +8,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the controller has done to one node, kept on the node itself (annotation
- * {@value LedgerCodec#ANNOTATION}) so that a new leader continues where the last one stopped.
+ * What the controller has done to one node, kept in a NodeRemedyLedger named as the node
+ * ({@link LedgerCodec}) so that a new leader continues where the last one stopped. Only the controller
+ * may write that kind; a node cannot.
  *
  * @param policy        the policy that owns the node while an attempt runs or a person is needed
  * @param attemptStarts when each attempt of the current window began (pruned to the window)
  * @param current       the attempt under way, if any
- * @param needsHuman    the controller gave up; it does not touch the node until a person removes the ledger
+ * @param needsHuman    the controller gave up; it does not touch the node until a person deletes the ledger
  */
 public record Ledger(String policy, List<Instant> attemptStarts, Optional<Attempt> current, boolean needsHuman) {
     public Ledger {
@@ -61,6 +62,22 @@ public record Ledger(String policy, List<Instant> attemptStarts, Optional<Attemp
     /** After an undo: no attempt, but the history stays so maxAttempts still counts it. */
     public Ledger recovered(Instant now, Duration window) {
         return new Ledger(policy, pruned(now, window), Optional.empty(), false);
+    }
+
+    /**
+     * The ledger with every time after {@code now} moved back to {@code now}. A ledger is read, not
+     * trusted: a time in the future would hold {@code minInterval} (from the latest attempt start) and a
+     * step's timeout until then, and count an attempt for longer than {@code attemptWindow}. A leader
+     * whose clock ran ahead of this one's writes such times too.
+     */
+    public Ledger notAfter(Instant now) {
+        List<Instant> starts = attemptStarts.stream().map(start -> earlier(start, now)).toList();
+        Optional<Attempt> attempt = current.map(a -> new Attempt(earlier(a.startedAt(), now), a.step(), earlier(a.stepStartedAt(), now)));
+        return new Ledger(policy, starts, attempt, needsHuman);
+    }
+
+    private static Instant earlier(Instant time, Instant now) {
+        return time.isAfter(now) ? now : time;
     }
 
     public Ledger givenUp() {

@@ -1,46 +1,50 @@
 package dev.nodemedic.remedy.engine;
 
+import dev.nodemedic.remedy.policy.NodeRemedyLedgerSpec;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
-/** The ledger as the value of one node annotation: compact JSON, one writer (the leader). */
+/** The ledger as a NodeRemedyLedger's spec: one writer (the leader), read back without trusting it. */
 public final class LedgerCodec {
-    public static final String ANNOTATION = "remedy.nodemedic.dev/ledger";
+    /**
+     * Where the ledger was kept before it got a kind of its own: on the Node, where the node's agent can
+     * write too. The controller no longer reads it; a node carrying it is reported, not believed.
+     */
+    public static final String NODE_ANNOTATION = "remedy.nodemedic.dev/ledger";
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
-    private record Wire(String policy, List<String> attempts, WireAttempt attempt, boolean needsHuman) {
-    }
-
-    private record WireAttempt(String startedAt, int step, String stepStartedAt) {
-    }
-
-    public static String encode(Ledger ledger) {
-        WireAttempt attempt = ledger.current()
-                .map(a -> new WireAttempt(a.startedAt().toString(), a.step(), a.stepStartedAt().toString()))
+    public static NodeRemedyLedgerSpec encode(Ledger ledger) {
+        NodeRemedyLedgerSpec.Attempt attempt = ledger.current()
+                .map(a -> new NodeRemedyLedgerSpec.Attempt(a.startedAt().toString(), a.step(), a.stepStartedAt().toString()))
                 .orElse(null);
-        List<String> attempts = ledger.attemptStarts().stream().map(Instant::toString).toList();
-        return MAPPER.writeValueAsString(new Wire(ledger.policy(), attempts, attempt, ledger.needsHuman()));
+        return new NodeRemedyLedgerSpec(ledger.policy(), ledger.attemptStarts().stream().map(Instant::toString).toList(), attempt,
+                ledger.needsHuman());
     }
 
-    /** @throws IllegalArgumentException naming the annotation and what is wrong with it */
-    public static Ledger decode(String value) {
-        try {
-            Wire wire = MAPPER.readValue(value, Wire.class);
-            if (wire.policy() == null || wire.policy().isBlank()) {
-                throw new IllegalArgumentException("annotation " + ANNOTATION + " names no policy: " + value);
+    /** @throws IllegalArgumentException saying what is wrong with it */
+    public static Ledger decode(NodeRemedyLedgerSpec spec) {
+        if (spec == null || spec.policy() == null || spec.policy().isBlank()) {
+            throw new IllegalArgumentException("it names no policy (spec.policy)");
+        }
+        List<Instant> attempts = spec.attempts() == null ? List.of() : spec.attempts().stream().map(t -> time("spec.attempts[]", t)).toList();
+        Optional<Ledger.Attempt> attempt = Optional.ofNullable(spec.attempt()).map(a -> {
+            if (a.step() < 0) {
+                throw new IllegalArgumentException("spec.attempt.step " + a.step() + " is negative");
             }
-            List<Instant> attempts = wire.attempts() == null ? List.of()
-                    : wire.attempts().stream().map(Instant::parse).toList();
-            Optional<Ledger.Attempt> attempt = Optional.ofNullable(wire.attempt())
-                    .map(a -> new Ledger.Attempt(Instant.parse(a.startedAt()), a.step(), Instant.parse(a.stepStartedAt())));
-            return new Ledger(wire.policy(), attempts, attempt, wire.needsHuman());
-        } catch (JacksonException | java.time.format.DateTimeParseException | NullPointerException e) {
-            throw new IllegalArgumentException("annotation " + ANNOTATION + " is not a ledger the controller wrote ("
-                    + e.getMessage() + "); the node is left alone until a person removes the annotation", e);
+            return new Ledger.Attempt(time("spec.attempt.startedAt", a.startedAt()), a.step(), time("spec.attempt.stepStartedAt", a.stepStartedAt()));
+        });
+        return new Ledger(spec.policy(), attempts, attempt, spec.needsHuman());
+    }
+
+    private static Instant time(String field, String text) {
+        if (text == null) {
+            throw new IllegalArgumentException(field + " is missing");
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(field + " \"" + text + "\" is not an RFC 3339 time", e);
         }
     }
 

@@ -176,7 +176,7 @@ public final class RemedyEngine {
         Policy policy = tally.policy;
         if (ledger.needsHuman()) {
             return hold(judged, NodeState.NEEDS_HUMAN, Optional.empty(), Optional.empty(), Optional.empty(),
-                    "the controller gave up on this node; remove annotation " + LedgerCodec.ANNOTATION + " to hand it back");
+                    "the controller gave up on this node; kubectl delete noderemedyledger " + judged.node().name() + " hands it back");
         }
         Ledger.Attempt attempt = ledger.current().orElseThrow();
         int step = Math.min(attempt.step(), policy.ladder().size() - 1);

@@ -16,6 +16,8 @@ import dev.nodemedic.remedy.event.NodeConditionPatch;
 import dev.nodemedic.remedy.event.NodeEvents;
 import dev.nodemedic.remedy.policy.Budgets;
 import dev.nodemedic.remedy.policy.ConditionRule;
+import dev.nodemedic.remedy.policy.NodeRemedyLedger;
+import dev.nodemedic.remedy.policy.NodeRemedyLedgerSpec;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicy;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicySpec;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicyStatus;
@@ -122,8 +124,19 @@ class RemedyControllerTest {
     }
 
     private Optional<Ledger> ledger(String name) {
-        Map<String, String> annotations = node(name).getMetadata().getAnnotations();
-        return Optional.ofNullable(annotations == null ? null : annotations.get(LedgerCodec.ANNOTATION)).map(LedgerCodec::decode);
+        return Optional.ofNullable(client.resources(NodeRemedyLedger.class).withName(name).get()).map(l -> LedgerCodec.decode(l.getSpec()));
+    }
+
+    private void seedLedger(String node, NodeRemedyLedgerSpec spec) {
+        NodeRemedyLedger ledger = new NodeRemedyLedger();
+        ledger.setMetadata(new ObjectMetaBuilder().withName(node).build());
+        ledger.setSpec(spec);
+        client.resources(NodeRemedyLedger.class).resource(ledger).create();
+    }
+
+    private double untrusted(String reason) {
+        var counter = registry.find("nodemedic_remedy_untrusted_ledgers_total").tags("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private NodeRemedyPolicyStatus status() {
@@ -286,11 +299,12 @@ class RemedyControllerTest {
     }
 
     @Test
-    void aNewLeaderContinuesTheLadderFromTheLedgerOnTheNode() {
+    void aNewLeaderContinuesTheLadderFromTheNodesLedger() {
         clock.set(T0.plus(Duration.ofMinutes(20)));
         Instant tainted = T0.plus(Duration.ofMinutes(16));
         Ledger earlier = new Ledger("kernel", List.of(tainted), Optional.of(new Ledger.Attempt(tainted, 0, tainted)), false);
-        seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of(LedgerCodec.ANNOTATION, LedgerCodec.encode(earlier)));
+        seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
+        seedLedger("node-a", LedgerCodec.encode(earlier));
         policy(false, 3, taint("5m"), cordon("10m"));
         ManualScheduler scheduler = start(ControllerSettings.DEFAULT);
 
@@ -323,8 +337,8 @@ class RemedyControllerTest {
     void afterMaxAttemptsTheNodeGetsNeedsHumanAndIsLeftAlone() {
         clock.set(T0.plus(Duration.ofHours(3)));
         Ledger twice = new Ledger("kernel", List.of(T0.plus(Duration.ofHours(1)), T0.plus(Duration.ofHours(2))), Optional.empty(), false);
-        seedNode("node-a", kernelDeadlock("True", T0.plus(Duration.ofMinutes(170)), clock.instant()),
-                Map.of(LedgerCodec.ANNOTATION, LedgerCodec.encode(twice)));
+        seedNode("node-a", kernelDeadlock("True", T0.plus(Duration.ofMinutes(170)), clock.instant()), Map.of());
+        seedLedger("node-a", LedgerCodec.encode(twice));
         // The CRUD mock answers a strategic merge patch with 415: the condition write gets an expectation.
         server.expect().patch().withPath("/api/v1/nodes/node-a/status").andReturn(200, node("node-a")).always();
         policy(false, 2, cordon("10m"));
@@ -346,6 +360,78 @@ class RemedyControllerTest {
         awaitStatus("needs human listed", s -> s.needsHumanNodes() == 1 && entry(s, "node-a").map(e -> e.state().equals("NeedsHuman")).orElse(false));
         assertThat(node("node-a").getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
         assertThat(actions("needs_human", "applied")).isEqualTo(1.0);
+    }
+
+    /** Issue 20: the controller's own ledger, not a copy a node could write, carries a ladder from one leader to the next. */
+    @Test
+    void theControllersOwnLedgerCarriesTheLadderAcrossARestart() throws Exception {
+        clock.set(T0.plus(Duration.ofMinutes(5)));
+        seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
+        policy(false, 3, taint("5m"), cordon("10m"));
+        RemedyController first = new RemedyController(client, new ManualScheduler(clock), clock, metrics,
+                new ActionsByMode(actions(Mode.APPLY), actions(Mode.DRY_RUN)), ControllerSettings.DEFAULT);
+        first.start();
+        Eventually.until("tainted and recorded", WAIT, () -> ledger("node-a").flatMap(Ledger::current).isPresent());
+        Instant tainted = clock.instant();
+        awaitStatus("node-a in flight", s -> entry(s, "node-a").map(e -> e.state().equals("InFlight")).orElse(false));
+        first.close();
+
+        clock.set(T0.plus(Duration.ofMinutes(7)));
+        ManualScheduler scheduler = start(ControllerSettings.DEFAULT);
+
+        Eventually.until("the new leader waits for the taint's timeout", WAIT,
+                () -> scheduler.wakeUps().contains(tainted.plus(Duration.ofMinutes(5))));
+        assertThat(node("node-a").getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+        setCondition("node-a", kernelDeadlock("True", T0, clock.instant()));
+        scheduler.advance(Duration.ofMinutes(3));
+        Eventually.until("cordoned at step 1", WAIT, () -> ledger("node-a").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
+        assertThat(node("node-a").getSpec().getUnschedulable()).isTrue();
+        assertThat(ledger("node-a").orElseThrow().attemptStarts()).containsExactly(tainted);
+        assertThat(untrusted("future_time") + untrusted("unreadable") + untrusted("node_annotation")).isZero();
+    }
+
+    /**
+     * Issue 20: a ledger on the Node, which the node's own agent can write, held a maxInFlight slot for ever with
+     * needsHuman; one the controller cannot read is not believed either. Both are ignored, and said.
+     */
+    @Test
+    void aLedgerOnTheNodeOrOneTheControllerCannotReadHoldsNoSlot() {
+        clock.set(T0.plus(Duration.ofMinutes(30)));
+        seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
+        seedNode("node-b", kernelDeadlock("False", T0, clock.instant()), Map.of(LedgerCodec.NODE_ANNOTATION,
+                "{\"policy\":\"kernel\",\"attempts\":[\"2026-01-01T00:10:00Z\"],\"needsHuman\":true}", "remedy.nodemedic.dev/policy", "kernel"));
+        seedNode("node-c", kernelDeadlock("False", T0, clock.instant()), Map.of());
+        seedLedger("node-c", new NodeRemedyLedgerSpec("kernel", List.of("yesterday"), null, true));
+        policy(false, 3, cordon("10m"));
+        start(ControllerSettings.DEFAULT);
+
+        // maxInFlight is 1: node-a is acted on at once because neither node-b nor node-c holds the slot.
+        Eventually.until("node-a cordoned", WAIT, () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        awaitStatus("one in flight, no one needing a person", s -> s.inFlightNodes() == 1 && s.needsHumanNodes() == 0
+                && entry(s, "node-a").map(e -> e.state().equals("InFlight")).orElse(false));
+        assertThat(untrusted("node_annotation")).isEqualTo(1.0);
+        assertThat(untrusted("unreadable")).isEqualTo(1.0);
+    }
+
+    /** Issue 20: a ledger naming an attempt in the future held minInterval until then; its times are taken as now. */
+    @Test
+    void anAttemptTimeInTheFutureHoldsMinIntervalOnlyFromNow() {
+        clock.set(T0.plus(Duration.ofMinutes(30)));
+        Instant nextYear = clock.instant().plus(Duration.ofDays(365));
+        seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
+        seedNode("node-b", kernelDeadlock("False", T0, clock.instant()), Map.of());
+        seedLedger("node-b", new NodeRemedyLedgerSpec("kernel", List.of(nextYear.toString()), null, false));
+        policy(false, 3, cordon("10m"));
+        ManualScheduler scheduler = start(ControllerSettings.DEFAULT);
+
+        Instant minIntervalOver = clock.instant().plus(Duration.ofMinutes(5));
+        awaitStatus("node-a held by minInterval until five minutes from now", s -> entry(s, "node-a")
+                .map(e -> "MinInterval".equals(e.blockedBy()) && minIntervalOver.toString().equals(e.due())).orElse(false));
+        assertThat(untrusted("future_time")).isEqualTo(1.0);
+
+        scheduler.advance(Duration.ofMinutes(5));
+
+        Eventually.until("node-a cordoned", WAIT, () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
     }
 
     private RecordedRequest takeRequest() {

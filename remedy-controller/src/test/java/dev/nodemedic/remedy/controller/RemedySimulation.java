@@ -78,6 +78,7 @@ public final class RemedySimulation {
     private final ManualClock clock = new ManualClock(START);
     private final Map<String, Node> cluster = new HashMap<>();
     private final Set<String> echoes = new LinkedHashSet<>();
+    private final Map<String, Ledger> ledgers = new HashMap<>();
     private final Set<String> sick = new HashSet<>();
     private final PriorityQueue<Injected> injected = new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
     private final Map<String, Instant> dueAt = new HashMap<>();
@@ -103,7 +104,7 @@ public final class RemedySimulation {
     private RemedySimulation() {
         Actions live = new Actions(Mode.APPLY, new SimNodeActions(), new SimDrainer(), this::event, new SimNeedsHuman());
         Actions dry = new Actions(Mode.DRY_RUN, live.nodes(), live.drainer(), live.events(), live.needsHuman());
-        loop = new RemedyLoop(clock, new ActionsByMode(live, dry), this::writeLedger, this::writeStatus,
+        loop = new RemedyLoop(clock, new ActionsByMode(live, dry), new SimLedgers(), this::writeStatus,
                 new RemedyMetrics(new SimpleMeterRegistry()), ControllerSettings.DEFAULT);
     }
 
@@ -204,6 +205,7 @@ public final class RemedySimulation {
     private void deliverEchoes() {
         for (String name : echoes) {
             loop.nodeChanged(NodeSnapshots.of(cluster.get(name)));
+            loop.ledgerChanged(name, Optional.ofNullable(ledgers.get(name)));
         }
         echoes.clear();
     }
@@ -307,9 +309,7 @@ public final class RemedySimulation {
     }
 
     private Optional<Ledger> ledgerOf(Node node) {
-        Map<String, String> annotations = node.getMetadata().getAnnotations();
-        return annotations == null || !annotations.containsKey(LedgerCodec.ANNOTATION) ? Optional.empty()
-                : Optional.of(LedgerCodec.decode(annotations.get(LedgerCodec.ANNOTATION)));
+        return Optional.ofNullable(ledgers.get(node.getMetadata().getName()));
     }
 
     private void checkBudgets() {
@@ -380,7 +380,7 @@ public final class RemedySimulation {
         @Override
         public ActionResult undo(String node, String policy) {
             cluster.get(node).getSpec().setUnschedulable(null);
-            cluster.get(node).getMetadata().getAnnotations().keySet().removeIf(k -> !k.equals(LedgerCodec.ANNOTATION));
+            cluster.get(node).getMetadata().getAnnotations().clear();
             return acted(ActionKind.UNDO, node, "undid " + node);
         }
 
@@ -424,16 +424,20 @@ public final class RemedySimulation {
         eventCounts.merge(reason, 1, Integer::sum);
     }
 
-    private Optional<String> writeLedger(String node, Ledger ledger) {
-        Node target = cluster.get(node);
-        Map<String, String> annotations = target.getMetadata().getAnnotations();
-        if (annotations == null) {
-            annotations = new HashMap<>();
-            target.getMetadata().setAnnotations(annotations);
+    /** The NodeRemedyLedgers, as the fake API keeps them: written through the codec, as the store writes them. */
+    private final class SimLedgers implements LedgerStore {
+        @Override
+        public Optional<String> write(String node, Ledger ledger) {
+            ledgers.put(node, LedgerCodec.decode(LedgerCodec.encode(ledger)));
+            echoes.add(node);
+            return Optional.empty();
         }
-        annotations.put(LedgerCodec.ANNOTATION, LedgerCodec.encode(ledger));
-        echoes.add(node);
-        return Optional.empty();
+
+        @Override
+        public Optional<String> forget(String node) {
+            ledgers.remove(node);
+            return Optional.empty();
+        }
     }
 
     private Optional<String> writeStatus(String policy, NodeRemedyPolicyStatus status) {

@@ -371,7 +371,7 @@ class RemedyEngineTest {
         NodeDecision.Hold hold = holdFor(evaluate(policy, now, givenUp), "a");
 
         assertThat(hold.state()).isEqualTo(NodeState.NEEDS_HUMAN);
-        assertThat(hold.reason()).contains("remove annotation remedy.nodemedic.dev/ledger");
+        assertThat(hold.reason()).contains("kubectl delete noderemedyledger a hands it back");
     }
 
     @Test

@@ -1,0 +1,77 @@
+package dev.nodemedic.remedy.controller;
+
+import dev.nodemedic.remedy.action.ApiError;
+import dev.nodemedic.remedy.engine.Ledger;
+import dev.nodemedic.remedy.engine.LedgerCodec;
+import dev.nodemedic.remedy.policy.NodeRemedyLedger;
+import dev.nodemedic.remedy.policy.NodeRemedyLedgerSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes a node's ledger to the NodeRemedyLedger named as the node: a JSON patch that replaces its
+ * whole spec, or a create when there is none yet.
+ *
+ * <p>The patch carries no {@code resourceVersion} test: the leader is the only writer and writes right
+ * after the action it records, and the patch replaces the spec whole, so a precondition would guard
+ * nothing. A JSON patch rather than a merge patch: replacing {@code /spec} says exactly that, where a
+ * merge patch needs every absent field named as null.
+ */
+public final class NodeRemedyLedgerStore implements LedgerStore {
+    private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
+    private final KubernetesClient client;
+
+    public NodeRemedyLedgerStore(KubernetesClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Optional<String> write(String node, Ledger ledger) {
+        NodeRemedyLedgerSpec spec = LedgerCodec.encode(ledger);
+        NodeRemedyLedger named = named(node);
+        try {
+            client.resources(NodeRemedyLedger.class).resource(named).patch(JSON_PATCH, replaceSpec(spec));
+            return Optional.empty();
+        } catch (KubernetesClientException e) {
+            ApiError error = ApiError.of(e);
+            if (!error.notFound()) {
+                return Optional.of(error.explain("patch noderemedyledger " + node));
+            }
+        }
+        try {
+            named.setSpec(spec);
+            client.resources(NodeRemedyLedger.class).resource(named).create();
+            return Optional.empty();
+        } catch (KubernetesClientException e) {
+            return Optional.of(ApiError.of(e).explain("create noderemedyledger " + node));
+        }
+    }
+
+    @Override
+    public Optional<String> forget(String node) {
+        try {
+            client.resources(NodeRemedyLedger.class).withName(node).delete();
+            return Optional.empty();
+        } catch (KubernetesClientException e) {
+            ApiError error = ApiError.of(e);
+            return error.notFound() ? Optional.empty() : Optional.of(error.explain("delete noderemedyledger " + node));
+        }
+    }
+
+    private String replaceSpec(NodeRemedyLedgerSpec spec) {
+        return client.getKubernetesSerialization().asJson(List.of(Map.of("op", "replace", "path", "/spec", "value", spec)));
+    }
+
+    private static NodeRemedyLedger named(String node) {
+        NodeRemedyLedger ledger = new NodeRemedyLedger();
+        ledger.setMetadata(new ObjectMetaBuilder().withName(node)
+                .addToLabels("app.kubernetes.io/name", "nodemedic").addToLabels("app.kubernetes.io/component", "remedy").build());
+        return ledger;
+    }
+}
