@@ -4,6 +4,7 @@ import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.config.AgentConfigLoader;
 import dev.nodemedic.core.config.DaemonInstanceConfig;
 import dev.nodemedic.core.plugins.InstancePlanner;
+import dev.nodemedic.core.plugins.JarTrust;
 import dev.nodemedic.core.plugins.LoadOutcome;
 import dev.nodemedic.core.plugins.PluginHost;
 import dev.nodemedic.daemon.api.ConfigException;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import picocli.CommandLine.Command;
@@ -75,7 +77,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         Path dir = pluginsDir != null ? pluginsDir.toAbsolutePath() : config.pluginsDir();
         int errors = 0;
         int checked = 0;
-        try (PluginHost host = new PluginHost(dir); DirectoryStream<Path> jars = Files.isDirectory(dir) ? Files.newDirectoryStream(dir, "*.jar") : null) {
+        try (PluginHost host = new PluginHost(dir, JarTrust.forCommand(Set.copyOf(config.pluginDigests()))); DirectoryStream<Path> jars = Files.isDirectory(dir) ? Files.newDirectoryStream(dir, "*.jar") : null) {
             InstancePlanner planner = new InstancePlanner(host, binder, config);
             for (Path jar : jars == null ? List.<Path>of() : jars) {
                 if (!(host.load(jar) instanceof LoadOutcome.Loaded loaded)) {

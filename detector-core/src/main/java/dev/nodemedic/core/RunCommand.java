@@ -122,7 +122,8 @@ final class RunCommand implements Callable<Integer> {
                 kubeconfig == null ? loaded.kubernetes() : new AgentConfig.KubernetesConfig(kubeconfig.toAbsolutePath(), loaded.kubernetes().heartbeat()),
                 loaded.daemons(), loaded.supervision(),
                 // A cluster's socket is in a volume shared with sidecars (and needs root); a local run's must work without.
-                loaded.report().withSocket(loaded.report().socketFile().orElse(local ? ReportSocket.localDefault(System.getenv()) : ReportConfig.CLUSTER_SOCKET)));
+                loaded.report().withSocket(loaded.report().socketFile().orElse(local ? ReportSocket.localDefault(System.getenv()) : ReportConfig.CLUSTER_SOCKET)),
+                loaded.pluginDigests());
         NodeName node;
         try {
             node = NodeName.resolve(effective.configuredNodeName(), System.getenv(), RunCommand::hostName);

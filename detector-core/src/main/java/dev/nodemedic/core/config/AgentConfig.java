@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The agent's one config file. Every field has a default, so local mode needs no file at all.
@@ -19,9 +20,12 @@ import java.util.Set;
  * @param daemons    instances to run with their config files; a daemon not listed runs once, as itself
  * @param supervision how hard to try with a failing daemon
  * @param report     the reporting endpoint for daemons in their own containers (a unix socket)
+ * @param pluginDigests when not empty, the only plugin jars that may load, as {@code sha256:<64 hex digits>}
+ *                   (what {@code sha256sum} prints, and what the refusal of a jar not listed names)
  */
 public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, StatusConfig status, MetricsConfig metrics, KubernetesConfig kubernetes,
-        List<DaemonInstanceConfig> daemons, SupervisionConfig supervision, ReportConfig report) {
+        List<DaemonInstanceConfig> daemons, SupervisionConfig supervision, ReportConfig report, List<String> pluginDigests) {
+    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
     public AgentConfig {
         pluginsDir = pluginsDir == null ? Path.of("plugins") : pluginsDir;
@@ -32,6 +36,14 @@ public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, Stat
         daemons = daemons == null ? List.of() : List.copyOf(daemons);
         supervision = supervision == null ? new SupervisionConfig(null, null, null, null, null) : supervision;
         report = report == null ? new ReportConfig(null, null, null, null, null, null) : report;
+        pluginDigests = pluginDigests == null ? List.of() : List.copyOf(pluginDigests);
+        for (int i = 0; i < pluginDigests.size(); i++) {
+            String digest = pluginDigests.get(i);
+            if (digest == null || !DIGEST.matcher(digest).matches()) {
+                throw new IllegalArgumentException("pluginDigests[" + i + "]: \"" + digest + "\" is not a digest; write sha256: and the 64 lower-case"
+                        + " hex digits sha256sum prints for the jar (the refusal of a jar not listed names its digest)");
+            }
+        }
         Set<String> names = new HashSet<>();
         for (DaemonInstanceConfig instance : daemons) {
             if (!names.add(instance.instanceName())) {
@@ -39,6 +51,12 @@ public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, Stat
                         + " appears twice; give each instance of a daemon its own name");
             }
         }
+    }
+
+    /** A config without a digest list: every jar that passes the ownership and permission checks may load. */
+    public AgentConfig(String nodeName, Path pluginsDir, Path configDir, StatusConfig status, MetricsConfig metrics, KubernetesConfig kubernetes,
+            List<DaemonInstanceConfig> daemons, SupervisionConfig supervision, ReportConfig report) {
+        this(nodeName, pluginsDir, configDir, status, metrics, kubernetes, daemons, supervision, report, null);
     }
 
     public Optional<String> configuredNodeName() {

@@ -27,6 +27,7 @@ public final class AgentConfigLoader {
                 raw.daemons().stream()
                         .map(d -> new DaemonInstanceConfig(d.daemon(), d.name(), d.config() == null ? null : base.resolve(d.config()).normalize(), d.enabled()))
                         .toList(),
-                raw.supervision(), raw.report().socketFile().map(s -> raw.report().withSocket(base.resolve(s).normalize())).orElse(raw.report()));
+                raw.supervision(), raw.report().socketFile().map(s -> raw.report().withSocket(base.resolve(s).normalize())).orElse(raw.report()),
+                raw.pluginDigests());
     }
 }
