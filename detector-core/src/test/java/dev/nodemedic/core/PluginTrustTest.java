@@ -9,6 +9,7 @@ import dev.nodemedic.core.config.AgentConfigLoader;
 import dev.nodemedic.core.supervision.DaemonState;
 import dev.nodemedic.core.supervision.DaemonStatus;
 import dev.nodemedic.daemon.api.ConfigException;
+import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -100,6 +102,20 @@ class PluginTrustTest {
         assertThat(daemon("custom-plugin")).isEmpty();
         assertThat(daemon("kernel-log")).isEmpty();
         assertThat(daemon("reboot-required").orElseThrow().state()).isEqualTo(DaemonState.RUNNING);
+    }
+
+    @Test
+    void aRefusedJarLoadsOnceItsModeIsFixedWithoutARestart() throws Exception {
+        Path jar = TestPlugins.install(TestPlugins.REBOOT_REQUIRED, plugins, "reboot-required.jar");
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-rw-rw-"));
+        start(config(), "cluster");
+        assertThat(page()).contains("reboot-required.jar may be written by its group and everyone (mode 0666)");
+        assertThat(daemon("reboot-required")).isEmpty();
+
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+
+        RecordingDaemonContext.awaitTrue("the jar to load once its mode is fixed", Duration.ofSeconds(10), () -> daemon("reboot-required").isPresent());
+        assertThat(page()).doesNotContain("may be written by");
     }
 
     @Test
