@@ -35,13 +35,11 @@ app.kubernetes.io/component: {{ .component }}
 {{/* An init container copies jars and nothing more: no capability, nothing to write but the plugins volume. */}}
 {{- define "nodemedic.initContainerSecurity" -}}
 securityContext:
-  {{- if .Values.plugins.hostPath }}
-  # The node folder is root's.
+  # Root, with every capability dropped: the agent runs plugin code as root, so it loads only jars
+  # root owns in a folder root owns, neither writable by group or others (the kubelet makes an
+  # emptyDir 0777, hence the chmods after each copy).
   runAsUser: 0
-  {{- else }}
-  runAsUser: 65532
-  runAsNonRoot: true
-  {{- end }}
+  runAsNonRoot: false
   allowPrivilegeEscalation: false
   readOnlyRootFilesystem: true
   capabilities:

@@ -5,6 +5,7 @@ import dev.nodemedic.core.http.AgentInfo;
 import dev.nodemedic.core.http.MetricsServer;
 import dev.nodemedic.core.http.StatusServer;
 import dev.nodemedic.core.plugins.InstancePlanner;
+import dev.nodemedic.core.plugins.JarTrust;
 import dev.nodemedic.core.plugins.PluginHost;
 import dev.nodemedic.core.plugins.PluginsFolder;
 import dev.nodemedic.core.plugins.PluginsReconciler;
@@ -32,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -107,7 +109,9 @@ public final class Agent implements AutoCloseable {
             Supervisor supervisor = new Supervisor(reporter, clock, loop, config.supervision(), prometheus.registry(), roster::plugins, names,
                     HostServices.of(Vertx.class, vertx));
             RemoteDaemons remote = new RemoteDaemons(reporter, clock, names, config.report(), prometheus.registry(), roster::remotes);
-            PluginHost host = new PluginHost(config.pluginsDir());
+            // In a cluster the agent runs as root: a jar anyone else could have written is refused there.
+            JarTrust.Enforcement enforcement = "cluster".equals(mode) ? JarTrust.Enforcement.REFUSE : JarTrust.Enforcement.WARN;
+            PluginHost host = new PluginHost(config.pluginsDir(), JarTrust.ofThisProcess(enforcement, Set.copyOf(config.pluginDigests())));
             Refusals refusals = new Refusals();
             PluginsReconciler reconciler = new PluginsReconciler(new PluginsFolder(config.pluginsDir()), host,
                     new InstancePlanner(host, new ConfigBinder(), config), supervisor, refusals, clock);

@@ -4,6 +4,7 @@ import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.config.AgentConfigLoader;
 import dev.nodemedic.core.config.DaemonInstanceConfig;
 import dev.nodemedic.core.plugins.InstancePlanner;
+import dev.nodemedic.core.plugins.JarTrust;
 import dev.nodemedic.core.plugins.LoadOutcome;
 import dev.nodemedic.core.plugins.ConditionClaims;
 import dev.nodemedic.core.plugins.PluginHost;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import picocli.CommandLine.Command;
@@ -79,7 +81,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         int errors = 0;
         int checked = 0;
         List<DaemonSpec> specs = new ArrayList<>();
-        try (PluginHost host = new PluginHost(dir); DirectoryStream<Path> jars = Files.isDirectory(dir) ? Files.newDirectoryStream(dir, "*.jar") : null) {
+        try (PluginHost host = new PluginHost(dir, JarTrust.forCommand(Set.copyOf(config.pluginDigests()))); DirectoryStream<Path> jars = Files.isDirectory(dir) ? Files.newDirectoryStream(dir, "*.jar") : null) {
             InstancePlanner planner = new InstancePlanner(host, binder, config);
             for (Path jar : jars == null ? List.<Path>of() : jars) {
                 if (!(host.load(jar) instanceof LoadOutcome.Loaded loaded)) {

@@ -152,7 +152,7 @@ final class NpdFlags {
         }
         return new AgentConfig(hostnameOverride == null || hostnameOverride.isBlank() ? config.nodeName() : hostnameOverride, config.pluginsDir(),
                 config.configDir(), status, metrics, kubernetes, daemons, config.supervision(), config.report(),
-                namesMonitors() || config.onlyListedDaemons());
+                namesMonitors() || config.onlyListedDaemons(), config.pluginDigests());
     }
 
     /** The flags given that change nothing in nodemedic, each with why: for one log line each at start. */

@@ -1,5 +1,6 @@
 package dev.nodemedic.core;
 
+import dev.nodemedic.core.plugins.JarTrust;
 import dev.nodemedic.core.plugins.LoadOutcome;
 import dev.nodemedic.core.plugins.PluginHost;
 import dev.nodemedic.daemon.api.CommandContext;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** The sub-commands plugins add ({@link DaemonCommand}), found by loading the jars of the plugins folder. */
@@ -31,7 +33,7 @@ final class PluginCommands {
 
     /** Runs the plugin command {@code name}; empty when no plugin brings one of that name. */
     OptionalInt run(String name, List<String> args, PrintStream out, PrintStream err) {
-        try (PluginHost host = new PluginHost(pluginsDir)) {
+        try (PluginHost host = new PluginHost(pluginsDir, JarTrust.forCommand(Set.of()))) {
             Optional<DaemonCommand> found = find(host, name);
             if (found.isEmpty()) {
                 return OptionalInt.empty();
@@ -86,7 +88,7 @@ final class PluginCommands {
     }
 
     void describe(PrintWriter out) {
-        try (PluginHost host = new PluginHost(pluginsDir)) {
+        try (PluginHost host = new PluginHost(pluginsDir, JarTrust.forCommand(Set.of()))) {
             List<DaemonCommand> commands = all(host);
             if (!commands.isEmpty()) {
                 out.println();

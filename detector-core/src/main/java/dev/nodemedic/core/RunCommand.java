@@ -150,7 +150,7 @@ final class RunCommand implements Callable<Integer> {
                     statusAddress == null ? loaded.status() : new AgentConfig.StatusConfig(statusAddress, loaded.status().port()),
                     metricsAddress == null ? loaded.metrics() : new AgentConfig.MetricsConfig(metricsAddress, loaded.metrics().port()),
                     kubeconfig == null ? loaded.kubernetes() : new AgentConfig.KubernetesConfig(kubeconfig.toAbsolutePath(), loaded.kubernetes().heartbeat()),
-                    loaded.daemons(), loaded.supervision(), loaded.report(), loaded.onlyListedDaemons()));
+                    loaded.daemons(), loaded.supervision(), loaded.report(), loaded.onlyListedDaemons(), loaded.pluginDigests()));
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
             return 2;

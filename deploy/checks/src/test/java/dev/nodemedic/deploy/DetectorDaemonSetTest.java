@@ -73,6 +73,24 @@ class DetectorDaemonSetTest {
         });
     }
 
+    /**
+     * The agent runs as root and so loads only jars root owns in a folder root owns, neither writable
+     * by group or others; the kubelet makes an emptyDir 0777, and a copy takes the user of its process.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("detectorRenders")
+    void everyInitContainerFillingThePluginsFolderLeavesJarsTheAgentTrusts(Manifests rendered) {
+        List<JsonNode> fillers = pod(rendered).path("initContainers").values().stream()
+                .filter(c -> c.path("volumeMounts").values().stream().anyMatch(m -> m.path("name").asString().equals("plugins"))).toList();
+        assertThat(fillers).as("%s: init containers filling the plugins folder", rendered).isNotEmpty();
+        for (JsonNode init : fillers) {
+            String name = init.path("name").asString();
+            assertThat(init.at("/securityContext/runAsUser").asLong(-1)).as("%s: %s runAsUser", rendered, name).isZero();
+            assertThat(init.path("command").get(init.path("command").size() - 1).asString()).as("%s: %s command", rendered, name)
+                    .endsWith("; chmod 755 /var/lib/nodemedic/plugins; chmod 644 /var/lib/nodemedic/plugins/*.jar");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("detectorRenders")
     void theRuntimesDefaultSeccompProfileApplies(Manifests rendered) {

@@ -94,7 +94,7 @@ class HelmChartTest {
         JsonNode pod = helm.one("DaemonSet", "nodemedic-detector").at("/spec/template/spec");
         assertThat(pod.path("initContainers").values()).extracting(c -> c.path("name").asString()).containsExactly("builtin-plugins", "plugin-reboot-required");
         assertThat(pod.at("/initContainers/1/image").asString()).isEqualTo("registry.example/nodemedic-plugin-reboot-required:0.1.0");
-        assertThat(pod.at("/initContainers/1/command/2").asString()).isEqualTo("cp /plugins/*.jar /var/lib/nodemedic/plugins/");
+        assertThat(pod.at("/initContainers/1/command/2").asString()).isEqualTo("cp /plugins/*.jar /var/lib/nodemedic/plugins/; chmod 755 /var/lib/nodemedic/plugins; chmod 644 /var/lib/nodemedic/plugins/*.jar");
         assertThat(helm.configMap("nodemedic-config").at("/data/reboot-required.yaml").asString()).contains("markerFile: /host/run/reboot-required");
     }
 

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The agent's one config file. Every field has a default, so local mode needs no file at all.
@@ -21,9 +22,13 @@ import java.util.Set;
  * @param report     the reporting endpoint for daemons in their own containers (a unix socket)
  * @param onlyListedDaemons true: a daemon with no instance in {@code daemons} does not run (NPD runs only the monitors its
  *                   flags name, and so does the agent given NPD's flags); false (default): it runs once, as itself
+ * @param pluginDigests when not empty, the only plugin jars that may load, as {@code sha256:<64 hex digits>}
+ *                   (what {@code sha256sum} prints, and what the refusal of a jar not listed names)
  */
 public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, StatusConfig status, MetricsConfig metrics, KubernetesConfig kubernetes,
-        List<DaemonInstanceConfig> daemons, SupervisionConfig supervision, ReportConfig report, Boolean onlyListedDaemons) {
+        List<DaemonInstanceConfig> daemons, SupervisionConfig supervision, ReportConfig report, Boolean onlyListedDaemons,
+        List<String> pluginDigests) {
+    private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
     public AgentConfig {
         pluginsDir = pluginsDir == null ? Path.of("plugins") : pluginsDir;
@@ -35,6 +40,14 @@ public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, Stat
         supervision = supervision == null ? new SupervisionConfig(null, null, null, null, null) : supervision;
         report = report == null ? new ReportConfig(null, null, null, null, null, null) : report;
         onlyListedDaemons = onlyListedDaemons != null && onlyListedDaemons;
+        pluginDigests = pluginDigests == null ? List.of() : List.copyOf(pluginDigests);
+        for (int i = 0; i < pluginDigests.size(); i++) {
+            String digest = pluginDigests.get(i);
+            if (digest == null || !DIGEST.matcher(digest).matches()) {
+                throw new IllegalArgumentException("pluginDigests[" + i + "]: \"" + digest + "\" is not a digest; write sha256: and the 64 lower-case"
+                        + " hex digits sha256sum prints for the jar (the refusal of a jar not listed names its digest)");
+            }
+        }
         Set<String> names = new HashSet<>();
         for (DaemonInstanceConfig instance : daemons) {
             if (!names.add(instance.instanceName())) {
@@ -44,13 +57,14 @@ public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, Stat
         }
     }
 
+    /** A config without a digest list, running every daemon: every jar that passes the ownership and permission checks may load. */
     public AgentConfig(String nodeName, Path pluginsDir, Path configDir, StatusConfig status, MetricsConfig metrics, KubernetesConfig kubernetes,
             List<DaemonInstanceConfig> daemons, SupervisionConfig supervision, ReportConfig report) {
-        this(nodeName, pluginsDir, configDir, status, metrics, kubernetes, daemons, supervision, report, false);
+        this(nodeName, pluginsDir, configDir, status, metrics, kubernetes, daemons, supervision, report, false, null);
     }
 
     public AgentConfig withReport(ReportConfig other) {
-        return new AgentConfig(nodeName, pluginsDir, configDir, status, metrics, kubernetes, daemons, supervision, other, onlyListedDaemons);
+        return new AgentConfig(nodeName, pluginsDir, configDir, status, metrics, kubernetes, daemons, supervision, other, onlyListedDaemons, pluginDigests);
     }
 
     public Optional<String> configuredNodeName() {

@@ -28,6 +28,6 @@ public final class AgentConfigLoader {
                         .map(d -> new DaemonInstanceConfig(d.daemon(), d.name(), d.config() == null ? null : base.resolve(d.config()).normalize(), d.enabled()))
                         .toList(),
                 raw.supervision(), raw.report().socketFile().map(s -> raw.report().withSocket(base.resolve(s).normalize())).orElse(raw.report()),
-                raw.onlyListedDaemons());
+                raw.onlyListedDaemons(), raw.pluginDigests());
     }
 }

@@ -22,25 +22,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads and unloads daemon plugin jars one at a time with PF4J. Every jar is checked before PF4J
- * sees it, so a refusal carries our own message instead of PF4J's quiet DISABLED state.
+ * sees it, so a refusal carries our own message instead of PF4J's quiet DISABLED state. The first
+ * check is {@link JarTrust}: nothing of a jar that is not trusted is read, not even its descriptor.
  */
 public final class PluginHost implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
     private final PluginManager manager;
     private final Path pluginsDir;
+    private final JarTrust trust;
     /** The same finders, in the same order, as PF4J's DefaultPluginManager uses when it loads the jar. */
     private final PluginDescriptorFinder descriptors = new CompoundPluginDescriptorFinder()
             .add(new PropertiesPluginDescriptorFinder())
             .add(new ManifestPluginDescriptorFinder());
 
-    public PluginHost(Path pluginsDir) {
+    public PluginHost(Path pluginsDir, JarTrust trust) {
         this.pluginsDir = pluginsDir;
+        this.trust = trust;
         this.manager = new DefaultPluginManager(pluginsDir);
         // Without this PF4J's system version is 0.0.0 and every Plugin-Requires passes.
         manager.setSystemVersion(DaemonApi.VERSION);
     }
 
     public LoadOutcome load(Path jar) {
+        Optional<String> untrusted = trust.refusal(pluginsDir, jar);
+        if (untrusted.isPresent()) {
+            return new LoadOutcome.Refused(jar, untrusted.get());
+        }
         Optional<String> unreadable = unreadable(jar);
         if (unreadable.isPresent()) {
             return new LoadOutcome.Refused(jar, jar + " is not a readable jar (" + unreadable.get() + "); the jar is skipped, the other daemons run — copy it again or rebuild it");

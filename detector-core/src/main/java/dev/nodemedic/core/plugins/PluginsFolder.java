@@ -5,17 +5,21 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * What changed in the plugins folder since the last look. A jar counts only once it looked the same
  * (size and modification time) on two looks in a row, so a jar still being copied in is not loaded
- * half-written. Polling, not inotify: the folder is often a ConfigMap or host volume, where
+ * half-written. Its owner and permissions count too: a jar refused for them ({@link JarTrust}) is
+ * looked at again once they are fixed. Polling, not inotify: the folder is often a ConfigMap or host volume, where
  * kubelet swaps symlinks and file events are unreliable; a few files once a second cost nothing.
  */
 public final class PluginsFolder {
@@ -26,7 +30,7 @@ public final class PluginsFolder {
         }
     }
 
-    private record Fingerprint(long size, long modifiedNanos, Object fileKey) {
+    private record Fingerprint(long size, long modifiedNanos, Object fileKey, UserPrincipal owner, Set<PosixFilePermission> permissions) {
     }
 
     private final Path dir;
@@ -85,10 +89,10 @@ public final class PluginsFolder {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.jar")) {
             for (Path entry : entries) {
                 try {
-                    BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class);
+                    PosixFileAttributes attributes = Files.readAttributes(entry, PosixFileAttributes.class);
                     if (attributes.isRegularFile()) {
                         jars.put(entry, new Fingerprint(attributes.size(), attributes.lastModifiedTime().toInstant().getEpochSecond() * 1_000_000_000L
-                                + attributes.lastModifiedTime().toInstant().getNano(), attributes.fileKey()));
+                                + attributes.lastModifiedTime().toInstant().getNano(), attributes.fileKey(), attributes.owner(), attributes.permissions()));
                     }
                 } catch (NoSuchFileException gone) {
                     // removed between listing and reading: the next look sees it gone

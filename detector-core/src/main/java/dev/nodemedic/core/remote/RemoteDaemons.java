@@ -12,6 +12,7 @@ import dev.nodemedic.reporter.OwnedCondition;
 import dev.nodemedic.reporter.Reporter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,11 +73,15 @@ public final class RemoteDaemons {
     /**
      * Registers a daemon, or registers it again: after its lease lapsed (a restart, counted), or with
      * other conditions (types it no longer declares are withdrawn). Its conditions keep what they said.
+     * The daemon belongs to {@code client}: only that client may register it again.
      */
-    public synchronized RemoteStatus register(Registration registration) throws RequestRefused {
+    public synchronized RemoteStatus register(Registration registration, Peer client) throws RequestRefused {
         Instant now = clock.instant();
         String name = registration.name();
         Remote existing = daemons.get(name);
+        if (existing != null) {
+            requireOwner(existing, client, "register it again");
+        }
         if (existing == null && daemons.size() >= settings.maxDaemons()) {
             throw new RequestRefused(RequestRefused.Reason.Conflict, Optional.of("name"), "already " + daemons.size()
                     + " remote daemons are registered, the most this agent takes (report.maxDaemons in its config); unregister one first");
@@ -111,10 +116,11 @@ public final class RemoteDaemons {
         }
         Remote remote = existing;
         if (remote == null) {
-            remote = new Remote(registration, new TokenBucket(settings.requestsPerSecond(), settings.burst(), now), rateLimitedCounter(name), now);
+            remote = new Remote(registration, client, new TokenBucket(settings.requestsPerSecond(), settings.burst(), now), rateLimitedCounter(name), now);
             daemons.put(name, remote);
-            log.info("remote daemon registered daemon={} version={} conditions={} lease={}", name, registration.version(),
-                    registration.conditions().stream().map(ConditionDeclaration::type).toList(), registration.lease());
+            log.info("remote daemon registered daemon={} version={} conditions={} lease={} user={}", name, registration.version(),
+                    registration.conditions().stream().map(ConditionDeclaration::type).toList(), registration.lease(),
+                    client.user().map(UserPrincipal::getName).orElse("unknown"));
         } else {
             if (remote.state == DaemonState.LEASE_EXPIRED) {
                 remote.restarts++;
@@ -130,15 +136,15 @@ public final class RemoteDaemons {
     }
 
     /** Extends the lease by its duration from now. */
-    public synchronized RemoteStatus renew(String name) throws RequestRefused {
-        Remote remote = live(name, clock.instant());
+    public synchronized RemoteStatus renew(String name, Peer client) throws RequestRefused {
+        Remote remote = live(name, client, "renew its lease", clock.instant());
         return remote.status();
     }
 
     /** Sets one of the daemon's conditions; a report renews the lease too. */
-    public synchronized OwnedCondition setCondition(String name, String type, ConditionReport report) throws RequestRefused {
+    public synchronized OwnedCondition setCondition(String name, String type, ConditionReport report, Peer client) throws RequestRefused {
         Instant now = clock.instant();
-        Remote remote = live(name, now);
+        Remote remote = live(name, client, "set its conditions", now);
         if (remote.registration.conditions().stream().noneMatch(c -> c.type().equals(type))) {
             throw RequestRefused.invalid("type", "condition type " + type + " is not declared by " + name + "; it declared "
                     + remote.registration.conditions().stream().map(ConditionDeclaration::type).toList() + " (register again to declare more)");
@@ -148,20 +154,22 @@ public final class RemoteDaemons {
     }
 
     /** Emits an event in the daemon's name; a report renews the lease too. Aggregation and rate limits toward the API server are the reporter's. */
-    public synchronized Event emit(String name, EventReport report) throws RequestRefused {
+    public synchronized Event emit(String name, EventReport report, Peer client) throws RequestRefused {
         Instant now = clock.instant();
-        live(name, now);
+        live(name, client, "emit its events", now);
         Event event = report.at(now);
         reporter.emit(name, event);
         return event;
     }
 
-    /** Removes the daemon: its conditions are withdrawn, as a removed plugin's are, and its name is free again. */
-    public synchronized void unregister(String name) throws RequestRefused {
-        Remote remote = daemons.remove(name);
+    /** Removes the daemon: its conditions are withdrawn, as a removed plugin's are, and its name is free again. Only its own client may. */
+    public synchronized void unregister(String name, Peer client) throws RequestRefused {
+        Remote remote = daemons.get(name);
         if (remote == null) {
             throw notFound(name);
         }
+        requireOwner(remote, client, "unregister it");
+        daemons.remove(name);
         reporter.withdraw(name);
         names.release(name, HOLDER);
         registry.remove(remote.rateLimited);
@@ -205,11 +213,12 @@ public final class RemoteDaemons {
     }
 
     /** The daemon, running: its lease is renewed. Lapsed leases are noticed here too, not only at the next loop. */
-    private Remote live(String name, Instant now) throws RequestRefused {
+    private Remote live(String name, Peer client, String action, Instant now) throws RequestRefused {
         Remote remote = daemons.get(name);
         if (remote == null) {
             throw notFound(name);
         }
+        requireOwner(remote, client, action);
         if (expireIfDue(remote, now)) {
             publish();
         }
@@ -236,6 +245,19 @@ public final class RemoteDaemons {
         return true;
     }
 
+    /**
+     * A daemon answers to the client that registered it, even after its lease lapsed: another client
+     * taking the name then could report a dead detector's conditions healthy.
+     */
+    private static void requireOwner(Remote remote, Peer client, String action) throws RequestRefused {
+        if (!remote.owner.equals(client)) {
+            String name = remote.registration.name();
+            throw new RequestRefused(RequestRefused.Reason.Forbidden, Optional.of("name"), "daemon " + name + " was registered by "
+                    + remote.owner.describe() + " and this request comes from " + client.describe() + "; only the client that registered a daemon may "
+                    + action + " — choose another name, or run this as the daemon's own user");
+        }
+    }
+
     private static RequestRefused notFound(String name) {
         return new RequestRefused(RequestRefused.Reason.NotFound, Optional.of("name"), "no daemon " + name
                 + " is registered; register it first (PUT /v1/daemons/" + name + ")");
@@ -258,6 +280,8 @@ public final class RemoteDaemons {
     /** One remote daemon across its registrations. Guarded by the registry's lock. */
     private static final class Remote {
         Registration registration;
+        /** The client that registered it, the only one it answers to. */
+        final Peer owner;
         final TokenBucket bucket;
         final Counter rateLimited;
         DaemonState state = DaemonState.RUNNING;
@@ -266,8 +290,9 @@ public final class RemoteDaemons {
         int restarts;
         Optional<String> lastError = Optional.empty();
 
-        Remote(Registration registration, TokenBucket bucket, Counter rateLimited, Instant now) {
+        Remote(Registration registration, Peer owner, TokenBucket bucket, Counter rateLimited, Instant now) {
             this.registration = registration;
+            this.owner = owner;
             this.bucket = bucket;
             this.rateLimited = rateLimited;
             this.since = now;

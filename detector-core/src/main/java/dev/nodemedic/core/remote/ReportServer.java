@@ -139,13 +139,13 @@ public final class ReportServer extends VerticleBase {
         String name = path[3];
         if (path.length == 4) {
             if (method == HttpMethod.PUT) {
-                ok(request, 200, ReportViews.DaemonView.of(daemons.register(Registration.from(name, body)), reporter.book().snapshot()));
+                ok(request, 200, ReportViews.DaemonView.of(daemons.register(Registration.from(name, body), peer(request)), reporter.book().snapshot()));
             } else if (method == HttpMethod.GET) {
                 RemoteDaemons.RemoteStatus status = daemons.get(name).orElseThrow(() -> new RequestRefused(RequestRefused.Reason.NotFound,
                         Optional.of("name"), "no daemon " + name + " is registered"));
                 ok(request, 200, ReportViews.DaemonView.of(status, reporter.book().snapshot()));
             } else if (method == HttpMethod.DELETE) {
-                daemons.unregister(name);
+                daemons.unregister(name, peer(request));
                 request.response().setStatusCode(204).end();
             } else {
                 allow(method, HttpMethod.PUT, HttpMethod.GET, HttpMethod.DELETE);
@@ -155,17 +155,22 @@ public final class ReportServer extends VerticleBase {
         if (path.length == 5 && path[4].equals("lease")) {
             allow(method, HttpMethod.POST);
             requireEmpty(body);
-            ok(request, 200, ReportViews.DaemonView.of(daemons.renew(name), reporter.book().snapshot()));
+            ok(request, 200, ReportViews.DaemonView.of(daemons.renew(name, peer(request)), reporter.book().snapshot()));
         } else if (path.length == 5 && path[4].equals("events")) {
             allow(method, HttpMethod.POST);
-            ok(request, 202, ReportViews.EventView.of(daemons.emit(name, EventReport.from(name, body))));
+            ok(request, 202, ReportViews.EventView.of(daemons.emit(name, EventReport.from(name, body), peer(request))));
         } else if (path.length == 6 && path[4].equals("conditions")) {
             allow(method, HttpMethod.PUT);
             String type = path[5];
-            ok(request, 200, ReportViews.ConditionView.of(daemons.setCondition(name, type, ConditionReport.from(type, body)).condition()));
+            ok(request, 200, ReportViews.ConditionView.of(daemons.setCondition(name, type, ConditionReport.from(type, body), peer(request)).condition()));
         } else {
             throw notFound(request);
         }
+    }
+
+    /** Asked per request, not kept per connection: a getsockopt is cheap, and nothing can go stale. */
+    private static Peer peer(HttpServerRequest request) {
+        return Peer.of(request.connection());
     }
 
     private static void requireEmpty(String body) throws RequestRefused {

@@ -13,6 +13,8 @@ public final class RequestRefused extends Exception {
     public enum Reason {
         /** A field is missing, of the wrong kind, or out of range. */
         Invalid(400),
+        /** The daemon was registered by another client (another user): only that client may change or remove it. */
+        Forbidden(403),
         /** No daemon of that name is registered (never, or it unregistered). */
         NotFound(404),
         MethodNotAllowed(405),

@@ -11,6 +11,7 @@ import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +66,7 @@ class InstancePlannerTest {
     }
 
     private List<InstancePlanner.Planned> plan(Class<?> daemon) {
-        host = new PluginHost(root.resolve("plugins"));
+        host = new PluginHost(root.resolve("plugins"), JarTrust.ofThisProcess(JarTrust.Enforcement.REFUSE, Set.of()));
         AgentConfig config = new AgentConfig("node-a", root.resolve("plugins"), root.resolve("config"), new AgentConfig.StatusConfig("127.0.0.1", 0),
                 new AgentConfig.MetricsConfig("127.0.0.1", 0), null, List.of(), null,
                 new AgentConfig.ReportConfig(null, root.resolve("report.sock"), null, null, null, null));

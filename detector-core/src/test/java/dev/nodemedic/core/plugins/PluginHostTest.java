@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.jar.JarOutputStream;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +24,7 @@ class PluginHostTest {
     private PluginHost host;
 
     private PluginHost host() {
-        host = new PluginHost(plugins);
+        host = new PluginHost(plugins, JarTrust.ofThisProcess(JarTrust.Enforcement.REFUSE, Set.of()));
         return host;
     }
 

@@ -2,6 +2,7 @@ package dev.nodemedic.core.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.config.AgentConfig.ReportConfig;
@@ -21,10 +22,12 @@ import dev.nodemedic.reporter.OwnedCondition;
 import dev.nodemedic.reporter.RecentEvents;
 import dev.nodemedic.reporter.Reporter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.FileSystems;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /** Remote daemons held to their lease, with the clock stepped by hand. */
@@ -34,6 +37,8 @@ class RemoteDaemonsTest {
     final InstanceNames names = new InstanceNames();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final AtomicReference<List<DaemonStatus>> published = new AtomicReference<>(List.of());
+    /** Every request of these tests comes from one client, as from one sidecar. */
+    static final Peer SIDECAR = Peer.UNKNOWN;
     final RemoteDaemons daemons = new RemoteDaemons(reporter, clock, names, new ReportConfig(null, null, null, 3, 10, 20), registry, published::set);
 
     static String gpu(int leaseSeconds) {
@@ -45,12 +50,12 @@ class RemoteDaemonsTest {
     }
 
     void setTrue() throws RequestRefused {
-        daemons.setCondition("gpu-health", "GpuFailure", ConditionReport.from("GpuFailure", "{\"status\":\"True\",\"reason\":\"XidError\",\"message\":\"GPU 0 fell off the bus\"}"));
+        daemons.setCondition("gpu-health", "GpuFailure", ConditionReport.from("GpuFailure", "{\"status\":\"True\",\"reason\":\"XidError\",\"message\":\"GPU 0 fell off the bus\"}"), SIDECAR);
     }
 
     @Test
     void aRegisteredDaemonOwnsItsTypesAtTheirHealthyDefaultAndReportsThem() throws Exception {
-        daemons.register(Registration.from("gpu-health", gpu(30)));
+        daemons.register(Registration.from("gpu-health", gpu(30)), SIDECAR);
         assertThat(gpuFailure().owner()).isEqualTo("gpu-health");
         assertThat(gpuFailure().condition().status()).isEqualTo(ConditionStatus.FALSE);
         assertThat(gpuFailure().condition().reason()).isEqualTo("GpuIsHealthy");
@@ -65,9 +70,48 @@ class RemoteDaemonsTest {
         });
     }
 
+    static Peer user(String uid) throws Exception {
+        return new Peer(Optional.of(FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(uid)));
+    }
+
+    static RequestRefused.Reason refusal(ThrowingCallable call) {
+        return catchThrowableOfType(RequestRefused.class, call).reason();
+    }
+
+    @Test
+    void aDaemonAnswersOnlyToTheClientThatRegisteredItEvenAfterItsLeaseLapsed() throws Exception {
+        Peer owner = user("root");
+        Peer other = user("65534");
+        daemons.register(Registration.from("gpu-health", gpu(30)), owner);
+
+        RequestRefused removed = catchThrowableOfType(RequestRefused.class, () -> daemons.unregister("gpu-health", other));
+        assertThat(removed.reason()).isEqualTo(RequestRefused.Reason.Forbidden);
+        assertThat(removed.field()).hasValue("name");
+        assertThat(removed.getMessage()).startsWith("daemon gpu-health was registered by user root and this request comes from user ")
+                .endsWith("; only the client that registered a daemon may unregister it — choose another name, or run this as the daemon's own user");
+        assertThat(refusal(() -> daemons.register(Registration.from("gpu-health", "{\"conditions\":[]}"), other))).isEqualTo(RequestRefused.Reason.Forbidden);
+        assertThat(refusal(() -> daemons.setCondition("gpu-health", "GpuFailure",
+                ConditionReport.from("GpuFailure", "{\"status\":\"False\",\"reason\":\"Fine\"}"), other))).isEqualTo(RequestRefused.Reason.Forbidden);
+        assertThat(refusal(() -> daemons.emit("gpu-health", EventReport.from("gpu-health", "{\"reason\":\"Fine\",\"message\":\"m\"}"), other)))
+                .isEqualTo(RequestRefused.Reason.Forbidden);
+        assertThat(refusal(() -> daemons.renew("gpu-health", other))).isEqualTo(RequestRefused.Reason.Forbidden);
+        assertThat(gpuFailure().owner()).isEqualTo("gpu-health");
+
+        // Silent past its lease: its conditions are Unknown, and still nobody else's to report healthy.
+        clock.advance(Duration.ofSeconds(31));
+        daemons.expire(clock.instant());
+        assertThat(refusal(() -> daemons.register(Registration.from("gpu-health", gpu(30)), other))).isEqualTo(RequestRefused.Reason.Forbidden);
+        assertThat(gpuFailure().condition().status()).isEqualTo(ConditionStatus.UNKNOWN);
+
+        daemons.register(Registration.from("gpu-health", gpu(30)), owner);
+        daemons.unregister("gpu-health", owner);
+        assertThat(daemons.register(Registration.from("gpu-health", gpu(30)), other).registration().name())
+                .as("once its owner let it go, the name is anyone's").isEqualTo("gpu-health");
+    }
+
     @Test
     void aLapsedLeaseTurnsItsConditionsUnknownAsAFailedPluginsAndReportsAreRefusedUntilItRegistersAgain() throws Exception {
-        daemons.register(Registration.from("gpu-health", gpu(30)));
+        daemons.register(Registration.from("gpu-health", gpu(30)), SIDECAR);
         setTrue();
         clock.advance(Duration.ofSeconds(29));
         daemons.expire(clock.instant());
@@ -82,9 +126,9 @@ class RemoteDaemonsTest {
         assertThat(published.get().getFirst().state()).isEqualTo(DaemonState.LEASE_EXPIRED);
         assertThatThrownBy(this::setTrue).isInstanceOfSatisfying(RequestRefused.class,
                 e -> assertThat(e.reason()).isEqualTo(RequestRefused.Reason.Expired));
-        assertThatThrownBy(() -> daemons.renew("gpu-health")).isInstanceOf(RequestRefused.class);
+        assertThatThrownBy(() -> daemons.renew("gpu-health", SIDECAR)).isInstanceOf(RequestRefused.class);
 
-        daemons.register(Registration.from("gpu-health", gpu(30)));
+        daemons.register(Registration.from("gpu-health", gpu(30)), SIDECAR);
         assertThat(gpuFailure().condition().status()).as("what it said before the lapse comes back, as for a restarted plugin")
                 .isEqualTo(ConditionStatus.TRUE);
         assertThat(published.get().getFirst().restarts()).isEqualTo(1);
@@ -93,7 +137,7 @@ class RemoteDaemonsTest {
 
     @Test
     void aLapseIsNoticedByTheNextReportEvenBeforeTheLoopRuns() throws Exception {
-        daemons.register(Registration.from("gpu-health", gpu(5)));
+        daemons.register(Registration.from("gpu-health", gpu(5)), SIDECAR);
         clock.advance(Duration.ofSeconds(6));
         assertThatThrownBy(this::setTrue).isInstanceOfSatisfying(RequestRefused.class,
                 e -> assertThat(e.reason()).isEqualTo(RequestRefused.Reason.Expired));
@@ -102,13 +146,13 @@ class RemoteDaemonsTest {
 
     @Test
     void reportsAndRenewalsExtendTheLease() throws Exception {
-        daemons.register(Registration.from("gpu-health", gpu(10)));
+        daemons.register(Registration.from("gpu-health", gpu(10)), SIDECAR);
         clock.advance(Duration.ofSeconds(8));
         setTrue();
         clock.advance(Duration.ofSeconds(8));
-        daemons.emit("gpu-health", EventReport.from("gpu-health", "{\"reason\":\"XidError\",\"message\":\"Xid 79\"}"));
+        daemons.emit("gpu-health", EventReport.from("gpu-health", "{\"reason\":\"XidError\",\"message\":\"Xid 79\"}"), SIDECAR);
         clock.advance(Duration.ofSeconds(8));
-        daemons.renew("gpu-health");
+        daemons.renew("gpu-health", SIDECAR);
         clock.advance(Duration.ofSeconds(9));
         daemons.expire(clock.instant());
         assertThat(gpuFailure().condition().status()).isEqualTo(ConditionStatus.TRUE);
@@ -120,21 +164,21 @@ class RemoteDaemonsTest {
 
     @Test
     void unregisteringWithdrawsItsConditionsAndFreesItsName() throws Exception {
-        daemons.register(Registration.from("gpu-health", gpu(30)));
-        daemons.unregister("gpu-health");
+        daemons.register(Registration.from("gpu-health", gpu(30)), SIDECAR);
+        daemons.unregister("gpu-health", SIDECAR);
         assertThat(reporter.book().snapshot().get("GpuFailure")).isEmpty();
         assertThat(published.get()).isEmpty();
         assertThat(names.claim("gpu-health", "someone else")).isEmpty();
-        assertThatThrownBy(() -> daemons.unregister("gpu-health")).isInstanceOfSatisfying(RequestRefused.class,
+        assertThatThrownBy(() -> daemons.unregister("gpu-health", SIDECAR)).isInstanceOfSatisfying(RequestRefused.class,
                 e -> assertThat(e.reason()).isEqualTo(RequestRefused.Reason.NotFound));
     }
 
     @Test
     void aTypeOwnedByAnotherDaemonIsRefusedNamingTheFieldAndNothingChanges() throws Exception {
         reporter.book().declare("kernel-log", List.of(new ConditionDeclaration("KernelDeadlock", "KernelHasNoDeadlock", "")), clock.instant());
-        daemons.register(Registration.from("gpu-health", gpu(30)));
+        daemons.register(Registration.from("gpu-health", gpu(30)), SIDECAR);
         String both = "{\"conditions\":[{\"type\":\"GpuFailure\",\"reason\":\"GpuIsHealthy\"},{\"type\":\"KernelDeadlock\",\"reason\":\"Mine\"}]}";
-        assertThatThrownBy(() -> daemons.register(Registration.from("gpu-health", both))).isInstanceOfSatisfying(RequestRefused.class, e -> {
+        assertThatThrownBy(() -> daemons.register(Registration.from("gpu-health", both), SIDECAR)).isInstanceOfSatisfying(RequestRefused.class, e -> {
             assertThat(e.reason()).isEqualTo(RequestRefused.Reason.Conflict);
             assertThat(e.field()).contains("conditions[1].type");
             assertThat(e.getMessage()).contains("KernelDeadlock is already owned by daemon kernel-log");
@@ -149,13 +193,13 @@ class RemoteDaemonsTest {
                 registry, statuses -> { }, names, HostServices.NONE);
         DaemonSpec plugin = idle("reboot-required", "reboot-required", List.of(new ConditionDeclaration("RebootRequired", "NoRebootRequired", "")));
         assertThat(supervisor.add(plugin)).isEmpty();
-        assertThatThrownBy(() -> daemons.register(Registration.from("reboot-required", "{}"))).isInstanceOfSatisfying(RequestRefused.class, e -> {
+        assertThatThrownBy(() -> daemons.register(Registration.from("reboot-required", "{}"), SIDECAR)).isInstanceOfSatisfying(RequestRefused.class, e -> {
             assertThat(e.reason()).isEqualTo(RequestRefused.Reason.Conflict);
             assertThat(e.field()).contains("name");
             assertThat(e.getMessage()).contains("taken by the daemon instance of plugin reboot-required");
         });
 
-        daemons.register(Registration.from("gpu-health", gpu(30)));
+        daemons.register(Registration.from("gpu-health", gpu(30)), SIDECAR);
         DaemonSpec clash = idle("gpu-health", "gpu-plugin", List.of());
         assertThat(supervisor.add(clash)).hasValueSatisfying(why -> assertThat(why).contains("the name is taken by a remote daemon"));
         assertThat(gpuFailure().owner()).isEqualTo("gpu-health");
@@ -163,8 +207,8 @@ class RemoteDaemonsTest {
 
     @Test
     void aDaemonCannotSetATypeItDidNotDeclare() throws Exception {
-        daemons.register(Registration.from("gpu-health", gpu(30)));
-        assertThatThrownBy(() -> daemons.setCondition("gpu-health", "KernelDeadlock", ConditionReport.from("KernelDeadlock", "{\"status\":\"True\",\"reason\":\"X\"}")))
+        daemons.register(Registration.from("gpu-health", gpu(30)), SIDECAR);
+        assertThatThrownBy(() -> daemons.setCondition("gpu-health", "KernelDeadlock", ConditionReport.from("KernelDeadlock", "{\"status\":\"True\",\"reason\":\"X\"}"), SIDECAR))
                 .isInstanceOfSatisfying(RequestRefused.class, e -> {
                     assertThat(e.field()).contains("type");
                     assertThat(e.getMessage()).contains("it declared [GpuFailure]");
@@ -174,17 +218,17 @@ class RemoteDaemonsTest {
     @Test
     void theNumberOfRemoteDaemonsIsBounded() throws Exception {
         for (String name : List.of("a", "b", "c")) {
-            daemons.register(Registration.from(name, "{}"));
+            daemons.register(Registration.from(name, "{}"), SIDECAR);
         }
-        assertThatThrownBy(() -> daemons.register(Registration.from("d", "{}"))).isInstanceOfSatisfying(RequestRefused.class,
+        assertThatThrownBy(() -> daemons.register(Registration.from("d", "{}"), SIDECAR)).isInstanceOfSatisfying(RequestRefused.class,
                 e -> assertThat(e.getMessage()).contains("report.maxDaemons"));
-        daemons.register(Registration.from("a", "{}"));
+        daemons.register(Registration.from("a", "{}"), SIDECAR);
     }
 
     @Test
     void eachDaemonHasItsOwnRateLimitRefilledWithTimeAndCountedInMetrics() throws Exception {
-        daemons.register(Registration.from("gpu-health", gpu(30)));
-        daemons.register(Registration.from("other", "{}"));
+        daemons.register(Registration.from("gpu-health", gpu(30)), SIDECAR);
+        daemons.register(Registration.from("other", "{}"), SIDECAR);
         int admitted = 0;
         for (int i = 0; i < 50; i++) {
             admitted += daemons.admit(Optional.of("gpu-health")).isEmpty() ? 1 : 0;

@@ -2,6 +2,7 @@ package dev.nodemedic.core.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.nodemedic.core.config.AgentConfig.ReportConfig;
 import dev.nodemedic.core.http.ConnectionFlood;
@@ -69,13 +70,69 @@ class ReportServerTest {
 
     /** curl as a script would call it; returns the status code and the body. */
     List<String> curl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "--unix-socket", socket.toString(), "-w", "\n%{http_code}"));
+        return curl(List.of(), args);
+    }
+
+    /** curl run through {@code prefix} (such as setpriv). */
+    private List<String> curl(List<String> prefix, String... args) throws Exception {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("curl", "-sS", "--max-time", "20", "--unix-socket", socket.toString(), "-w", "\n%{http_code}"));
         command.addAll(List.of(args));
         Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(curl.getInputStream().readAllBytes());
         assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
         int newline = out.lastIndexOf('\n');
         return List.of(out.substring(newline + 1), out.substring(0, Math.max(0, newline)));
+    }
+
+    /**
+     * curl as a second sidecar of another user would run it: uid 65534, in the socket's group (the
+     * socket is rw-rw----), the only thing that differs from {@link #curl} the user the kernel gives
+     * the agent for the connection.
+     */
+    List<String> curlAsNobody(String... args) throws Exception {
+        List<String> command = List.of("setpriv", "--reuid=" + NOBODY, "--regid=0", "--clear-groups");
+        return curl(command, args);
+    }
+
+    static final int NOBODY = 65534;
+
+    @Test
+    void aDaemonAnswersOnlyToTheUserThatRegisteredIt() throws Exception {
+        assumeThat(Files.getAttribute(dir, "unix:uid")).as("a second client of another user needs root to start").isEqualTo(0);
+        // The second client must reach the socket: through the test's folder, then the socket's own (rwxr-x---, the group's).
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x---"));
+        String gpu = "{\"conditions\":[{\"type\":\"GpuFailure\",\"reason\":\"GpuIsHealthy\"}]}";
+        assertThat(curl("-X", "PUT", "http://nodemedic/v1/daemons/gpu-health", "-d", gpu).getFirst()).isEqualTo("200");
+
+        List<String> removed = curlAsNobody("-X", "DELETE", "http://nodemedic/v1/daemons/gpu-health");
+        assertThat(removed.getFirst()).as("%s", removed).isEqualTo("403");
+        assertThat(removed.get(1)).contains("\"reason\":\"Forbidden\"").contains("\"field\":\"name\"")
+                .contains("daemon gpu-health was registered by user root and this request comes from user ")
+                .contains("only the client that registered a daemon may unregister it");
+        assertThat(curlAsNobody("-X", "PUT", "http://nodemedic/v1/daemons/gpu-health", "-d", "{\"conditions\":[]}").getFirst())
+                .as("replacing it").isEqualTo("403");
+        assertThat(curlAsNobody("-X", "PUT", "http://nodemedic/v1/daemons/gpu-health/conditions/GpuFailure", "-d",
+                "{\"status\":\"True\",\"reason\":\"Spoofed\"}").getFirst()).as("reporting for it").isEqualTo("403");
+        assertThat(curlAsNobody("-X", "POST", "http://nodemedic/v1/daemons/gpu-health/events", "-d",
+                "{\"type\":\"Warning\",\"reason\":\"Spoofed\",\"message\":\"m\"}").getFirst()).as("emitting for it").isEqualTo("403");
+        assertThat(curlAsNobody("-X", "POST", "http://nodemedic/v1/daemons/gpu-health/lease").getFirst()).as("keeping it alive").isEqualTo("403");
+        assertThat(curlAsNobody("http://nodemedic/v1/daemons/gpu-health").getFirst()).as("reading is open to every client").isEqualTo("200");
+        assertThat(daemons.get("gpu-health")).isPresent();
+        assertThat(reporter.book().snapshot().get("GpuFailure").orElseThrow().condition().reason()).isEqualTo("GpuIsHealthy");
+
+        // The other user's own daemon is its own, and the first client cannot remove it either.
+        assertThat(curlAsNobody("-X", "PUT", "http://nodemedic/v1/daemons/nobodys-check", "-d",
+                "{\"conditions\":[{\"type\":\"NobodysProblem\",\"reason\":\"NoProblem\"}]}").getFirst()).isEqualTo("200");
+        assertThat(curl("-X", "DELETE", "http://nodemedic/v1/daemons/nobodys-check").getFirst()).isEqualTo("403");
+        assertThat(curlAsNobody("-X", "PUT", "http://nodemedic/v1/daemons/nobodys-check/conditions/NobodysProblem", "-d",
+                "{\"status\":\"True\",\"reason\":\"Problem\"}").getFirst()).isEqualTo("200");
+        assertThat(curlAsNobody("-X", "DELETE", "http://nodemedic/v1/daemons/nobodys-check").getFirst()).isEqualTo("204");
+
+        // The same client, in a new connection and process, may do all of it to its own.
+        assertThat(curl("-X", "PUT", "http://nodemedic/v1/daemons/gpu-health", "-d", gpu).getFirst()).as("registering again").isEqualTo("200");
+        assertThat(curl("-X", "DELETE", "http://nodemedic/v1/daemons/gpu-health").getFirst()).isEqualTo("204");
+        assertThat(daemons.all()).isEmpty();
     }
 
     void registerGpu() {
