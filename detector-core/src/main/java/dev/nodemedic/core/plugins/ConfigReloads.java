@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * and {@code nodemedic_config_reload_failures_total}, and logged once per failed version.
  *
  * <p>Runs on the supervision thread, on the plugins folder's look: a file is stat'ed once a look and
- * read only when what it resolves to, its size or its mtime changed.
+ * read only when what it resolves to, its size or its mtime changed and then looked the same twice.
  */
 public final class ConfigReloads {
     private static final Logger log = LoggerFactory.getLogger(ConfigReloads.class);
@@ -68,10 +68,16 @@ public final class ConfigReloads {
     void reloadChanged() {
         for (Watched entry : List.copyOf(watched.values())) {
             Optional<ConfigFileVersion.Stamp> stamp = stampOf(entry.file);
+            boolean settled = stamp.equals(entry.lastLook);
+            entry.lastLook = stamp;
             if (stamp.equals(Optional.of(entry.applied.stamp())) || entry.failure.map(f -> f.stamp().equals(stamp)).orElse(false)) {
                 continue;
             }
-            reload(entry, stamp);
+            // As for jars: the same stamp on two looks, so a file written in place is not bound half-written.
+            // (A ConfigMap update is atomic; it waits one look more for it.)
+            if (settled) {
+                reload(entry, stamp);
+            }
         }
     }
 
@@ -154,6 +160,8 @@ public final class ConfigReloads {
         final Path file;
         DaemonSpec spec;
         ConfigFileVersion applied;
+        /** What the file resolved to at the previous look. */
+        Optional<ConfigFileVersion.Stamp> lastLook;
         final Counter failures;
         Gauge successful;
         /** Read by the metrics scrape, on another thread. */
@@ -162,6 +170,7 @@ public final class ConfigReloads {
         Watched(DaemonSpec spec, ConfigFileVersion applied, Path file, Counter failures) {
             this.spec = spec;
             this.applied = applied;
+            this.lastLook = Optional.of(applied.stamp());
             this.file = file;
             this.failures = failures;
         }
