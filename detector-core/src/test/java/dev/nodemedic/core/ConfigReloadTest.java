@@ -21,7 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the real custom-plugin jar, NPD's custom-plugin-monitor.json shape, real check scripts.
  */
 class ConfigReloadTest {
-    /** A look at the config files each second, a restart, and the first round of checks. */
-    static final Duration BOUND = Duration.ofSeconds(10);
+    /** Two looks at the config files a second apart, a restart and the first round of checks take ~2 s; room for a loaded machine. */
+    static final Duration BOUND = Duration.ofSeconds(30);
 
     @TempDir
     Path root;
@@ -47,7 +47,8 @@ class ConfigReloadTest {
 
     @BeforeEach
     void scripts() throws IOException {
-        script("ntp_down.sh", "echo ntp is down\nexit 1\n");
+        // Each run leaves a line: with one round of checks per start, the lines count the daemon's starts.
+        script("ntp_down.sh", "echo run >> '" + root.resolve("ntp_down.runs") + "'\necho ntp is down\nexit 1\n");
         script("clock_skewed.sh", "echo clock is 3s off\nexit 1\n");
         volume = new ConfigMapVolume(root.resolve("ntp-config"));
     }
@@ -80,6 +81,24 @@ class ConfigReloadTest {
         assertThat(condition("ClockSkew").orElseThrow().condition()).isEqualTo(skew);
         assertThat(metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"ntp\"} 1.0\n")
                 .contains("nodemedic_config_reload_failures_total{daemon=\"ntp\"} 0.0\n");
+    }
+
+    @Test
+    void aFileProjectedAgainWithTheSameContentDoesNotRestartItsDaemon() throws Exception {
+        String ntp = monitor(NTP_PROBLEM_DECLARED, NTP_PROBLEM_RULE);
+        volume.publish(Map.of("ntp.json", ntp, "skew.json", monitor(CLOCK_SKEW_DECLARED, "")));
+        start(new DaemonInstanceConfig("custom-plugin", "skew", volume.file("skew.json"), true));
+        awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        awaitStatus("ClockSkew", ConditionStatus.FALSE);
+        DaemonStatus before = daemon("ntp").orElseThrow();
+
+        // One update of the ConfigMap: every file is projected again, only skew.json has new content.
+        volume.publish(Map.of("ntp.json", ntp, "skew.json", monitor(CLOCK_SKEW_DECLARED, CLOCK_SKEW_RULE)));
+
+        awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        // ntp is looked at before skew on each look (the agent config's order), so it was settled before skew restarted.
+        assertThat(daemon("ntp").orElseThrow().since()).as("ntp not restarted").isEqualTo(before.since());
+        assertThat(Files.readAllLines(root.resolve("ntp_down.runs"))).as("ntp's check ran at its one start only").hasSize(1);
     }
 
     @Test
@@ -137,12 +156,12 @@ class ConfigReloadTest {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    private void start() throws Exception {
+    private void start(DaemonInstanceConfig... more) throws Exception {
         Path plugins = root.resolve("plugins");
         TestPlugins.install(TestPlugins.CUSTOM_PLUGIN, plugins, "custom-plugin.jar");
         AgentConfig config = new AgentConfig("node-a", plugins, Files.createDirectories(root.resolve("config")),
                 new AgentConfig.StatusConfig("127.0.0.1", 0), new AgentConfig.MetricsConfig("127.0.0.1", 0), null,
-                List.of(new DaemonInstanceConfig("custom-plugin", "ntp", volume.file("ntp.json"), true)), null,
+                Stream.concat(Stream.of(new DaemonInstanceConfig("custom-plugin", "ntp", volume.file("ntp.json"), true)), Stream.of(more)).toList(), null,
                 new AgentConfig.ReportConfig(null, root.resolve("report.sock"), null, null, null, null));
         agent = Agent.start(config, "node-a", "test", "local", Clock.systemUTC(), ClusterConnector.none());
     }
@@ -198,18 +217,26 @@ class ConfigReloadTest {
         }
 
         void publish(String ntpJson) throws IOException {
+            publish(Map.of("ntp.json", ntpJson));
+        }
+
+        void publish(Map<String, String> files) throws IOException {
             Files.createDirectories(dir);
             Path previous = Files.isSymbolicLink(dir.resolve("..data")) ? dir.resolve(Files.readSymbolicLink(dir.resolve("..data"))) : null;
             Path next = Files.createDirectory(dir.resolve("..2026_12_07_06_00_%02d.%09d".formatted(++version, 100_000 + version)));
-            Files.writeString(next.resolve("ntp.json"), ntpJson);
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Files.writeString(next.resolve(file.getKey()), file.getValue());
+            }
             Path staged = Files.createSymbolicLink(dir.resolve("..data_tmp"), next.getFileName());
             Files.move(staged, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
-            if (!Files.isSymbolicLink(file("ntp.json"))) {
-                Files.createSymbolicLink(file("ntp.json"), Path.of("..data", "ntp.json"));
+            for (String name : files.keySet()) {
+                if (!Files.isSymbolicLink(file(name))) {
+                    Files.createSymbolicLink(file(name), Path.of("..data", name));
+                }
             }
             if (previous != null) {
-                try (Stream<Path> files = Files.list(previous)) {
-                    for (Path f : files.toList()) {
+                try (Stream<Path> old = Files.list(previous)) {
+                    for (Path f : old.toList()) {
                         Files.delete(f);
                     }
                 }
