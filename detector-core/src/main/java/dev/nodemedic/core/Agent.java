@@ -4,6 +4,7 @@ import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.http.AgentInfo;
 import dev.nodemedic.core.http.MetricsServer;
 import dev.nodemedic.core.http.StatusServer;
+import dev.nodemedic.core.plugins.ConfigReloads;
 import dev.nodemedic.core.plugins.InstancePlanner;
 import dev.nodemedic.core.plugins.JarTrust;
 import dev.nodemedic.core.plugins.PluginHost;
@@ -52,7 +53,7 @@ public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     /** How often a failed daemon's restart time is checked; restarts are due in whole seconds. */
     static final long TICK_MILLIS = 200;
-    /** How often the plugins folder is looked at; a jar needs two equal looks, so it loads within ~2 s. */
+    /** How often the plugins folder (and every instance's config file) is looked at; a jar needs two equal looks, so it loads within ~2 s. */
     static final long LOOK_MILLIS = 1000;
 
     private final Vertx vertx;
@@ -113,8 +114,9 @@ public final class Agent implements AutoCloseable {
             JarTrust.Enforcement enforcement = "cluster".equals(mode) ? JarTrust.Enforcement.REFUSE : JarTrust.Enforcement.WARN;
             PluginHost host = new PluginHost(config.pluginsDir(), JarTrust.ofThisProcess(enforcement, Set.copyOf(config.pluginDigests())));
             Refusals refusals = new Refusals();
-            PluginsReconciler reconciler = new PluginsReconciler(new PluginsFolder(config.pluginsDir()), host,
-                    new InstancePlanner(host, new ConfigBinder(), config), supervisor, refusals, clock);
+            InstancePlanner planner = new InstancePlanner(host, new ConfigBinder(), config);
+            PluginsReconciler reconciler = new PluginsReconciler(new PluginsFolder(config.pluginsDir()), host, planner, supervisor, refusals, clock,
+                    new ConfigReloads(planner, supervisor, refusals, prometheus.registry(), clock));
             try {
                 loop.submit(() -> {
                     reconciler.reconcileAtStart();

@@ -79,7 +79,7 @@ final class StatusPage {
         if (refusals.isEmpty()) {
             html.append("<p class=\"none\">Nothing refused.</p>");
         } else {
-            html.append("<table><tr><th>Jar</th><th>Why</th><th>When</th></tr>");
+            html.append("<table><tr><th>Jar or config file</th><th>Why</th><th>When</th></tr>");
             for (Refusals.Refusal r : refusals) {
                 html.append("<tr><td><code>").append(esc(r.jar())).append("</code></td><td class=\"bad\">").append(esc(r.why())).append("</td><td>")
                         .append(when(r.at(), now)).append("</td></tr>");

@@ -25,7 +25,8 @@ public final class InstancePlanner {
 
     /** One instance's fate. */
     public sealed interface Planned {
-        record Ready(DaemonSpec spec) implements Planned {
+        /** @param configVersion the content of the config file it was bound from, when it has one: a change of it is reloaded */
+        record Ready(DaemonSpec spec, Optional<ConfigFileVersion> configVersion) implements Planned {
         }
 
         record Disabled(String instanceName) implements Planned {
@@ -73,11 +74,50 @@ public final class InstancePlanner {
 
     private Planned plan(LoadOutcome.Loaded plugin, Class<ProblemDaemon<Object>> type, ProblemDaemon<Object> probe, DaemonInstanceConfig instance) {
         Optional<Path> file = instance.configFile().or(() -> conventionalConfig(instance.instanceName()));
-        Object bound;
         try {
-            bound = file.isPresent() ? binder.bind(file.get(), probe.configType()) : binder.defaults(probe.configType());
+            Settled settled = settle(probe, file);
+            return new Planned.Ready(new DaemonSpec(instance.instanceName(), probe.name(), plugin.pluginId(), plugin.version(), () -> host.create(type),
+                    settled.config(), file, settled.conditions(), settled.reasons()), settled.version());
         } catch (ConfigException e) {
             return refused(instance, e.getMessage());
+        }
+    }
+
+    /**
+     * Binds a running instance's config file again, as it reads now: the same daemon, plugin and file,
+     * new content. A refusal says the instance keeps its previous config.
+     */
+    public Planned rebind(DaemonSpec running) {
+        String keeps = "daemon instance " + running.instanceName() + " keeps running on its previous config: ";
+        ProblemDaemon<Object> probe;
+        try {
+            probe = running.factory().get();
+        } catch (RuntimeException | LinkageError e) {
+            return new Planned.Refused(running.instanceName(), keeps + "its daemon cannot be created (" + e + ")");
+        }
+        try {
+            Settled settled = settle(probe, running.configFile());
+            return new Planned.Ready(new DaemonSpec(running.instanceName(), running.daemonName(), running.pluginId(), running.pluginVersion(),
+                    running.factory(), settled.config(), running.configFile(), settled.conditions(), settled.reasons()), settled.version());
+        } catch (ConfigException e) {
+            return new Planned.Refused(running.instanceName(), keeps + e.getMessage() + "; fix the file and it is read again");
+        }
+    }
+
+    /** What binding a config settles: the config itself, the conditions and reasons it leads to, the file's version. */
+    private record Settled(Object config, List<ConditionDeclaration> conditions, List<ReasonDeclaration> reasons, Optional<ConfigFileVersion> version) {
+    }
+
+    /** @throws ConfigException with what is wrong: the file does not bind, or the daemon cannot declare what it leads to */
+    private Settled settle(ProblemDaemon<Object> probe, Optional<Path> file) throws ConfigException {
+        Object bound;
+        Optional<ConfigFileVersion> version = Optional.empty();
+        if (file.isPresent()) {
+            ConfigFileVersion.Read read = ConfigFileVersion.read(file.get());
+            bound = binder.bind(file.get().toString(), read.text(), probe.configType());
+            version = Optional.of(read.version());
+        } else {
+            bound = binder.defaults(probe.configType());
         }
         List<ConditionDeclaration> conditions;
         List<ReasonDeclaration> reasons;
@@ -85,19 +125,18 @@ public final class InstancePlanner {
             conditions = List.copyOf(probe.conditions(bound));
             reasons = List.copyOf(probe.reasons(bound));
         } catch (RuntimeException e) {
-            return refused(instance, e.getMessage());
+            throw new ConfigException(e.getMessage(), e);
         }
         if (conditions.size() > ConditionBook.MAX_TYPES_PER_DAEMON) {
             // The book refuses it too when the instance is added; here check-config says so.
-            return refused(instance, "it declares " + conditions.size() + " condition types, at most " + ConditionBook.MAX_TYPES_PER_DAEMON
+            throw new ConfigException("it declares " + conditions.size() + " condition types, at most " + ConditionBook.MAX_TYPES_PER_DAEMON
                     + " are allowed per daemon; split its config into several instances or declare fewer types");
         }
         Optional<String> undeclared = undeclaredType(reasons, conditions);
         if (undeclared.isPresent()) {
-            return refused(instance, undeclared.get());
+            throw new ConfigException(undeclared.get());
         }
-        return new Planned.Ready(new DaemonSpec(instance.instanceName(), probe.name(), plugin.pluginId(), plugin.version(), () -> host.create(type),
-                bound, file, conditions, reasons));
+        return new Settled(bound, conditions, reasons, version);
     }
 
     /** A reason for a condition type the daemon does not own would make a gauge for someone else's condition: a bug of the plugin. */

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes the running daemons match the plugins folder: a new jar is loaded and its daemons started, a
  * removed jar's daemons are stopped and their conditions withdrawn before the plugin is unloaded, a
- * changed jar is both. Runs on the supervision thread.
+ * changed jar is both; an instance whose config file holds new content is reloaded ({@link ConfigReloads}).
+ * Runs on the supervision thread.
  */
 public final class PluginsReconciler {
     private static final Logger log = LoggerFactory.getLogger(PluginsReconciler.class);
@@ -24,15 +25,18 @@ public final class PluginsReconciler {
     private final InstancePlanner planner;
     private final Refusals refusals;
     private final Clock clock;
+    private final ConfigReloads reloads;
     private final Map<Path, String> pluginOfJar = new HashMap<>();
 
-    public PluginsReconciler(PluginsFolder folder, PluginHost host, InstancePlanner planner, Supervisor supervisor, Refusals refusals, Clock clock) {
+    public PluginsReconciler(PluginsFolder folder, PluginHost host, InstancePlanner planner, Supervisor supervisor, Refusals refusals, Clock clock,
+            ConfigReloads reloads) {
         this.folder = folder;
         this.host = host;
         this.planner = planner;
         this.supervisor = supervisor;
         this.refusals = refusals;
         this.clock = clock;
+        this.reloads = reloads;
     }
 
     /** The first look: jars already in the folder load now, without waiting a second look. */
@@ -45,6 +49,7 @@ public final class PluginsReconciler {
 
     public void reconcile() throws IOException {
         apply(folder.look());
+        reloads.reloadChanged();
     }
 
     private void apply(PluginsFolder.Changes changes) {
@@ -66,6 +71,7 @@ public final class PluginsReconciler {
     private void unload(Path jar) {
         String pluginId = pluginOfJar.remove(jar);
         if (pluginId != null) {
+            reloads.forgetPlugin(pluginId);
             supervisor.removePlugin(pluginId);
             host.unload(pluginId);
         }
@@ -78,7 +84,8 @@ public final class PluginsReconciler {
                 pluginOfJar.put(jar, loaded.pluginId());
                 for (InstancePlanner.Planned planned : planner.plan(loaded)) {
                     switch (planned) {
-                        case InstancePlanner.Planned.Ready ready -> supervisor.add(ready.spec()).ifPresent(why -> refuse(loaded, why));
+                        case InstancePlanner.Planned.Ready ready -> supervisor.add(ready.spec()).ifPresentOrElse(why -> refuse(loaded, why),
+                                () -> reloads.watch(ready.spec(), ready.configVersion()));
                         case InstancePlanner.Planned.Refused refused -> refuse(loaded, refused.why());
                         case InstancePlanner.Planned.Disabled disabled ->
                                 log.info("daemon disabled by config daemon={} plugin={}", disabled.instanceName(), loaded.pluginId());

@@ -1,8 +1,10 @@
 package dev.nodemedic.core.supervision;
 
 import dev.nodemedic.core.config.AgentConfig.SupervisionConfig;
+import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.reporter.ConditionClaimException;
+import dev.nodemedic.reporter.OwnedCondition;
 import dev.nodemedic.reporter.Reporter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -101,6 +103,54 @@ public final class Supervisor {
         Instance instance = new Instance(spec);
         instances.put(spec.instanceName(), instance);
         start(instance, clock.instant());
+        return Optional.empty();
+    }
+
+    /**
+     * Runs an instance on a new spec (its config file changed): the old daemon object stops and a new
+     * one starts with the new config. The book keeps the state and transition time of every condition
+     * type that remains, withdraws the types no longer declared, and starts new ones at their healthy
+     * default. Refused, with the old object left running, when the instance is not running here or a
+     * new type is owned by another daemon.
+     *
+     * @return why it was refused, if it was
+     */
+    public Optional<String> replace(DaemonSpec next) {
+        Instance instance = instances.get(next.instanceName());
+        if (instance == null || !instance.spec.pluginId().equals(next.pluginId())) {
+            return Optional.of("daemon instance " + next.instanceName() + " of plugin " + next.pluginId() + " is not running here, so there is nothing to reload");
+        }
+        Optional<String> claimed = claimedByAnother(next);
+        if (claimed.isPresent()) {
+            return claimed;
+        }
+        stop(instance, "its config changed");
+        instance.retired = false;
+        DaemonSpec previous = instance.spec;
+        instance.spec = next;
+        try {
+            reporter.book().declare(next.instanceName(), next.conditions(), clock.instant());
+        } catch (ConditionClaimException e) {
+            // Another owner (a remote daemon registering on its own thread) took a type since the check above.
+            instance.spec = previous;
+            start(instance, clock.instant());
+            return Optional.of("daemon instance " + next.instanceName() + " keeps running on its previous config: " + e.getMessage());
+        }
+        reporter.declareReasons(next.instanceName(), next.reasons());
+        // A new config is a fresh start, not a failure: whatever backoff the old one earned is forgiven.
+        instance.consecutiveFailures = 0;
+        start(instance, clock.instant());
+        return Optional.empty();
+    }
+
+    private Optional<String> claimedByAnother(DaemonSpec next) {
+        for (ConditionDeclaration declaration : next.conditions()) {
+            Optional<OwnedCondition> held = reporter.book().snapshot().get(declaration.type());
+            if (held.isPresent() && !held.get().owner().equals(next.instanceName())) {
+                return Optional.of("daemon instance " + next.instanceName() + " keeps running on its previous config: condition type "
+                        + declaration.type() + " is already owned by daemon " + held.get().owner());
+            }
+        }
         return Optional.empty();
     }
 
@@ -290,7 +340,7 @@ public final class Supervisor {
 
     /** One configured instance across all its starts. */
     private static final class Instance {
-        final DaemonSpec spec;
+        DaemonSpec spec;
         DaemonState state = DaemonState.STOPPED;
         boolean retired;
         int generation;

@@ -16,6 +16,7 @@ import dev.nodemedic.reporter.RecentEvents;
 import dev.nodemedic.reporter.Reporter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,8 +83,11 @@ class SupervisorTest {
             context.setCondition("TestProblem", ConditionStatus.TRUE, "SomethingBroke", "it broke");
         }
 
+        volatile boolean stopped;
+
         @Override
         public void stop() {
+            stopped = true;
         }
     }
 
@@ -258,15 +262,56 @@ class SupervisorTest {
                 .hasMessageContaining("gauge name \"Source-Up\" must be lower_snake_case");
     }
 
+    @Test
+    void aReplacedSpecRunsAFreshDaemonWhileTheBookKeepsTheTypesThatRemainWithTheirTransitionTime() {
+        supervisor.add(spec("flaky"));
+        Instant raised = condition().condition().lastTransitionTime();
+        ConditionDeclaration added = new ConditionDeclaration("TestSkew", "TestInSync", "in sync");
+        clock.advance(Duration.ofMinutes(3));
+
+        assertThat(supervisor.replace(spec("flaky", List.of(PROBLEM, added)))).isEmpty();
+
+        assertThat(starts).hasValue(2);
+        assertThat(status().state()).isEqualTo(DaemonState.RUNNING);
+        assertThat(status().restarts()).as("a reload is no failure").isZero();
+        assertThat(condition().condition().status()).isEqualTo(ConditionStatus.TRUE);
+        assertThat(condition().condition().lastTransitionTime()).isEqualTo(raised);
+        assertThat(reporter.book().snapshot().get("TestSkew").orElseThrow().condition().reason()).isEqualTo("TestInSync");
+
+        assertThat(supervisor.replace(spec("flaky", List.of(added)))).isEmpty();
+
+        assertThat(reporter.book().snapshot().get("TestProblem")).as("withdrawn: the new config no longer declares it").isEmpty();
+    }
+
+    @Test
+    void aReplacementDeclaringAnotherDaemonsTypeIsRefusedAndTheRunningDaemonIsLeftAlone() {
+        ConditionDeclaration others = new ConditionDeclaration("OtherProblem", "OtherIsFine", "fine");
+        supervisor.add(spec("flaky"));
+        FlakyDaemon running = lastFlaky;
+        supervisor.add(spec("other", List.of(others)));
+
+        assertThat(supervisor.replace(spec("flaky", List.of(PROBLEM, others))))
+                .hasValue("daemon instance flaky keeps running on its previous config: condition type OtherProblem is already owned by daemon other");
+
+        assertThat(starts).hasValue(2);
+        assertThat(running.stopped).isFalse();
+        assertThat(reporter.book().snapshot().get("OtherProblem").orElseThrow().owner()).isEqualTo("other");
+        assertThat(condition().condition().status()).isEqualTo(ConditionStatus.TRUE);
+    }
+
     private FlakyDaemon lastDaemon() {
         return lastFlaky;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     DaemonSpec spec(String name) {
+        return spec(name, List.of(PROBLEM));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    DaemonSpec spec(String name, List<ConditionDeclaration> conditions) {
         return new DaemonSpec(name, "flaky", "flaky-plugin", "1.0.0", () -> {
             lastFlaky = new FlakyDaemon(failures, starts);
             return (ProblemDaemon) lastFlaky;
-        }, new NoConfig(), Optional.empty(), List.of(PROBLEM), List.of());
+        }, new NoConfig(), Optional.empty(), conditions, List.of());
     }
 }

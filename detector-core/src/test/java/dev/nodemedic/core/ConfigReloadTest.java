@@ -1,0 +1,247 @@
+package dev.nodemedic.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodemedic.core.config.AgentConfig;
+import dev.nodemedic.core.config.DaemonInstanceConfig;
+import dev.nodemedic.core.supervision.DaemonState;
+import dev.nodemedic.core.supervision.DaemonStatus;
+import dev.nodemedic.daemon.api.Condition;
+import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.RecordingDaemonContext;
+import dev.nodemedic.reporter.OwnedCondition;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A daemon instance's config file mounted from a ConfigMap and updated the way the kubelet updates it:
+ * the real custom-plugin jar, NPD's custom-plugin-monitor.json shape, real check scripts.
+ */
+class ConfigReloadTest {
+    /** Two looks at the config files a second apart, a restart and the first round of checks take ~2 s; room for a loaded machine. */
+    static final Duration BOUND = Duration.ofSeconds(30);
+
+    @TempDir
+    Path root;
+
+    private Agent agent;
+    private ConfigMapVolume volume;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void scripts() throws IOException {
+        // Each run leaves a line: with one round of checks per start, the lines count the daemon's starts.
+        script("ntp_down.sh", "echo run >> '" + root.resolve("ntp_down.runs") + "'\necho ntp is down\nexit 1\n");
+        script("clock_skewed.sh", "echo clock is 3s off\nexit 1\n");
+        volume = new ConfigMapVolume(root.resolve("ntp-config"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @Test
+    void aConfigMapUpdateTakesEffectAndAConditionWhoseTypeRemainsKeepsItsStatusAndTransitionTime() throws Exception {
+        volume.publish(monitor(NTP_PROBLEM_DECLARED, NTP_PROBLEM_RULE));
+        start();
+        Condition before = awaitStatus("NTPProblem", ConditionStatus.TRUE);
+
+        volume.publish(monitor(NTP_PROBLEM_DECLARED + ", " + CLOCK_SKEW_DECLARED, NTP_PROBLEM_RULE + ", " + CLOCK_SKEW_RULE));
+
+        Condition skew = awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        assertThat(skew.reason()).as("the new rule runs").isEqualTo("ClockSkewed");
+        assertThat(condition("NTPProblem").orElseThrow().condition()).as("kept through the reload, not reset to its healthy default")
+                .isEqualTo(before);
+        assertThat(condition("ClockSkew").orElseThrow().owner()).isEqualTo("ntp");
+
+        volume.publish(monitor(CLOCK_SKEW_DECLARED, CLOCK_SKEW_RULE));
+
+        RecordingDaemonContext.awaitTrue("NTPProblem withdrawn: the new config no longer declares it", BOUND,
+                () -> condition("NTPProblem").isEmpty());
+        assertThat(condition("ClockSkew").orElseThrow().condition()).isEqualTo(skew);
+        assertThat(metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"ntp\"} 1.0\n")
+                .contains("nodemedic_config_reload_failures_total{daemon=\"ntp\"} 0.0\n");
+    }
+
+    @Test
+    void aFileProjectedAgainWithTheSameContentDoesNotRestartItsDaemon() throws Exception {
+        String ntp = monitor(NTP_PROBLEM_DECLARED, NTP_PROBLEM_RULE);
+        volume.publish(Map.of("ntp.json", ntp, "skew.json", monitor(CLOCK_SKEW_DECLARED, "")));
+        start(new DaemonInstanceConfig("custom-plugin", "skew", volume.file("skew.json"), true));
+        awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        awaitStatus("ClockSkew", ConditionStatus.FALSE);
+        DaemonStatus before = daemon("ntp").orElseThrow();
+
+        // One update of the ConfigMap: every file is projected again, only skew.json has new content.
+        volume.publish(Map.of("ntp.json", ntp, "skew.json", monitor(CLOCK_SKEW_DECLARED, CLOCK_SKEW_RULE)));
+
+        awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        // ntp is looked at before skew on each look (the agent config's order), so it was settled before skew restarted.
+        assertThat(daemon("ntp").orElseThrow().since()).as("ntp not restarted").isEqualTo(before.since());
+        assertThat(Files.readAllLines(root.resolve("ntp_down.runs"))).as("ntp's check ran at its one start only").hasSize(1);
+    }
+
+    @Test
+    void anUpdateThatDoesNotBindKeepsTheOldRulesRunningAndSaysWhyUntilTheFileIsFixed() throws Exception {
+        volume.publish(monitor(NTP_PROBLEM_DECLARED, NTP_PROBLEM_RULE));
+        start();
+        Condition before = awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        DaemonStatus running = daemon("ntp").orElseThrow();
+
+        volume.publish(monitor(NTP_PROBLEM_DECLARED + ", " + CLOCK_SKEW_DECLARED, NTP_PROBLEM_RULE + ", " + CLOCK_SKEW_RULE)
+                .replace("invoke_interval", "invoke_intervall"));
+
+        awaitMetrics("the failed reload counted", text -> text.contains("nodemedic_config_reload_failures_total{daemon=\"ntp\"} 1.0\n"));
+        assertThat(metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"ntp\"} 0.0\n");
+        assertThat(get("/")).contains(volume.file("ntp.json") + " (daemon instance ntp)")
+                .contains("daemon instance ntp keeps running on its previous config: " + volume.file("ntp.json") + ":2:")
+                .contains("pluginConfig.invoke_intervall: unknown field &quot;invoke_intervall&quot;; did you mean &quot;invoke_interval&quot;?");
+        assertThat(daemon("ntp").orElseThrow()).as("the old daemon object runs on, not restarted").satisfies(d -> {
+            assertThat(d.state()).isEqualTo(DaemonState.RUNNING);
+            assertThat(d.since()).isEqualTo(running.since());
+        });
+        assertThat(condition("NTPProblem").orElseThrow().condition()).isEqualTo(before);
+        assertThat(condition("ClockSkew")).as("the broken file's new rule is not in effect").isEmpty();
+
+        volume.publish(monitor(NTP_PROBLEM_DECLARED + ", " + CLOCK_SKEW_DECLARED, NTP_PROBLEM_RULE + ", " + CLOCK_SKEW_RULE));
+
+        awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        awaitMetrics("the reload to count as successful", text -> text.contains("nodemedic_config_last_reload_successful{daemon=\"ntp\"} 1.0\n"));
+        assertThat(get("/")).doesNotContain("keeps running on its previous config");
+        assertThat(condition("NTPProblem").orElseThrow().condition()).isEqualTo(before);
+    }
+
+    private static final String NTP_PROBLEM_DECLARED = """
+            {"type": "NTPProblem", "reason": "NTPIsUp", "message": "ntp service is up"}""";
+    private static final String CLOCK_SKEW_DECLARED = """
+            {"type": "ClockSkew", "reason": "ClockInSync", "message": "the clock is in sync"}""";
+    private static final String NTP_PROBLEM_RULE = """
+            {"type": "permanent", "condition": "NTPProblem", "reason": "NTPIsDown", "path": "{ntp_down}"}""";
+    private static final String CLOCK_SKEW_RULE = """
+            {"type": "permanent", "condition": "ClockSkew", "reason": "ClockSkewed", "path": "{clock_skewed}"}""";
+
+    /** NPD's custom-plugin-monitor.json shape; one round of checks at each start. */
+    private String monitor(String conditions, String rules) {
+        return """
+                {"plugin": "custom", "source": "ntp-custom-plugin-monitor",
+                 "pluginConfig": {"invoke_interval": "1h", "timeout": "5s"},
+                 "conditions": [%s],
+                 "rules": [%s]}
+                """.formatted(conditions, rules).replace("{ntp_down}", root.resolve("ntp_down.sh").toString())
+                .replace("{clock_skewed}", root.resolve("clock_skewed.sh").toString());
+    }
+
+    private void script(String name, String body) throws IOException {
+        Path script = Files.writeString(root.resolve(name), "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private void start(DaemonInstanceConfig... more) throws Exception {
+        Path plugins = root.resolve("plugins");
+        TestPlugins.install(TestPlugins.CUSTOM_PLUGIN, plugins, "custom-plugin.jar");
+        AgentConfig config = new AgentConfig("node-a", plugins, Files.createDirectories(root.resolve("config")),
+                new AgentConfig.StatusConfig("127.0.0.1", 0), new AgentConfig.MetricsConfig("127.0.0.1", 0), null,
+                Stream.concat(Stream.of(new DaemonInstanceConfig("custom-plugin", "ntp", volume.file("ntp.json"), true)), Stream.of(more)).toList(), null,
+                new AgentConfig.ReportConfig(null, root.resolve("report.sock"), null, null, null, null));
+        agent = Agent.start(config, "node-a", "test", "local", Clock.systemUTC(), ClusterConnector.none());
+    }
+
+    private Optional<OwnedCondition> condition(String type) {
+        return agent.reporter().book().snapshot().get(type);
+    }
+
+    private Condition awaitStatus(String type, ConditionStatus status) throws InterruptedException {
+        RecordingDaemonContext.awaitTrue(type + " " + status, BOUND, () -> condition(type).map(c -> c.condition().status() == status).orElse(false));
+        return condition(type).orElseThrow().condition();
+    }
+
+    private Optional<DaemonStatus> daemon(String name) {
+        return agent.supervisor().statuses().stream().filter(d -> d.instanceName().equals(name)).findFirst();
+    }
+
+    private String get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.statusPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private String metrics() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private void awaitMetrics(String what, Predicate<String> test) throws InterruptedException {
+        RecordingDaemonContext.awaitTrue(what, BOUND, () -> {
+            try {
+                return test.test(metrics());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /**
+     * A ConfigMap volume written as the kubelet's atomic writer writes it: the files of each version in
+     * a new {@code ..<timestamp>} folder, {@code ..data} a symlink to it renamed over the old one in one
+     * step, each file a symlink to {@code ..data/<file>}, the old version's folder removed afterwards.
+     */
+    static final class ConfigMapVolume {
+        private final Path dir;
+        private int version;
+
+        ConfigMapVolume(Path dir) {
+            this.dir = dir;
+        }
+
+        Path file(String name) {
+            return dir.resolve(name);
+        }
+
+        void publish(String ntpJson) throws IOException {
+            publish(Map.of("ntp.json", ntpJson));
+        }
+
+        void publish(Map<String, String> files) throws IOException {
+            Files.createDirectories(dir);
+            Path previous = Files.isSymbolicLink(dir.resolve("..data")) ? dir.resolve(Files.readSymbolicLink(dir.resolve("..data"))) : null;
+            Path next = Files.createDirectory(dir.resolve("..2026_12_07_06_00_%02d.%09d".formatted(++version, 100_000 + version)));
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Files.writeString(next.resolve(file.getKey()), file.getValue());
+            }
+            Path staged = Files.createSymbolicLink(dir.resolve("..data_tmp"), next.getFileName());
+            Files.move(staged, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+            for (String name : files.keySet()) {
+                if (!Files.isSymbolicLink(file(name))) {
+                    Files.createSymbolicLink(file(name), Path.of("..data", name));
+                }
+            }
+            if (previous != null) {
+                try (Stream<Path> old = Files.list(previous)) {
+                    for (Path f : old.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(previous);
+            }
+        }
+    }
+}
