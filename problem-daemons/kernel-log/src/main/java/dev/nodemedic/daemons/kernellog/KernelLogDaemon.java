@@ -11,7 +11,7 @@ import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
 import dev.nodemedic.daemons.kernellog.rules.Match;
 import dev.nodemedic.daemons.kernellog.rules.Rule;
 import dev.nodemedic.daemons.kernellog.rules.RuleEngine;
-import dev.nodemedic.daemons.kernellog.rules.RuleType;
+import dev.nodemedic.daemons.npdrules.RuleType;
 import dev.nodemedic.daemons.kernellog.rules.SourceKind;
 import dev.nodemedic.daemons.kernellog.source.BootTime;
 import dev.nodemedic.daemons.kernellog.source.LineSink;
