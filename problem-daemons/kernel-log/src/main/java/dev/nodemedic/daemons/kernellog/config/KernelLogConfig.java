@@ -1,7 +1,10 @@
-package dev.nodemedic.daemons.kernellog.rules;
+package dev.nodemedic.daemons.kernellog.config;
 
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
+import dev.nodemedic.daemons.kernellog.rules.CompiledRules;
+import dev.nodemedic.daemons.kernellog.rules.KernelRules;
+import dev.nodemedic.daemons.kernellog.rules.Rule;
 import dev.nodemedic.daemons.npdrules.DeclaredConditions;
 import java.time.Duration;
 import java.util.List;
