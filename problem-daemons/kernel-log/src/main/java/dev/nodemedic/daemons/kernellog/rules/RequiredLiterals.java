@@ -27,7 +27,7 @@ public record RequiredLiterals(Set<String> anyOf, boolean lineLocal) {
     }
 
     public static RequiredLiterals of(String pattern) {
-        return PatternSyntax.parse(pattern)
+        return PatternParser.parse(pattern)
                 .map(root -> {
                     Set<String> required = asciiPieces(node(root).effective());
                     return new RequiredLiterals(required == null ? Set.of() : required, !spansLines(root));
