@@ -2,10 +2,10 @@ package dev.nodemedic.daemons.customplugin;
 
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
+import dev.nodemedic.daemons.npdrules.DeclaredConditions;
+import dev.nodemedic.daemons.npdrules.RuleType;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -48,18 +48,10 @@ public record CustomPluginConfig(String plugin, PluginConfig pluginConfig, Strin
                         + " is set by the daemon for every run (it finds a check's processes); remove it");
             }
         }
-        Set<String> declared = new HashSet<>();
-        for (int i = 0; i < conditions.size(); i++) {
-            if (!declared.add(conditions.get(i).type())) {
-                throw new IllegalArgumentException("conditions[" + i + "].type: " + conditions.get(i).type() + " is declared twice; keep one entry");
-            }
-        }
+        // Checked here so that a bad file is refused when it binds, naming the entry at fault.
+        new DeclaredConditions(conditions, rules);
         for (int i = 0; i < rules.size(); i++) {
             Rule rule = rules.get(i);
-            if (rule.type() == RuleType.PERMANENT && !declared.contains(rule.condition())) {
-                throw new IllegalArgumentException("rules[" + i + "].condition: " + rule.condition() + " is not declared in conditions (declared: "
-                        + String.join(", ", declared.stream().sorted().toList()) + "); add it there with its healthy reason and message");
-            }
             // NPD refuses this too: the global timeout bounds every script, so a longer rule timeout is a mistake.
             if (rule.timeout().isPresent() && rule.timeout().get().compareTo(pluginConfig.timeout()) > 0) {
                 throw new IllegalArgumentException("rules[" + i + "].timeout: " + rule.timeout().get() + " is longer than pluginConfig.timeout "
@@ -85,8 +77,7 @@ public record CustomPluginConfig(String plugin, PluginConfig pluginConfig, Strin
      * the Event a check that gives no answer becomes ({@link CheckOutcome.Unknown#REASONS}).
      */
     public List<ReasonDeclaration> reasons() {
-        Stream<ReasonDeclaration> fromRules = rules.stream()
-                .map(rule -> rule.type() == RuleType.PERMANENT ? ReasonDeclaration.condition(rule.condition(), rule.reason()) : ReasonDeclaration.event(rule.reason()));
+        Stream<ReasonDeclaration> fromRules = new DeclaredConditions(conditions, rules).reasons().stream();
         Stream<ReasonDeclaration> noAnswer = rules.stream().anyMatch(rule -> rule.type() == RuleType.TEMPORARY)
                 ? CheckOutcome.Unknown.REASONS.stream().map(ReasonDeclaration::event)
                 : Stream.empty();
@@ -95,11 +86,6 @@ public record CustomPluginConfig(String plugin, PluginConfig pluginConfig, Strin
 
     /** The healthy default of {@code type}, which the constructor checked is declared. */
     ConditionDeclaration healthy(String type) {
-        for (ConditionDeclaration condition : conditions) {
-            if (condition.type().equals(type)) {
-                return condition;
-            }
-        }
-        throw new IllegalArgumentException("condition " + type + " is not declared");
+        return new DeclaredConditions(conditions, rules).healthy(type);
     }
 }

@@ -9,6 +9,7 @@ import dev.nodemedic.daemon.api.Severity;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Healthy;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Problem;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Unknown;
+import dev.nodemedic.daemons.npdrules.RuleType;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,8 @@
 package dev.nodemedic.daemons.customplugin;
 
+import dev.nodemedic.daemons.npdrules.NpdRule;
+import dev.nodemedic.daemons.npdrules.RuleReport;
+import dev.nodemedic.daemons.npdrules.RuleType;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,17 +19,9 @@ import java.util.Optional;
  * @param args      its arguments
  * @param timeout   how long it may run; absent: pluginConfig's timeout
  */
-public record Rule(RuleType type, String condition, String reason, String path, List<String> args, Optional<Duration> timeout) {
+public record Rule(RuleType type, String condition, String reason, String path, List<String> args, Optional<Duration> timeout) implements NpdRule {
     public Rule {
-        if (type == null) {
-            throw new IllegalArgumentException("type: missing; write \"temporary\" (a problem is an Event) or \"permanent\" (sets a condition)");
-        }
-        if (reason == null || reason.isBlank()) {
-            throw new IllegalArgumentException("reason: missing; name the problem in one word, such as NTPIsDown");
-        }
-        if (reason.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("reason: \"" + reason + "\" must be one word, such as NTPIsDown (no spaces)");
-        }
+        condition = RuleReport.checked(type, condition, reason, "NTPIsDown", "NTPProblem").condition();
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("path: missing; write the check script to run, such as /config/plugin/check_ntp.sh");
         }
@@ -35,12 +30,8 @@ public record Rule(RuleType type, String condition, String reason, String path, 
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("path: \"" + path + "\" is not a file path (" + e.getReason() + ")");
         }
-        condition = condition == null ? "" : condition;
         args = args == null ? List.of() : List.copyOf(args);
         timeout = timeout == null ? Optional.empty() : timeout;
-        if (type == RuleType.PERMANENT && condition.isEmpty()) {
-            throw new IllegalArgumentException("condition: missing; a permanent rule names the condition it sets, such as NTPProblem");
-        }
         if (timeout.isPresent() && (timeout.get().isNegative() || timeout.get().isZero())) {
             throw new IllegalArgumentException("timeout: " + timeout.get() + " must be positive, such as \"3s\"");
         }

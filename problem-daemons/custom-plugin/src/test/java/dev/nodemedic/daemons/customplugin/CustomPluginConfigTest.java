@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.daemons.npdrules.RuleType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -14,6 +14,7 @@ import dev.nodemedic.daemons.customplugin.CheckOutcome.Problem;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Unknown;
 import dev.nodemedic.daemons.customplugin.CustomPluginDaemon.RuleResult;
 import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.daemons.npdrules.RuleType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

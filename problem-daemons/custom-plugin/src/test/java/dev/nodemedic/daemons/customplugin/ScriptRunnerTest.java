@@ -6,6 +6,7 @@ import dev.nodemedic.daemons.customplugin.CheckOutcome.Healthy;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Problem;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Unknown;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
+import dev.nodemedic.daemons.npdrules.RuleType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

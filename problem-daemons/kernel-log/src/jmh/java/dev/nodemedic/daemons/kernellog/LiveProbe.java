@@ -4,7 +4,7 @@ import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.daemon.config.ConfigBinder;
-import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
+import dev.nodemedic.daemons.kernellog.config.KernelLogConfig;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.nodemedic.daemons.kernellog;
 
-import dev.nodemedic.daemons.kernellog.rules.PluginConfig;
+import dev.nodemedic.daemons.kernellog.config.PluginConfig;
 import dev.nodemedic.daemons.kernellog.source.FileLineFormat;
 
 /**

@@ -31,7 +31,18 @@ final class MatchCount implements LineSink {
         if (!revertPattern.isEmpty()) {
             rules.add(rule("--revert-pattern", "RevertPattern", revertPattern));
         }
-        this.engine = new RuleEngine(rules, BUFFER_LINES);
+        this.engine = engine(rules);
+    }
+
+    /** A rule is measured when built and compiled with the others, which names it by its index: name the flag instead. */
+    private static RuleEngine engine(List<Rule> rules) {
+        try {
+            return new RuleEngine(rules, BUFFER_LINES);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage()
+                    .replaceFirst("^rules\\[0\\]\\.pattern: ", "--pattern: ")
+                    .replaceFirst("^rules\\[1\\]\\.pattern: ", "--revert-pattern: "), e);
+        }
     }
 
     private static Rule rule(String flag, String reason, String expression) {

@@ -1,7 +1,7 @@
 package dev.nodemedic.daemons.kernellog;
 
-import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
-import dev.nodemedic.daemons.kernellog.rules.PluginConfig;
+import dev.nodemedic.daemons.kernellog.config.KernelLogConfig;
+import dev.nodemedic.daemons.kernellog.config.PluginConfig;
 import dev.nodemedic.daemons.kernellog.source.BootTime;
 import dev.nodemedic.daemons.kernellog.source.FileLineFormat;
 import dev.nodemedic.daemons.kernellog.source.FileSource;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
-import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
+import dev.nodemedic.daemons.kernellog.config.KernelLogConfig;
 import dev.nodemedic.daemons.kernellog.rules.Match;
 import dev.nodemedic.daemons.kernellog.rules.RuleEngine;
-import dev.nodemedic.daemons.kernellog.rules.SourceKind;
+import dev.nodemedic.daemons.kernellog.config.SourceKind;
 import dev.nodemedic.daemons.kernellog.source.FileLineFormat;
 import java.io.IOException;
 import java.io.InputStream;

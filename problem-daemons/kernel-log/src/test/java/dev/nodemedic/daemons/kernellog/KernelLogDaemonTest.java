@@ -11,7 +11,7 @@ import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import dev.nodemedic.daemon.api.Severity;
 import dev.nodemedic.daemon.config.ConfigBinder;
-import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
+import dev.nodemedic.daemons.kernellog.config.KernelLogConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import dev.nodemedic.daemon.config.ConfigBinder;
-import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
+import dev.nodemedic.daemons.kernellog.config.KernelLogConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.kernellog.rules;
 
+import dev.nodemedic.daemons.kernellog.config.KernelLogConfig;
 import dev.nodemedic.daemons.kernellog.source.FileLineFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package dev.nodemedic.daemons.kernellog.source;
 
 import dev.nodemedic.daemon.config.ConfigBinder;
-import dev.nodemedic.daemons.kernellog.rules.KernelLogConfig;
+import dev.nodemedic.daemons.kernellog.config.KernelLogConfig;
 import dev.nodemedic.daemons.kernellog.rules.Match;
 import dev.nodemedic.daemons.kernellog.rules.RuleEngine;
-import dev.nodemedic.daemons.kernellog.rules.PluginConfig;
+import dev.nodemedic.daemons.kernellog.config.PluginConfig;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;

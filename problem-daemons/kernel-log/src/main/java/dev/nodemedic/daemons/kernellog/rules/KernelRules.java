@@ -9,13 +9,13 @@ import java.util.List;
  * {@code config/kernel-monitor.json}; a test keeps the two equal and says which real kernel message
  * each rule catches.
  */
-final class KernelRules {
-    static final List<ConditionDeclaration> CONDITIONS = List.of(
+public final class KernelRules {
+    public static final List<ConditionDeclaration> CONDITIONS = List.of(
             new ConditionDeclaration("KernelDeadlock", "KernelHasNoDeadlock", "kernel has no deadlock"),
             new ConditionDeclaration("ReadonlyFilesystem", "FilesystemIsNotReadOnly", "Filesystem is not read-only"),
             new ConditionDeclaration("XfsShutdown", "XfsHasNotShutDown", "XFS has not shutdown"));
 
-    static final List<Rule> RULES = List.of(
+    public static final List<Rule> RULES = List.of(
             Rule.temporary("OOMKilling", "Killed process \\d+ (.+) total-vm:\\d+kB, anon-rss:\\d+kB, file-rss:\\d+kB.*"),
             Rule.temporary("TaskHung", "task [\\S ]+:\\w+ blocked for more than \\w+ seconds\\."),
             // NPD has \w+ for the device, which misses names such as vxlan.calico or eth0.100.

@@ -1,6 +1,5 @@
 package dev.nodemedic.daemons.kernellog.rules;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,9 +9,9 @@ import java.util.Set;
  * What a pattern tells the prefilter: strings one of which every match must contain, and whether
  * every match stays on one line.
  *
- * <p>Read from the pattern's RE2 syntax by a small parser that only has to be right in one
- * direction: when it meets something it does not understand it says "no requirement" and "may span
- * lines", which costs speed, never a match. The engine's property test holds it to that.
+ * <p>Read from the pattern's syntax tree ({@link PatternSyntax}), which only has to be right in one
+ * direction: where the parser meets something it does not understand this says "no requirement" and
+ * "may span lines", which costs speed, never a match. The engine's property test holds it to that.
  *
  * @param anyOf     every match contains at least one of these; empty: nothing is known, match every line
  * @param lineLocal no match can contain a newline or depend on the start of the buffer, so the pattern
@@ -28,17 +27,12 @@ public record RequiredLiterals(Set<String> anyOf, boolean lineLocal) {
     }
 
     public static RequiredLiterals of(String pattern) {
-        Parser parser = new Parser(pattern);
-        try {
-            Node root = parser.alternation();
-            if (parser.at < pattern.length()) {
-                return unknown();
-            }
-            Set<String> required = asciiPieces(root.effective());
-            return new RequiredLiterals(required == null ? Set.of() : required, !parser.spansLines);
-        } catch (UnsupportedSyntax e) {
-            return unknown();
-        }
+        return PatternParser.parse(pattern)
+                .map(root -> {
+                    Set<String> required = asciiPieces(node(root).effective());
+                    return new RequiredLiterals(required == null ? Set.of() : required, !spansLines(root));
+                })
+                .orElseGet(RequiredLiterals::unknown);
     }
 
     private static RequiredLiterals unknown() {
@@ -71,14 +65,6 @@ public record RequiredLiterals(Set<String> anyOf, boolean lineLocal) {
             out.add(best);
         }
         return out;
-    }
-
-    private static final class UnsupportedSyntax extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UnsupportedSyntax() {
-            super(null, null, false, false);
-        }
     }
 
     /**
@@ -127,410 +113,118 @@ public record RequiredLiterals(Set<String> anyOf, boolean lineLocal) {
         return out;
     }
 
-    private static final class Parser {
-        private final String p;
-        private int at;
-        private boolean spansLines;
-        private boolean dotAll;
-        private int depth;
+    /** What is known of {@code syntax}'s matches. */
+    private static Node node(PatternSyntax syntax) {
+        return switch (syntax) {
+            // A newline in a literal: the prefilter scans line by line, so nothing is required of it.
+            case PatternSyntax.Literal literal -> literal.text().indexOf('\n') >= 0 ? Node.ANY : new Node(Set.of(literal.text()), null);
+            case PatternSyntax.CharSet set -> new Node(set.chars(), null);
+            case PatternSyntax.AnyChar _ -> Node.ANY;
+            case PatternSyntax.Assertion _ -> Node.EMPTY;
+            case PatternSyntax.Flags flags -> node(flags.scope());
+            case PatternSyntax.Repeat repeat -> repeated(repeat);
+            case PatternSyntax.Concatenation concatenation -> concatenated(concatenation.items());
+            case PatternSyntax.Alternation alternation -> alternated(alternation.branches());
+        };
+    }
 
-        Parser(String pattern) {
-            this.p = pattern;
+    private static Node repeated(PatternSyntax.Repeat repeat) {
+        Node item = node(repeat.item());
+        if (repeat.optional()) {
+            Set<String> exact = item.exact() == null ? null : union(item.exact(), Set.of(""));
+            return new Node(exact, null);
         }
+        return repeat.min() == 0 ? Node.ANY : new Node(null, item.effective());
+    }
 
-        Node alternation() {
-            List<Node> branches = new ArrayList<>();
-            branches.add(concatenation());
-            while (at < p.length() && p.charAt(at) == '|') {
-                at++;
-                branches.add(concatenation());
-            }
-            if (branches.size() == 1) {
-                return branches.getFirst();
-            }
-            if (depth == 0) {
-                // NPD appends \z to the pattern as written, so only the last branch is anchored at the
-                // end; the others may match in any line of the buffer.
-                spansLines = true;
-            }
-            Set<String> exact = new LinkedHashSet<>();
-            Set<String> required = new LinkedHashSet<>();
-            for (Node branch : branches) {
-                if (exact != null && branch.exact() != null && exact.size() + branch.exact().size() <= MAX_SET) {
-                    exact.addAll(branch.exact());
-                } else {
-                    exact = null;
-                }
-                Set<String> need = branch.effective();
-                if (required != null && need != null) {
-                    required.addAll(need);
-                } else {
-                    required = null;
-                }
-            }
-            return new Node(exact, required);
-        }
-
-        Node concatenation() {
-            Set<String> run = Set.of("");
-            Set<String> exact = Set.of("");
-            Set<String> best = null;
-            while (at < p.length() && p.charAt(at) != '|' && p.charAt(at) != ')') {
-                Node item = quantified(atom());
-                exact = cross(exact, item.exact());
-                if (item.exact() != null) {
-                    Set<String> grown = cross(run, item.exact());
-                    if (grown == null) {
-                        best = better(best, nonEmpty(run));
-                        run = item.exact();
-                    } else {
-                        run = grown;
-                    }
-                } else {
+    private static Node concatenated(List<PatternSyntax> items) {
+        Set<String> run = Set.of("");
+        Set<String> exact = Set.of("");
+        Set<String> best = null;
+        for (PatternSyntax syntax : items) {
+            Node item = node(syntax);
+            exact = cross(exact, item.exact());
+            if (item.exact() != null) {
+                Set<String> grown = cross(run, item.exact());
+                if (grown == null) {
                     best = better(best, nonEmpty(run));
-                    best = better(best, item.effective());
-                    run = Set.of("");
-                }
-            }
-            best = better(best, nonEmpty(run));
-            return new Node(exact, best);
-        }
-
-        private static Set<String> nonEmpty(Set<String> set) {
-            return set.contains("") ? null : set;
-        }
-
-        Node quantified(Node atom) {
-            if (at >= p.length()) {
-                return atom;
-            }
-            char c = p.charAt(at);
-            Node result;
-            if (c == '*') {
-                at++;
-                result = Node.ANY;
-            } else if (c == '?') {
-                at++;
-                Set<String> exact = atom.exact() == null ? null : union(atom.exact(), Set.of(""));
-                result = new Node(exact, null);
-            } else if (c == '+') {
-                at++;
-                result = new Node(null, atom.effective());
-            } else if (c == '{' && repetitionAhead()) {
-                int close = p.indexOf('}', at);
-                String body = p.substring(at + 1, close);
-                at = close + 1;
-                int min = Integer.parseInt(body.contains(",") ? body.substring(0, body.indexOf(',')) : body);
-                result = min == 0 ? Node.ANY : new Node(null, atom.effective());
-            } else {
-                return atom;
-            }
-            if (at < p.length() && p.charAt(at) == '?') {
-                at++; // non-greedy: same language
-            }
-            if (at < p.length() && (p.charAt(at) == '*' || p.charAt(at) == '+' || p.charAt(at) == '?')) {
-                throw new UnsupportedSyntax();
-            }
-            return result;
-        }
-
-        private boolean repetitionAhead() {
-            int close = p.indexOf('}', at);
-            return close > at && p.substring(at + 1, close).matches("\\d+(,\\d*)?");
-        }
-
-        private static Set<String> union(Set<String> a, Set<String> b) {
-            Set<String> out = new LinkedHashSet<>(a);
-            out.addAll(b);
-            return out.size() > MAX_SET ? null : out;
-        }
-
-        Node atom() {
-            char c = p.charAt(at);
-            switch (c) {
-                case '(' -> {
-                    return group();
-                }
-                case '[' -> {
-                    return charClass();
-                }
-                case '.' -> {
-                    at++;
-                    if (dotAll) {
-                        spansLines = true;
-                    }
-                    return Node.ANY;
-                }
-                case '^' -> {
-                    at++;
-                    spansLines = true; // start of the buffer, not of the line
-                    return Node.EMPTY;
-                }
-                case '$' -> {
-                    at++;
-                    return Node.EMPTY;
-                }
-                case '\\' -> {
-                    return escape();
-                }
-                case '*', '+', '?' -> throw new UnsupportedSyntax();
-                default -> {
-                    at++;
-                    return literal(c);
-                }
-            }
-        }
-
-        private Node literal(char c) {
-            if (c == '\n') {
-                spansLines = true;
-                return Node.ANY;
-            }
-            return new Node(Set.of(String.valueOf(c)), null);
-        }
-
-        Node group() {
-            at++;
-            if (p.startsWith("?", at)) {
-                if (p.startsWith("?P<", at) || p.startsWith("?<", at)) {
-                    at = p.indexOf('>', at) + 1;
-                    if (at == 0) {
-                        throw new UnsupportedSyntax();
-                    }
+                    run = item.exact();
                 } else {
-                    int end = at + 1;
-                    while (end < p.length() && p.charAt(end) != ':' && p.charAt(end) != ')') {
-                        end++;
-                    }
-                    if (end >= p.length()) {
-                        throw new UnsupportedSyntax();
-                    }
-                    String flags = p.substring(at + 1, end);
-                    applyFlags(flags);
-                    at = end;
-                    if (p.charAt(at) == ')') {
-                        at++;
-                        return Node.EMPTY; // (?s) etc. for the rest of the pattern
-                    }
-                    at++;
+                    run = grown;
                 }
-            }
-            depth++;
-            Node inner = alternation();
-            depth--;
-            if (at >= p.length() || p.charAt(at) != ')') {
-                throw new UnsupportedSyntax();
-            }
-            at++;
-            return inner;
-        }
-
-        private void applyFlags(String flags) {
-            boolean negate = false;
-            for (char f : flags.toCharArray()) {
-                switch (f) {
-                    case '-' -> negate = true;
-                    case 's' -> {
-                        dotAll = !negate;
-                        if (dotAll) {
-                            spansLines = true;
-                        }
-                    }
-                    case 'm' -> spansLines = true;
-                    case 'U' -> {
-                        // ungreedy: same language
-                    }
-                    // case-insensitive and anything else: literals are no longer exact, give up
-                    default -> throw new UnsupportedSyntax();
-                }
-            }
-        }
-
-        Node escape() {
-            if (at + 1 >= p.length()) {
-                throw new UnsupportedSyntax();
-            }
-            char e = p.charAt(at + 1);
-            at += 2;
-            switch (e) {
-                case 'd', 'w', 'S' -> {
-                    return Node.ANY;
-                }
-                case 's', 'D', 'W', 'p', 'P' -> {
-                    if (e == 'p' || e == 'P') {
-                        skipUnicodeClassName();
-                    }
-                    spansLines = true;
-                    return Node.ANY;
-                }
-                case 'b', 'B', 'z' -> {
-                    return Node.EMPTY;
-                }
-                case 'A' -> {
-                    spansLines = true;
-                    return Node.EMPTY;
-                }
-                case 'n' -> {
-                    return literal('\n');
-                }
-                case 't' -> {
-                    return literal('\t');
-                }
-                case 'r' -> {
-                    return literal('\r');
-                }
-                case 'f' -> {
-                    return literal('\f');
-                }
-                case 'v' -> {
-                    return literal('\u000b');
-                }
-                case 'a' -> {
-                    return literal('\u0007');
-                }
-                case 'x' -> {
-                    return literal(hexChar());
-                }
-                case 'Q' -> {
-                    int end = p.indexOf("\\E", at);
-                    String quoted = end < 0 ? p.substring(at) : p.substring(at, end);
-                    at = end < 0 ? p.length() : end + 2;
-                    if (quoted.indexOf('\n') >= 0) {
-                        spansLines = true;
-                        return Node.ANY;
-                    }
-                    return new Node(Set.of(quoted), null);
-                }
-                default -> {
-                    if (Character.isLetterOrDigit(e)) {
-                        throw new UnsupportedSyntax();
-                    }
-                    return literal(e);
-                }
-            }
-        }
-
-        private void skipUnicodeClassName() {
-            if (at < p.length() && p.charAt(at) == '{') {
-                int close = p.indexOf('}', at);
-                if (close < 0) {
-                    throw new UnsupportedSyntax();
-                }
-                at = close + 1;
             } else {
-                at++;
+                best = better(best, nonEmpty(run));
+                best = better(best, item.effective());
+                run = Set.of("");
             }
         }
+        best = better(best, nonEmpty(run));
+        return new Node(exact, best);
+    }
 
-        private char hexChar() {
-            String hex;
-            if (at < p.length() && p.charAt(at) == '{') {
-                int close = p.indexOf('}', at);
-                if (close < 0) {
-                    throw new UnsupportedSyntax();
-                }
-                hex = p.substring(at + 1, close);
-                at = close + 1;
+    private static Node alternated(List<PatternSyntax> branches) {
+        Set<String> exact = new LinkedHashSet<>();
+        Set<String> required = new LinkedHashSet<>();
+        for (PatternSyntax syntax : branches) {
+            Node branch = node(syntax);
+            if (exact != null && branch.exact() != null && exact.size() + branch.exact().size() <= MAX_SET) {
+                exact.addAll(branch.exact());
             } else {
-                if (at + 2 > p.length()) {
-                    throw new UnsupportedSyntax();
-                }
-                hex = p.substring(at, at + 2);
-                at += 2;
+                exact = null;
             }
-            int value = Integer.parseInt(hex, 16);
-            if (value > 0xFFFF) {
-                throw new UnsupportedSyntax();
+            Set<String> need = branch.effective();
+            if (required != null && need != null) {
+                required.addAll(need);
+            } else {
+                required = null;
             }
-            return (char) value;
         }
+        return new Node(exact, required);
+    }
 
-        /** A class of a few plain characters is a small exact set, such as {@code [#]}; anything else is unknown. */
-        Node charClass() {
-            int start = at;
-            at++;
-            boolean negated = at < p.length() && p.charAt(at) == '^';
-            if (negated) {
-                at++;
+    private static Set<String> nonEmpty(Set<String> set) {
+        return set.contains("") ? null : set;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new LinkedHashSet<>(a);
+        out.addAll(b);
+        return out.size() > MAX_SET ? null : out;
+    }
+
+    /**
+     * Whether a match of the whole pattern may hold a newline or depend on the start of the buffer.
+     * NPD appends {@code \z} to the pattern as written, so of a top-level alternation only the last
+     * branch is anchored at the end; the others may match in any line of the buffer.
+     */
+    private static boolean spansLines(PatternSyntax root) {
+        return root instanceof PatternSyntax.Alternation || mayHoldNewline(root);
+    }
+
+    private static boolean mayHoldNewline(PatternSyntax syntax) {
+        return switch (syntax) {
+            case PatternSyntax.Literal literal -> literal.text().indexOf('\n') >= 0;
+            case PatternSyntax.CharSet _ -> false;
+            case PatternSyntax.AnyChar anyChar -> anyChar.newline();
+            case PatternSyntax.Assertion assertion -> assertion.bufferStart();
+            case PatternSyntax.Flags flags -> flagsSpanLines(flags.flags()) || mayHoldNewline(flags.scope());
+            case PatternSyntax.Repeat repeat -> mayHoldNewline(repeat.item());
+            case PatternSyntax.Concatenation concatenation -> concatenation.items().stream().anyMatch(RequiredLiterals::mayHoldNewline);
+            case PatternSyntax.Alternation alternation -> alternation.branches().stream().anyMatch(RequiredLiterals::mayHoldNewline);
+        };
+    }
+
+    /** {@code s} lets dots match a newline; {@code m} makes {@code ^} and {@code $} match inside the buffer. */
+    private static boolean flagsSpanLines(String flags) {
+        boolean negate = false;
+        for (char f : flags.toCharArray()) {
+            if (f == '-') {
+                negate = true;
+            } else if (f == 'm' || f == 's' && !negate) {
+                return true;
             }
-            Set<String> chars = new LinkedHashSet<>();
-            boolean simple = true;
-            boolean first = true;
-            while (true) {
-                if (at >= p.length()) {
-                    throw new UnsupportedSyntax();
-                }
-                char c = p.charAt(at);
-                if (c == ']' && !first) {
-                    at++;
-                    break;
-                }
-                first = false;
-                if (c == '[' && p.startsWith("[:", at)) {
-                    int close = p.indexOf(":]", at);
-                    if (close < 0) {
-                        throw new UnsupportedSyntax();
-                    }
-                    String name = p.substring(at + 2, close);
-                    if (name.contains("space") || name.contains("cntrl") || name.startsWith("^")) {
-                        spansLines = true;
-                    }
-                    simple = false;
-                    at = close + 2;
-                    continue;
-                }
-                char value;
-                if (c == '\\') {
-                    if (at + 1 >= p.length()) {
-                        throw new UnsupportedSyntax();
-                    }
-                    char e = p.charAt(at + 1);
-                    if (Character.isLetterOrDigit(e)) {
-                        // \d, \s, \n, \x41, \p{..}: not worth enumerating; may include a newline
-                        if (e != 'd' && e != 'w' && e != 'S') {
-                            spansLines = true;
-                        }
-                        simple = false;
-                        at += 2;
-                        if (e == 'p' || e == 'P') {
-                            skipUnicodeClassName();
-                        } else if (e == 'x') {
-                            hexChar();
-                        }
-                        continue;
-                    }
-                    value = e;
-                    at += 2;
-                } else {
-                    value = c;
-                    at++;
-                }
-                if (value == '\n') {
-                    spansLines = true;
-                }
-                if (at + 1 < p.length() && p.charAt(at) == '-' && p.charAt(at + 1) != ']') {
-                    // a range: may include the newline, and too many characters to enumerate
-                    char high = p.charAt(at + 1) == '\\' && at + 2 < p.length() ? p.charAt(at + 2) : p.charAt(at + 1);
-                    if (value <= '\n' && '\n' <= high || p.charAt(at + 1) == '\\') {
-                        spansLines = true;
-                    }
-                    at += p.charAt(at + 1) == '\\' ? 3 : 2;
-                    simple = false;
-                    continue;
-                }
-                chars.add(String.valueOf(value));
-            }
-            if (negated) {
-                if (!chars.contains("\n")) {
-                    spansLines = true;
-                }
-                return Node.ANY;
-            }
-            if (at - start > 0 && simple && !chars.isEmpty() && chars.size() <= 8 && !chars.contains("\n")) {
-                return new Node(Set.copyOf(chars), null);
-            }
-            return Node.ANY;
         }
+        return false;
     }
 
     /** For logs and {@code rules test --explain}: the literals, shortest first. */

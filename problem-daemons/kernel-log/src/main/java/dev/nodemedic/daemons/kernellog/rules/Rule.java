@@ -1,5 +1,8 @@
 package dev.nodemedic.daemons.kernellog.rules;
 
+import dev.nodemedic.daemons.npdrules.NpdRule;
+import dev.nodemedic.daemons.npdrules.RuleReport;
+import dev.nodemedic.daemons.npdrules.RuleType;
 import java.time.Duration;
 
 /**
@@ -15,29 +18,17 @@ import java.time.Duration;
  *                       last match its condition goes back to healthy. NPD's permanent conditions never recover
  *                       without a restart.
  */
-public record Rule(RuleType type, String condition, String reason, String pattern, String recoverPattern, Duration clearAfter) {
+public record Rule(RuleType type, String condition, String reason, String pattern, String recoverPattern, Duration clearAfter) implements NpdRule {
     public Rule {
-        if (type == null) {
-            throw new IllegalArgumentException("type: missing; write \"temporary\" (an Event) or \"permanent\" (sets a condition)");
-        }
-        if (reason == null || reason.isBlank()) {
-            throw new IllegalArgumentException("reason: missing; name the problem in one word, such as OOMKilling");
-        }
-        if (reason.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("reason: \"" + reason + "\" must be one word, such as OOMKilling (no spaces)");
-        }
+        condition = RuleReport.checked(type, condition, reason, "OOMKilling", "KernelDeadlock").condition();
         if (pattern == null || pattern.isEmpty()) {
             throw new IllegalArgumentException("pattern: missing; write the Go regular expression this rule looks for");
         }
         // Measured only, in one linear pass: the file's rules are compiled together (CompiledRules) once
         // their number is known to be within bounds, so 100,000 rules are refused before one compiles.
         GoExpression.measure("pattern", pattern);
-        condition = condition == null ? "" : condition;
         recoverPattern = recoverPattern == null ? "" : recoverPattern;
         clearAfter = clearAfter == null ? Duration.ZERO : clearAfter;
-        if (type == RuleType.PERMANENT && condition.isEmpty()) {
-            throw new IllegalArgumentException("condition: missing; a permanent rule names the condition it sets, such as KernelDeadlock");
-        }
         if (type == RuleType.TEMPORARY && (!recoverPattern.isEmpty() || !clearAfter.isZero())) {
             throw new IllegalArgumentException("recoverPattern/clearAfter: only a permanent rule has a condition to recover; remove them or make the rule permanent");
         }

@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.daemons.kernellog.config.KernelLogConfig;
+import dev.nodemedic.daemons.kernellog.config.PluginConfig;
+import dev.nodemedic.daemons.kernellog.config.SourceKind;
+import dev.nodemedic.daemons.npdrules.RuleType;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;

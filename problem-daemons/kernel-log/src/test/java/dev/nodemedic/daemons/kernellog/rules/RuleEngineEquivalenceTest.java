@@ -2,6 +2,7 @@ package dev.nodemedic.daemons.kernellog.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.daemons.npdrules.RuleType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

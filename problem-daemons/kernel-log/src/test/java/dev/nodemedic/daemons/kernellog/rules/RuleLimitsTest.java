@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.google.re2j.Pattern;
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.daemons.kernellog.config.KernelLogConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,11 +1,13 @@
-package dev.nodemedic.daemons.kernellog.rules;
+package dev.nodemedic.daemons.kernellog.config;
 
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
+import dev.nodemedic.daemons.kernellog.rules.CompiledRules;
+import dev.nodemedic.daemons.kernellog.rules.KernelRules;
+import dev.nodemedic.daemons.kernellog.rules.Rule;
+import dev.nodemedic.daemons.npdrules.DeclaredConditions;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One kernel-log instance's config file: NPD's system-log-monitor format ({@code kernel-monitor.json},
@@ -70,19 +72,8 @@ public record KernelLogConfig(SourceKind plugin, PluginConfig pluginConfig, List
         if (plugin == SourceKind.JOURNALD && pluginConfig.source().isEmpty()) {
             throw new IllegalArgumentException("pluginConfig.source: missing; journald needs the SYSLOG_IDENTIFIER to follow, such as \"kernel\" or \"dockerd\"");
         }
-        Set<String> declared = new HashSet<>();
-        for (int i = 0; i < conditions.size(); i++) {
-            if (!declared.add(conditions.get(i).type())) {
-                throw new IllegalArgumentException("conditions[" + i + "].type: " + conditions.get(i).type() + " is declared twice; keep one entry");
-            }
-        }
-        for (int i = 0; i < rules.size(); i++) {
-            Rule rule = rules.get(i);
-            if (rule.type() == RuleType.PERMANENT && !declared.contains(rule.condition())) {
-                throw new IllegalArgumentException("rules[" + i + "].condition: " + rule.condition() + " is not declared in conditions (declared: "
-                        + String.join(", ", declared.stream().sorted().toList()) + "); add it there with its healthy reason and message");
-            }
-        }
+        // Checked here so that a bad file is refused when it binds, naming the entry at fault.
+        new DeclaredConditions(conditions, rules);
         // Compiled exactly as the daemon's engine will compile them, so that what binds here runs there.
         CompiledRules.compile(rules);
     }
@@ -100,22 +91,14 @@ public record KernelLogConfig(SourceKind plugin, PluginConfig pluginConfig, List
 
     /**
      * What this instance can report, for {@code ProblemDaemon.reasons}: each temporary rule's event
-     * reason and each permanent rule's condition with its reason, the series NPD's
-     * {@code initializeProblemMetricsOrDie} puts at 0 when a monitor starts.
+     * reason and each permanent rule's condition with its reason.
      */
     public List<ReasonDeclaration> reasons() {
-        return rules.stream()
-                .map(rule -> rule.type() == RuleType.PERMANENT ? ReasonDeclaration.condition(rule.condition(), rule.reason()) : ReasonDeclaration.event(rule.reason()))
-                .distinct().toList();
+        return new DeclaredConditions(conditions, rules).reasons();
     }
 
     /** The healthy default of {@code type}, which the constructor checked is declared. */
     public ConditionDeclaration healthy(String type) {
-        for (ConditionDeclaration condition : conditions) {
-            if (condition.type().equals(type)) {
-                return condition;
-            }
-        }
-        throw new IllegalArgumentException("condition " + type + " is not declared");
+        return new DeclaredConditions(conditions, rules).healthy(type);
     }
 }

@@ -1,4 +1,4 @@
-package dev.nodemedic.daemons.kernellog.rules;
+package dev.nodemedic.daemons.kernellog.config;
 
 /**
  * NPD's {@code plugin} field: where the lines come from. {@link #AUTO}, our default when the field is

@@ -1,4 +1,4 @@
-package dev.nodemedic.daemons.customplugin;
+package dev.nodemedic.daemons.npdrules;
 
 /** NPD's rule types: a temporary problem becomes an Event, a permanent one sets a node condition. */
 public enum RuleType {

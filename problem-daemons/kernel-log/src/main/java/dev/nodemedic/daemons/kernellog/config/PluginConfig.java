@@ -1,4 +1,6 @@
-package dev.nodemedic.daemons.kernellog.rules;
+package dev.nodemedic.daemons.kernellog.config;
+
+import dev.nodemedic.daemons.kernellog.rules.GoExpression;
 
 /**
  * NPD's {@code pluginConfig}, typed: the keys NPD's filelog and journald watchers read. An absent key
