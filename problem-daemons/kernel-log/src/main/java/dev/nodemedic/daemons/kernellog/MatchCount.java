@@ -1,6 +1,5 @@
 package dev.nodemedic.daemons.kernellog;
 
-import dev.nodemedic.daemons.kernellog.rules.CompiledRules;
 import dev.nodemedic.daemons.kernellog.rules.Rule;
 import dev.nodemedic.daemons.kernellog.rules.RuleEngine;
 import dev.nodemedic.daemons.kernellog.source.LineSink;
@@ -47,12 +46,9 @@ final class MatchCount implements LineSink {
 
     private static Rule rule(String flag, String reason, String expression) {
         try {
-            Rule rule = Rule.temporary(reason, expression);
-            // Compiled alone, as the engine will compile it, so an error names the flag, not a rule of a file.
-            CompiledRules.compile(List.of(rule));
-            return rule;
+            return Rule.temporary(reason, expression);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(flag + ": " + e.getMessage().replaceFirst("^(rules\\[0\\]\\.)?pattern: ", ""), e);
+            throw new IllegalArgumentException(flag + ": " + e.getMessage().replaceFirst("^pattern: ", ""), e);
         }
     }
 
