@@ -67,6 +67,9 @@ class RemedyControllerTest {
         for (AutoCloseable closeable : toClose.reversed()) {
             closeable.close();
         }
+        // A watch the controller closed may still hold its connection for a moment; the mock server's
+        // shutdown waits for every connection (10 s) and fails the test. Closing the client ends them now.
+        client.close();
     }
 
     private Actions actions(Mode mode) {
