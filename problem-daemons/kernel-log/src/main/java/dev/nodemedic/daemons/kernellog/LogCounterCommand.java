@@ -4,6 +4,7 @@ import dev.nodemedic.daemon.api.CommandContext;
 import dev.nodemedic.daemon.api.DaemonCommand;
 import dev.nodemedic.daemons.kernellog.source.BootTime;
 import dev.nodemedic.daemons.kernellog.source.JournaldSource;
+import dev.nodemedic.daemons.npdrules.NpdFlags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

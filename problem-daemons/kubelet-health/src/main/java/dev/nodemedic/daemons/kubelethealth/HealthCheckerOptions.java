@@ -1,6 +1,7 @@
 package dev.nodemedic.daemons.kubelethealth;
 
 import dev.nodemedic.daemon.api.CommandContext;
+import dev.nodemedic.daemons.npdrules.NpdFlags;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,25 +1,33 @@
-package dev.nodemedic.daemons.kernellog;
+package dev.nodemedic.daemons.npdrules;
 
 import dev.nodemedic.daemon.api.CommandContext;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Go's pflag command line as NPD's helper programs take it: {@code --name=value} or {@code --name value},
- * durations in Go's notation.
+ * durations in Go's notation, booleans as {@code --name}, {@code --name=true} or {@code --name=false}.
+ * kernel-log's log-counter and kubelet-health's health-checker read their flags with it.
  */
-final class NpdFlags {
+public final class NpdFlags {
     private final List<String> args;
     private int at;
     private String name;
     private String value;
 
-    NpdFlags(List<String> args) {
+    public NpdFlags(List<String> args) {
         this.args = args;
     }
 
-    /** Moves to the next flag; false after the last. */
-    boolean next() {
+    /** Moves to the next flag; false after the last. Every flag takes a value. */
+    public boolean next() {
+        return next(Set.of());
+    }
+
+    /** Moves to the next flag; false after the last. {@code booleans} take no separate value word. */
+    public boolean next(Set<String> booleans) {
         if (at >= args.size()) {
             return false;
         }
@@ -33,6 +41,10 @@ final class NpdFlags {
             value = arg.substring(eq + 1);
         } else {
             name = arg.substring(2);
+            if (booleans.contains(name)) {
+                value = "true";
+                return true;
+            }
             if (at >= args.size()) {
                 throw new IllegalArgumentException("flag --" + name + " needs a value");
             }
@@ -41,15 +53,15 @@ final class NpdFlags {
         return true;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    String value() {
+    public String value() {
         return value;
     }
 
-    Duration duration(CommandContext context) {
+    public Duration duration(CommandContext context) {
         try {
             return context.duration(value);
         } catch (IllegalArgumentException e) {
@@ -57,7 +69,16 @@ final class NpdFlags {
         }
     }
 
-    int integer() {
+    public boolean bool() {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            // Go's strconv.ParseBool, which pflag uses
+            case "1", "t", "true" -> true;
+            case "0", "f", "false" -> false;
+            default -> throw new IllegalArgumentException("--" + name + ": \"" + value + "\" is not true or false");
+        };
+    }
+
+    public int integer() {
         try {
             return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
