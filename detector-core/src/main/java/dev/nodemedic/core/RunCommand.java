@@ -125,6 +125,11 @@ final class RunCommand implements Callable<Integer> {
         return report.withSocket(local ? ReportSocket.localDefault(System.getenv()) : ReportConfig.CLUSTER_SOCKET);
     }
 
+    /** A reload reads the file and applies the same flags over it, so the same file gives the same effective config. */
+    AgentConfigReloads.Source reloadSource(Path file, boolean local) {
+        return () -> effective(new AgentConfigLoader(new ConfigBinder()).load(Optional.of(file), parent.home), local);
+    }
+
     /** The loaded file with the command line applied over it: this run's flags, then NPD's, then the report socket for the mode. */
     private AgentConfig effective(AgentConfig loaded, boolean local) {
         AgentConfig effective = npd.applyTo(new AgentConfig(loaded.nodeName(),
@@ -174,9 +179,7 @@ final class RunCommand implements Callable<Integer> {
         ClusterConnector connector = local ? ClusterConnector.none() : cluster(effective, node, clock);
         Agent agent;
         try {
-            // A reload reads the file and applies the same flags over it, so the same file gives the same effective config.
-            Optional<AgentConfigReloads.Watch> reload = Optional.ofNullable(config).map(file -> new AgentConfigReloads.Watch(file,
-                    () -> effective(new AgentConfigLoader(new ConfigBinder()).load(Optional.of(file), parent.home), local)));
+            Optional<AgentConfigReloads.Watch> reload = Optional.ofNullable(config).map(file -> new AgentConfigReloads.Watch(file, reloadSource(file, local)));
             agent = Agent.start(effective, reload, node.value(), AgentVersion.ofThisBuild().version(), local ? "local" : "cluster", clock, connector);
         } catch (IllegalArgumentException | IllegalStateException e) {
             spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
