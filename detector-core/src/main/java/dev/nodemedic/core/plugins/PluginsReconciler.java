@@ -125,11 +125,10 @@ public final class PluginsReconciler {
                         }
                     }
                     case InstancePlanner.Planned.Refused refused -> {
-                        if (running.remove(refused.instanceName()) != null) {
-                            refuse(loaded, refused.why() + " (it keeps running as it was before the agent config changed)");
-                        } else {
-                            refuse(loaded, refused.why());
-                        }
+                        // Running already: its new entry is refused, but what it runs on now still holds.
+                        boolean keeps = running.remove(refused.instanceName()) != null;
+                        refuse(loaded, keeps ? "the agent config's new entry for daemon instance " + refused.instanceName()
+                                + " is refused, so it keeps running as it was: " + refused.why() : refused.why());
                     }
                     case InstancePlanner.Planned.Disabled disabled ->
                             log.info("daemon disabled by config daemon={} plugin={}", disabled.instanceName(), loaded.pluginId());
