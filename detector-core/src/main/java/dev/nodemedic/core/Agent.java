@@ -4,6 +4,7 @@ import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.http.AgentInfo;
 import dev.nodemedic.core.http.MetricsServer;
 import dev.nodemedic.core.http.StatusServer;
+import dev.nodemedic.core.plugins.AgentConfigReloads;
 import dev.nodemedic.core.plugins.ConfigReloads;
 import dev.nodemedic.core.plugins.InstancePlanner;
 import dev.nodemedic.core.plugins.JarTrust;
@@ -19,6 +20,7 @@ import dev.nodemedic.core.supervision.DaemonRoster;
 import dev.nodemedic.core.supervision.HostServices;
 import dev.nodemedic.core.supervision.InstanceNames;
 import dev.nodemedic.core.supervision.Supervisor;
+import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import dev.nodemedic.reporter.Exporter;
 import dev.nodemedic.reporter.RecentEvents;
@@ -91,6 +93,12 @@ public final class Agent implements AutoCloseable {
      */
     public static Agent start(AgentConfig config, String nodeName, String version, String mode, Clock clock, ClusterConnector connector)
             throws Exception {
+        return start(config, Optional.empty(), nodeName, version, mode, clock, connector);
+    }
+
+    /** @param reload the agent config file, followed while the agent runs: its daemons list is applied on change ({@link AgentConfigReloads}) */
+    public static Agent start(AgentConfig config, Optional<AgentConfigReloads.Watch> reload, String nodeName, String version, String mode, Clock clock,
+            ClusterConnector connector) throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 // One event loop serves the status page, metrics and the API client with room to spare;
                 // the default (two per core) only costs memory on a node agent.
@@ -130,7 +138,20 @@ public final class Agent implements AutoCloseable {
                 supervisor.tick(clock.instant());
                 remote.expire(clock.instant());
             }), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-            loop.scheduleWithFixedDelay(() -> guarded("plugins folder", reconciler::reconcile), LOOK_MILLIS, LOOK_MILLIS, TimeUnit.MILLISECONDS);
+            Optional<AgentConfigReloads> agentConfig = Optional.empty();
+            if (reload.isPresent()) {
+                try {
+                    agentConfig = Optional.of(new AgentConfigReloads(reload.get(), config, reconciler, refusals, prometheus.registry(), clock));
+                } catch (ConfigException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+            Optional<AgentConfigReloads> followed = agentConfig;
+            loop.scheduleWithFixedDelay(() -> guarded("plugins folder", () -> {
+                // The agent config first: an instance it adds or drops is settled before its own file is looked at.
+                followed.ifPresent(AgentConfigReloads::reloadIfChanged);
+                reconciler.reconcile();
+            }), LOOK_MILLIS, LOOK_MILLIS, TimeUnit.MILLISECONDS);
 
             String reportAt = config.report().enabled() ? config.report().socketFile().map(Path::toString).orElse("") : "";
             AgentInfo info = new AgentInfo(nodeName, version, mode, config.pluginsDir().toString(), reportAt, clock.instant());

@@ -3,6 +3,7 @@ package dev.nodemedic.core;
 import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.config.AgentConfig.ReportConfig;
 import dev.nodemedic.core.config.AgentConfigLoader;
+import dev.nodemedic.core.plugins.AgentConfigReloads;
 import dev.nodemedic.core.remote.ReportSocket;
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
@@ -124,6 +125,22 @@ final class RunCommand implements Callable<Integer> {
         return report.withSocket(local ? ReportSocket.localDefault(System.getenv()) : ReportConfig.CLUSTER_SOCKET);
     }
 
+    /** A reload reads the file and applies the same flags over it, so the same file gives the same effective config. */
+    AgentConfigReloads.Source reloadSource(Path file, boolean local) {
+        return () -> effective(new AgentConfigLoader(new ConfigBinder()).load(Optional.of(file), parent.home), local);
+    }
+
+    /** The loaded file with the command line applied over it: this run's flags, then NPD's, then the report socket for the mode. */
+    private AgentConfig effective(AgentConfig loaded, boolean local) {
+        AgentConfig effective = npd.applyTo(new AgentConfig(loaded.nodeName(),
+                pluginsDir == null ? loaded.pluginsDir() : pluginsDir.toAbsolutePath().normalize(), loaded.configDir(),
+                statusAddress == null ? loaded.status() : new AgentConfig.StatusConfig(statusAddress, loaded.status().port()),
+                metricsAddress == null ? loaded.metrics() : new AgentConfig.MetricsConfig(metricsAddress, loaded.metrics().port()),
+                kubeconfig == null ? loaded.kubernetes() : new AgentConfig.KubernetesConfig(kubeconfig.toAbsolutePath(), loaded.kubernetes().heartbeat()),
+                loaded.daemons(), loaded.supervision(), loaded.report(), loaded.onlyListedDaemons(), loaded.pluginDigests()));
+        return effective.withReport(reportSocket(effective.report(), local));
+    }
+
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -145,18 +162,12 @@ final class RunCommand implements Callable<Integer> {
         boolean local = this.local || !npd.reportsToKubernetes();
         AgentConfig effective;
         try {
-            effective = npd.applyTo(new AgentConfig(loaded.nodeName(),
-                    pluginsDir == null ? loaded.pluginsDir() : pluginsDir.toAbsolutePath().normalize(), loaded.configDir(),
-                    statusAddress == null ? loaded.status() : new AgentConfig.StatusConfig(statusAddress, loaded.status().port()),
-                    metricsAddress == null ? loaded.metrics() : new AgentConfig.MetricsConfig(metricsAddress, loaded.metrics().port()),
-                    kubeconfig == null ? loaded.kubernetes() : new AgentConfig.KubernetesConfig(kubeconfig.toAbsolutePath(), loaded.kubernetes().heartbeat()),
-                    loaded.daemons(), loaded.supervision(), loaded.report(), loaded.onlyListedDaemons(), loaded.pluginDigests()));
+            effective = effective(loaded, local);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
             return 2;
         }
         npd.ignored().forEach(flag -> log.info("NPD flag accepted, no effect here: {}", flag));
-        effective = effective.withReport(reportSocket(effective.report(), local));
         NodeName node;
         try {
             node = NodeName.resolve(effective.configuredNodeName(), System.getenv(), RunCommand::hostName);
@@ -168,7 +179,8 @@ final class RunCommand implements Callable<Integer> {
         ClusterConnector connector = local ? ClusterConnector.none() : cluster(effective, node, clock);
         Agent agent;
         try {
-            agent = Agent.start(effective, node.value(), AgentVersion.ofThisBuild().version(), local ? "local" : "cluster", clock, connector);
+            Optional<AgentConfigReloads.Watch> reload = Optional.ofNullable(config).map(file -> new AgentConfigReloads.Watch(file, reloadSource(file, local)));
+            agent = Agent.start(effective, reload, node.value(), AgentVersion.ofThisBuild().version(), local ? "local" : "cluster", clock, connector);
         } catch (IllegalArgumentException | IllegalStateException e) {
             spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
             return 2;

@@ -135,7 +135,8 @@ public final class ConfigReloads {
         }
     }
 
-    private void forget(String instanceName) {
+    /** Stops following an instance's file: the instance stopped, or now runs without a file. */
+    void forget(String instanceName) {
         Watched entry = watched.remove(instanceName);
         if (entry != null) {
             registry.remove(entry.failures);

@@ -39,12 +39,18 @@ public final class InstancePlanner {
 
     private final PluginHost host;
     private final ConfigBinder binder;
-    private final AgentConfig config;
+    /** Replaced when the agent config file is reloaded; read and replaced on the supervision thread only. */
+    private AgentConfig config;
 
     public InstancePlanner(PluginHost host, ConfigBinder binder, AgentConfig config) {
         this.host = host;
         this.binder = binder;
         this.config = config;
+    }
+
+    /** Plans with a reloaded agent config from now on: its daemons list, onlyListedDaemons and configDir. */
+    void use(AgentConfig next) {
+        this.config = next;
     }
 
     public List<Planned> plan(LoadOutcome.Loaded plugin) {

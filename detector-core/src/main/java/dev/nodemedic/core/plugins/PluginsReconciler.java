@@ -1,11 +1,15 @@
 package dev.nodemedic.core.plugins;
 
+import dev.nodemedic.core.config.AgentConfig;
+import dev.nodemedic.core.supervision.DaemonSpec;
 import dev.nodemedic.core.supervision.Supervisor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +30,7 @@ public final class PluginsReconciler {
     private final Refusals refusals;
     private final Clock clock;
     private final ConfigReloads reloads;
-    private final Map<Path, String> pluginOfJar = new HashMap<>();
+    private final Map<Path, LoadOutcome.Loaded> pluginOfJar = new LinkedHashMap<>();
 
     public PluginsReconciler(PluginsFolder folder, PluginHost host, InstancePlanner planner, Supervisor supervisor, Refusals refusals, Clock clock,
             ConfigReloads reloads) {
@@ -69,8 +73,9 @@ public final class PluginsReconciler {
     }
 
     private void unload(Path jar) {
-        String pluginId = pluginOfJar.remove(jar);
-        if (pluginId != null) {
+        LoadOutcome.Loaded loaded = pluginOfJar.remove(jar);
+        if (loaded != null) {
+            String pluginId = loaded.pluginId();
             reloads.forgetPlugin(pluginId);
             supervisor.removePlugin(pluginId);
             host.unload(pluginId);
@@ -81,11 +86,10 @@ public final class PluginsReconciler {
         switch (host.load(jar)) {
             case LoadOutcome.Refused refused -> refusals.refuse(jar.toString(), refused.why(), clock.instant());
             case LoadOutcome.Loaded loaded -> {
-                pluginOfJar.put(jar, loaded.pluginId());
+                pluginOfJar.put(jar, loaded);
                 for (InstancePlanner.Planned planned : planner.plan(loaded)) {
                     switch (planned) {
-                        case InstancePlanner.Planned.Ready ready -> supervisor.add(ready.spec()).ifPresentOrElse(why -> refuse(loaded, why),
-                                () -> reloads.watch(ready.spec(), ready.configVersion()));
+                        case InstancePlanner.Planned.Ready ready -> start(loaded, ready);
                         case InstancePlanner.Planned.Refused refused -> refuse(loaded, refused.why());
                         case InstancePlanner.Planned.Disabled disabled ->
                                 log.info("daemon disabled by config daemon={} plugin={}", disabled.instanceName(), loaded.pluginId());
@@ -93,6 +97,63 @@ public final class PluginsReconciler {
                 }
             }
         }
+    }
+
+    /**
+     * Makes the running instances match a reloaded agent config: every loaded plugin is planned again and
+     * only the difference is applied. An instance no longer planned stops and its conditions leave the
+     * node; one whose config file (or enablement) changed is replaced, keeping the conditions whose types
+     * remain; a new one starts. Removals go first, so a condition type may move from one instance to
+     * another in one reload. An instance whose new plan is refused keeps running as it was.
+     */
+    void replan(AgentConfig next) {
+        planner.use(next);
+        List<Runnable> replacements = new ArrayList<>();
+        List<Runnable> additions = new ArrayList<>();
+        for (LoadOutcome.Loaded loaded : pluginOfJar.values()) {
+            refusals.forget(loaded.jar().toString());
+            Map<String, DaemonSpec> running = new LinkedHashMap<>();
+            supervisor.specsOf(loaded.pluginId()).forEach(spec -> running.put(spec.instanceName(), spec));
+            for (InstancePlanner.Planned planned : planner.plan(loaded)) {
+                switch (planned) {
+                    case InstancePlanner.Planned.Ready ready -> {
+                        DaemonSpec was = running.remove(ready.spec().instanceName());
+                        if (was == null) {
+                            additions.add(() -> start(loaded, ready));
+                        } else if (!was.configFile().equals(ready.spec().configFile())) {
+                            replacements.add(() -> replace(loaded, ready));
+                        }
+                    }
+                    case InstancePlanner.Planned.Refused refused -> {
+                        // Running already: its new entry is refused, but what it runs on now still holds.
+                        boolean keeps = running.remove(refused.instanceName()) != null;
+                        refuse(loaded, keeps ? "the agent config's new entry for daemon instance " + refused.instanceName()
+                                + " is refused, so it keeps running as it was: " + refused.why() : refused.why());
+                    }
+                    case InstancePlanner.Planned.Disabled disabled ->
+                            log.info("daemon disabled by config daemon={} plugin={}", disabled.instanceName(), loaded.pluginId());
+                }
+            }
+            for (String gone : running.keySet()) {
+                reloads.forget(gone);
+                supervisor.remove(gone, "the agent config no longer runs it");
+            }
+        }
+        replacements.forEach(Runnable::run);
+        additions.forEach(Runnable::run);
+    }
+
+    private void start(LoadOutcome.Loaded loaded, InstancePlanner.Planned.Ready ready) {
+        supervisor.add(ready.spec()).ifPresentOrElse(why -> refuse(loaded, why), () -> reloads.watch(ready.spec(), ready.configVersion()));
+    }
+
+    private void replace(LoadOutcome.Loaded loaded, InstancePlanner.Planned.Ready ready) {
+        supervisor.replace(ready.spec()).ifPresentOrElse(why -> refuse(loaded, why), () -> {
+            reloads.forget(ready.spec().instanceName());
+            reloads.watch(ready.spec(), ready.configVersion());
+            log.info("daemon config file changed by the agent config daemon={} file={}", ready.spec().instanceName(),
+                    ready.spec().configFile().map(Path::toString).orElse("none"));
+        });
     }
 
     private void refuse(LoadOutcome.Loaded plugin, String why) {

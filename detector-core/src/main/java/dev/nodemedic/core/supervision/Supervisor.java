@@ -154,6 +154,22 @@ public final class Supervisor {
         return Optional.empty();
     }
 
+    /** The specs of the instances a plugin runs here (in any state): what a new agent config is compared with. */
+    public List<DaemonSpec> specsOf(String pluginId) {
+        return instances.values().stream().map(i -> i.spec).filter(s -> s.pluginId().equals(pluginId)).toList();
+    }
+
+    /** Stops one instance and withdraws its conditions: the agent config no longer runs it. */
+    public void remove(String instanceName, String why) {
+        Instance instance = instances.remove(instanceName);
+        if (instance != null) {
+            stop(instance, why);
+            reporter.withdraw(instanceName);
+            names.release(instanceName, holder(instance.spec));
+            publish();
+        }
+    }
+
     /** Stops every instance of a plugin and withdraws its conditions: the plugin is going away. */
     public void removePlugin(String pluginId) {
         for (Instance instance : List.copyOf(instances.values())) {

@@ -1,0 +1,169 @@
+package dev.nodemedic.core.plugins;
+
+import dev.nodemedic.core.config.AgentConfig;
+import dev.nodemedic.daemon.api.ConfigException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reloads the agent config file ({@code --config}) when its content changes, as {@link ConfigReloads}
+ * does for a daemon instance's file: the same look once a second, the same two equal looks, the same
+ * digest. What the daemons list says ({@code daemons}, {@code onlyListedDaemons}, {@code configDir})
+ * takes effect at once; what was wired at start (servers, the API client, the report socket, the
+ * plugins folder and its trust, the node name, supervision bounds) is logged once as needing a
+ * restart and otherwise ignored. A file that does not load leaves the agent on the config it has,
+ * listed under the refusals and in the reload metrics with {@code daemon="agent-config"}.
+ *
+ * <p>Runs on the supervision thread.
+ */
+public final class AgentConfigReloads {
+    /** The {@code daemon} label of the reload metrics for the agent config. */
+    public static final String METRICS_LABEL = "agent-config";
+    private static final Logger log = LoggerFactory.getLogger(AgentConfigReloads.class);
+
+    /** Reads the agent config file and applies the command line over it, as the start did: the same flags give the same effective config. */
+    @FunctionalInterface
+    public interface Source {
+        /** @throws ConfigException (or IllegalArgumentException from a flag) naming the file, line and field at fault */
+        AgentConfig read() throws ConfigException;
+    }
+
+    /** The agent config file to follow and how to read it into an effective config. */
+    public record Watch(Path file, Source source) {
+    }
+
+    private final Path file;
+    private final Source source;
+    private final AgentConfig started;
+    private final PluginsReconciler reconciler;
+    private final Refusals refusals;
+    private final Clock clock;
+    private final Counter failures;
+    private final Map<String, Object> restartLogged = new HashMap<>();
+    private ConfigFileVersion applied;
+    private Optional<ConfigFileVersion.Stamp> lastLook;
+    /** Read by the metrics scrape, on another thread. */
+    private volatile Optional<Failure> failure = Optional.empty();
+
+    /**
+     * @param started the effective config the agent started with; its restart-only fields stay in force
+     * @throws ConfigException when the file cannot be read now (the start just read it, so rarely)
+     */
+    public AgentConfigReloads(Watch watch, AgentConfig started, PluginsReconciler reconciler, Refusals refusals, MeterRegistry registry,
+            Clock clock) throws ConfigException {
+        this.file = watch.file();
+        this.source = watch.source();
+        this.started = started;
+        this.reconciler = reconciler;
+        this.refusals = refusals;
+        this.clock = clock;
+        this.applied = ConfigFileVersion.read(file).version();
+        this.lastLook = Optional.of(applied.stamp());
+        this.failures = Counter.builder("nodemedic_config_reload_failures")
+                .description("changes of the daemon instance's config file that did not bind, so it kept its previous config")
+                .tag("daemon", METRICS_LABEL).register(registry);
+        Gauge.builder("nodemedic_config_last_reload_successful", this, r -> r.failure.isEmpty() ? 1 : 0)
+                .description("1 while the daemon instance runs on what its config file holds, 0 while it keeps an older config because"
+                        + " the file's new content does not bind")
+                .tag("daemon", METRICS_LABEL).register(registry);
+    }
+
+    /** Looks at the file once and applies its content when it changed and looked the same twice. */
+    public void reloadIfChanged() {
+        Optional<ConfigFileVersion.Stamp> stamp = stampOf(file);
+        boolean settled = stamp.equals(lastLook);
+        lastLook = stamp;
+        if (!settled || stamp.equals(Optional.of(applied.stamp())) || failure.map(f -> f.stamp().equals(stamp)).orElse(false)) {
+            return;
+        }
+        ConfigFileVersion version;
+        AgentConfig next;
+        try {
+            version = ConfigFileVersion.read(file).version();
+            if (version.digest().equals(applied.digest())) {
+                applied = version;
+                succeeded();
+                return;
+            }
+            next = source.read();
+        } catch (ConfigException | IllegalArgumentException e) {
+            failed(stamp, e.getMessage());
+            return;
+        }
+        logRestartOnly(next);
+        reconciler.replan(reloadable(next));
+        applied = version;
+        log.info("agent config reloaded file={} daemons={}", file, next.daemons().size());
+        succeeded();
+    }
+
+    /** The new daemons list over what was wired at start. */
+    private AgentConfig reloadable(AgentConfig next) {
+        return new AgentConfig(started.nodeName(), started.pluginsDir(), next.configDir(), started.status(), started.metrics(), started.kubernetes(),
+                next.daemons(), started.supervision(), started.report(), next.onlyListedDaemons(), started.pluginDigests());
+    }
+
+    /** Once per field and value: a file left as it is does not repeat the line at every reload. */
+    private void logRestartOnly(AgentConfig next) {
+        Map<String, Object[]> fields = new LinkedHashMap<>();
+        fields.put("nodeName", new Object[] {started.nodeName(), next.nodeName()});
+        fields.put("pluginsDir", new Object[] {started.pluginsDir(), next.pluginsDir()});
+        fields.put("pluginDigests", new Object[] {started.pluginDigests(), next.pluginDigests()});
+        fields.put("status", new Object[] {started.status(), next.status()});
+        fields.put("metrics", new Object[] {started.metrics(), next.metrics()});
+        fields.put("kubernetes", new Object[] {started.kubernetes(), next.kubernetes()});
+        fields.put("supervision", new Object[] {started.supervision(), next.supervision()});
+        fields.put("report", new Object[] {started.report(), next.report()});
+        fields.forEach((field, values) -> {
+            if (!Objects.equals(values[0], values[1]) && !Objects.equals(restartLogged.get(field), values[1])) {
+                restartLogged.put(field, values[1]);
+                log.warn("agent config field changed, needs a restart field={} file={} running={} new={}", field, file, values[0], values[1]);
+            }
+        });
+    }
+
+    private void succeeded() {
+        if (failure.isPresent()) {
+            failure = Optional.empty();
+            refusals.forget(refusalKey());
+            log.info("agent config reload failure cleared file={}", file);
+        }
+    }
+
+    private void failed(Optional<ConfigFileVersion.Stamp> stamp, String why) {
+        boolean sameError = failure.map(f -> f.why().equals(why)).orElse(false);
+        failure = Optional.of(new Failure(stamp, why));
+        failures.increment();
+        if (!sameError) {
+            refusals.forget(refusalKey());
+            refusals.refuse(refusalKey(), "the agent keeps running on its previous config: " + why + "; fix the file and it is read again",
+                    clock.instant());
+        }
+    }
+
+    private String refusalKey() {
+        return file + " (agent config)";
+    }
+
+    private static Optional<ConfigFileVersion.Stamp> stampOf(Path file) {
+        try {
+            return ConfigFileVersion.Stamp.of(file);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private record Failure(Optional<ConfigFileVersion.Stamp> stamp, String why) {
+    }
+}

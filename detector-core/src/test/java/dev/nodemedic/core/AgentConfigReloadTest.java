@@ -1,0 +1,263 @@
+package dev.nodemedic.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodemedic.core.ConfigReloadTest.ConfigMapVolume;
+import dev.nodemedic.core.config.AgentConfig;
+import dev.nodemedic.core.config.AgentConfigLoader;
+import dev.nodemedic.core.plugins.AgentConfigReloads;
+import dev.nodemedic.core.supervision.DaemonState;
+import dev.nodemedic.core.supervision.DaemonStatus;
+import dev.nodemedic.daemon.api.Condition;
+import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.RecordingDaemonContext;
+import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.reporter.OwnedCondition;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent config ({@code --config}) mounted from a ConfigMap beside NPD-style monitor files, and
+ * updated the way the kubelet updates it: the real custom-plugin jar, real check scripts.
+ */
+class AgentConfigReloadTest {
+    @TempDir
+    Path root;
+
+    private Agent agent;
+    private ConfigMapVolume volume;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final Logger reloadLog = Logger.getLogger(AgentConfigReloads.class.getName());
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            warnings.add(record.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void scripts() throws IOException {
+        script("ntp_down.sh", "echo ntp is down\nexit 1\n");
+        script("clock_skewed.sh", "echo clock is 3s off\nexit 1\n");
+        volume = new ConfigMapVolume(root.resolve("agent-config"));
+        reloadLog.addHandler(capture);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        reloadLog.removeHandler(capture);
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @Test
+    void anInstanceAddedToTheDaemonsListStartsAndOneRemovedWithdrawsItsConditions() throws Exception {
+        publish(agentConfig(0, NTP));
+        start();
+        Condition ntp = awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        DaemonStatus ntpRunning = daemon("ntp").orElseThrow();
+
+        publish(agentConfig(0, NTP, SKEW));
+
+        awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        assertThat(condition("ClockSkew").orElseThrow().owner()).isEqualTo("skew");
+        assertThat(daemon("ntp").orElseThrow().since()).as("an instance the change does not touch is not restarted").isEqualTo(ntpRunning.since());
+        assertThat(condition("NTPProblem").orElseThrow().condition()).isEqualTo(ntp);
+
+        publish(agentConfig(0, SKEW));
+
+        RecordingDaemonContext.awaitTrue("the instance removed from the list stopped", ConfigReloadTest.BOUND, () -> daemon("ntp").isEmpty());
+        RecordingDaemonContext.awaitTrue("NTPProblem withdrawn with its instance", ConfigReloadTest.BOUND, () -> condition("NTPProblem").isEmpty());
+        assertThat(daemon("skew").orElseThrow().state()).isEqualTo(DaemonState.RUNNING);
+        assertThat(metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"agent-config\"} 1.0\n")
+                .contains("nodemedic_config_reload_failures_total{daemon=\"agent-config\"} 0.0\n");
+    }
+
+    @Test
+    void anInstanceWhoseConfigFileChangesInTheListIsReplacedAndKeepsTheConditionsWhoseTypesRemain() throws Exception {
+        publish(agentConfig(0, NTP));
+        start();
+        Condition ntp = awaitStatus("NTPProblem", ConditionStatus.TRUE);
+
+        // The same instance now reads a file that also declares ClockSkew.
+        publish(agentConfig(0, "  - {daemon: custom-plugin, name: ntp, config: both.json}\n"));
+
+        awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        assertThat(condition("ClockSkew").orElseThrow().owner()).isEqualTo("ntp");
+        assertThat(condition("NTPProblem").orElseThrow().condition()).as("kept through the replacement").isEqualTo(ntp);
+    }
+
+    @Test
+    void aFileThatDoesNotLoadKeepsTheRunningInstancesAndSaysWhyUntilItIsFixed() throws Exception {
+        publish(agentConfig(0, NTP));
+        start();
+        Condition ntp = awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        DaemonStatus running = daemon("ntp").orElseThrow();
+
+        publish(agentConfig(0, SKEW.replace("config:", "confg:")));
+
+        awaitMetrics("the failed reload counted", text -> text.contains("nodemedic_config_reload_failures_total{daemon=\"agent-config\"} 1.0\n"));
+        assertThat(metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"agent-config\"} 0.0\n");
+        assertThat(get("/")).contains(volume.file("agent.yaml") + " (agent config)")
+                .contains("the agent keeps running on its previous config: " + volume.file("agent.yaml"))
+                .contains("unknown field &quot;confg&quot;");
+        assertThat(daemon("ntp").orElseThrow()).as("the instance of the old list runs on, not restarted").satisfies(d -> {
+            assertThat(d.state()).isEqualTo(DaemonState.RUNNING);
+            assertThat(d.since()).isEqualTo(running.since());
+        });
+        assertThat(daemon("skew")).as("nothing of the broken file is in effect").isEmpty();
+        assertThat(condition("NTPProblem").orElseThrow().condition()).isEqualTo(ntp);
+
+        publish(agentConfig(0, NTP, SKEW));
+
+        awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        awaitMetrics("the reload to count as successful",
+                text -> text.contains("nodemedic_config_last_reload_successful{daemon=\"agent-config\"} 1.0\n"));
+        assertThat(get("/")).doesNotContain("keeps running on its previous config");
+    }
+
+    @Test
+    void aChangedStatusPortIsLoggedAsNeedingARestartAndTheRestOfTheFileApplies() throws Exception {
+        publish(agentConfig(0, NTP));
+        start();
+        awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        int statusPort = agent.statusPort();
+
+        // Never bound: the agent keeps listening where it does.
+        publish(agentConfig(1, NTP, SKEW));
+
+        awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        assertThat(warnings).filteredOn(line -> line.contains("needs a restart")).singleElement().asString()
+                .contains("field=status").contains("port=1");
+        assertThat(agent.statusPort()).isEqualTo(statusPort);
+        assertThat(get("/healthz")).isNotEmpty();
+
+        // Published again with another change: the restart is not asked for twice.
+        publish(agentConfig(1, SKEW));
+        RecordingDaemonContext.awaitTrue("ntp removed", ConfigReloadTest.BOUND, () -> daemon("ntp").isEmpty());
+        assertThat(warnings).filteredOn(line -> line.contains("needs a restart")).hasSize(1);
+    }
+
+    private static final String NTP = "  - {daemon: custom-plugin, name: ntp, config: ntp.json}\n";
+    private static final String SKEW = "  - {daemon: custom-plugin, name: skew, config: skew.json}\n";
+
+    /** The agent config as it sits in the ConfigMap; its relative paths are taken from its folder. */
+    private String agentConfig(int statusPort, String... daemons) {
+        return """
+                nodeName: node-a
+                pluginsDir: %s
+                configDir: %s
+                status: {address: 127.0.0.1, port: %d}
+                metrics: {address: 127.0.0.1, port: 0}
+                report: {socket: %s}
+                onlyListedDaemons: true
+                daemons:
+                %s""".formatted(root.resolve("plugins"), root.resolve("config"), statusPort, root.resolve("report.sock"), String.join("", daemons));
+    }
+
+    /** One ConfigMap holds the agent config and the monitor files, as a DaemonSet mounts it. */
+    private void publish(String agentYaml) throws IOException {
+        volume.publish(Map.of("agent.yaml", agentYaml,
+                "ntp.json", monitor(NTP_PROBLEM_DECLARED, NTP_PROBLEM_RULE),
+                "skew.json", monitor(CLOCK_SKEW_DECLARED, CLOCK_SKEW_RULE),
+                "both.json", monitor(NTP_PROBLEM_DECLARED + ", " + CLOCK_SKEW_DECLARED, NTP_PROBLEM_RULE + ", " + CLOCK_SKEW_RULE)));
+    }
+
+    private static final String NTP_PROBLEM_DECLARED = """
+            {"type": "NTPProblem", "reason": "NTPIsUp", "message": "ntp service is up"}""";
+    private static final String CLOCK_SKEW_DECLARED = """
+            {"type": "ClockSkew", "reason": "ClockInSync", "message": "the clock is in sync"}""";
+    private static final String NTP_PROBLEM_RULE = """
+            {"type": "permanent", "condition": "NTPProblem", "reason": "NTPIsDown", "path": "{ntp_down}"}""";
+    private static final String CLOCK_SKEW_RULE = """
+            {"type": "permanent", "condition": "ClockSkew", "reason": "ClockSkewed", "path": "{clock_skewed}"}""";
+
+    private String monitor(String conditions, String rules) {
+        return """
+                {"plugin": "custom", "source": "custom-plugin-monitor",
+                 "pluginConfig": {"invoke_interval": "1h", "timeout": "5s"},
+                 "conditions": [%s],
+                 "rules": [%s]}
+                """.formatted(conditions, rules).replace("{ntp_down}", root.resolve("ntp_down.sh").toString())
+                .replace("{clock_skewed}", root.resolve("clock_skewed.sh").toString());
+    }
+
+    private void script(String name, String body) throws IOException {
+        Path script = Files.writeString(root.resolve(name), "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** As the run command starts it: the file loaded, and the same loading again on every reload. */
+    private void start() throws Exception {
+        TestPlugins.install(TestPlugins.CUSTOM_PLUGIN, root.resolve("plugins"), "custom-plugin.jar");
+        Files.createDirectories(root.resolve("config"));
+        Path file = volume.file("agent.yaml");
+        AgentConfigReloads.Source source = () -> new AgentConfigLoader(new ConfigBinder()).load(Optional.of(file), root);
+        AgentConfig config = source.read();
+        agent = Agent.start(config, Optional.of(new AgentConfigReloads.Watch(file, source)), "node-a", "test", "local", Clock.systemUTC(),
+                ClusterConnector.none());
+    }
+
+    private Optional<OwnedCondition> condition(String type) {
+        return agent.reporter().book().snapshot().get(type);
+    }
+
+    private Condition awaitStatus(String type, ConditionStatus status) throws InterruptedException {
+        RecordingDaemonContext.awaitTrue(type + " " + status, ConfigReloadTest.BOUND,
+                () -> condition(type).map(c -> c.condition().status() == status).orElse(false));
+        return condition(type).orElseThrow().condition();
+    }
+
+    private Optional<DaemonStatus> daemon(String name) {
+        return agent.supervisor().statuses().stream().filter(d -> d.instanceName().equals(name)).findFirst();
+    }
+
+    private String get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.statusPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private String metrics() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private void awaitMetrics(String what, Predicate<String> test) throws InterruptedException {
+        RecordingDaemonContext.awaitTrue(what, ConfigReloadTest.BOUND, () -> {
+            try {
+                return test.test(metrics());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+}
