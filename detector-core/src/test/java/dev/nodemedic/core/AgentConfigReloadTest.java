@@ -1,5 +1,9 @@
 package dev.nodemedic.core;
 
+import static dev.nodemedic.core.NtpMonitors.CLOCK_SKEW_DECLARED;
+import static dev.nodemedic.core.NtpMonitors.CLOCK_SKEW_RULE;
+import static dev.nodemedic.core.NtpMonitors.NTP_PROBLEM_DECLARED;
+import static dev.nodemedic.core.NtpMonitors.NTP_PROBLEM_RULE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.core.ConfigReloadTest.ConfigMapVolume;
@@ -20,7 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -192,28 +195,12 @@ class AgentConfigReloadTest {
                 "both.json", monitor(NTP_PROBLEM_DECLARED + ", " + CLOCK_SKEW_DECLARED, NTP_PROBLEM_RULE + ", " + CLOCK_SKEW_RULE)));
     }
 
-    private static final String NTP_PROBLEM_DECLARED = """
-            {"type": "NTPProblem", "reason": "NTPIsUp", "message": "ntp service is up"}""";
-    private static final String CLOCK_SKEW_DECLARED = """
-            {"type": "ClockSkew", "reason": "ClockInSync", "message": "the clock is in sync"}""";
-    private static final String NTP_PROBLEM_RULE = """
-            {"type": "permanent", "condition": "NTPProblem", "reason": "NTPIsDown", "path": "{ntp_down}"}""";
-    private static final String CLOCK_SKEW_RULE = """
-            {"type": "permanent", "condition": "ClockSkew", "reason": "ClockSkewed", "path": "{clock_skewed}"}""";
-
     private String monitor(String conditions, String rules) {
-        return """
-                {"plugin": "custom", "source": "custom-plugin-monitor",
-                 "pluginConfig": {"invoke_interval": "1h", "timeout": "5s"},
-                 "conditions": [%s],
-                 "rules": [%s]}
-                """.formatted(conditions, rules).replace("{ntp_down}", root.resolve("ntp_down.sh").toString())
-                .replace("{clock_skewed}", root.resolve("clock_skewed.sh").toString());
+        return NtpMonitors.monitor(root, "custom-plugin-monitor", conditions, rules);
     }
 
     private void script(String name, String body) throws IOException {
-        Path script = Files.writeString(root.resolve(name), "#!/bin/sh\n" + body);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        NtpMonitors.script(root, name, body);
     }
 
     /** As the run command starts it: the file loaded, and the same loading again on every reload. */

@@ -1,5 +1,9 @@
 package dev.nodemedic.core;
 
+import static dev.nodemedic.core.NtpMonitors.CLOCK_SKEW_DECLARED;
+import static dev.nodemedic.core.NtpMonitors.CLOCK_SKEW_RULE;
+import static dev.nodemedic.core.NtpMonitors.NTP_PROBLEM_DECLARED;
+import static dev.nodemedic.core.NtpMonitors.NTP_PROBLEM_RULE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.core.config.AgentConfig;
@@ -18,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -131,29 +134,12 @@ class ConfigReloadTest {
         assertThat(condition("NTPProblem").orElseThrow().condition()).isEqualTo(before);
     }
 
-    private static final String NTP_PROBLEM_DECLARED = """
-            {"type": "NTPProblem", "reason": "NTPIsUp", "message": "ntp service is up"}""";
-    private static final String CLOCK_SKEW_DECLARED = """
-            {"type": "ClockSkew", "reason": "ClockInSync", "message": "the clock is in sync"}""";
-    private static final String NTP_PROBLEM_RULE = """
-            {"type": "permanent", "condition": "NTPProblem", "reason": "NTPIsDown", "path": "{ntp_down}"}""";
-    private static final String CLOCK_SKEW_RULE = """
-            {"type": "permanent", "condition": "ClockSkew", "reason": "ClockSkewed", "path": "{clock_skewed}"}""";
-
-    /** NPD's custom-plugin-monitor.json shape; one round of checks at each start. */
     private String monitor(String conditions, String rules) {
-        return """
-                {"plugin": "custom", "source": "ntp-custom-plugin-monitor",
-                 "pluginConfig": {"invoke_interval": "1h", "timeout": "5s"},
-                 "conditions": [%s],
-                 "rules": [%s]}
-                """.formatted(conditions, rules).replace("{ntp_down}", root.resolve("ntp_down.sh").toString())
-                .replace("{clock_skewed}", root.resolve("clock_skewed.sh").toString());
+        return NtpMonitors.monitor(root, "ntp-custom-plugin-monitor", conditions, rules);
     }
 
     private void script(String name, String body) throws IOException {
-        Path script = Files.writeString(root.resolve(name), "#!/bin/sh\n" + body);
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        NtpMonitors.script(root, name, body);
     }
 
     private void start(DaemonInstanceConfig... more) throws Exception {
