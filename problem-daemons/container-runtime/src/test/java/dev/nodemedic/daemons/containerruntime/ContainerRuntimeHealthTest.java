@@ -212,6 +212,8 @@ class ContainerRuntimeHealthTest {
         assertThat(unhealthy().status()).isEqualTo(ConditionStatus.TRUE);
         assertThat(unhealthy().message()).isEqualTo("no answer from containerd at " + runtime.socket() + " to Version within 1s");
 
+        // The abandoned call's reset reaches the runtime first (else it can cross the next look's request).
+        RecordingDaemonContext.awaitTrue("the runtime sees the abandoned call reset", Duration.ofSeconds(10), () -> runtime.resets() > 0);
         // The runtime answers, late, on the same connection; then it is prompt again.
         runtime.releaseHeld();
         runtime.answerVersion(new VersionResponse("0.1.0", "containerd", "v1.7.2", "v1"));
