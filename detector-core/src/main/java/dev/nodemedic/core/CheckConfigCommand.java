@@ -17,6 +17,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -81,17 +82,26 @@ final class CheckConfigCommand implements Callable<Integer> {
         int errors = 0;
         int checked = 0;
         List<DaemonSpec> specs = new ArrayList<>();
+        Set<String> planned = new HashSet<>();
         try (PluginHost host = new PluginHost(dir, JarTrust.forCommand(Set.copyOf(config.pluginDigests()))); DirectoryStream<Path> jars = Files.isDirectory(dir) ? Files.newDirectoryStream(dir, "*.jar") : null) {
             InstancePlanner planner = new InstancePlanner(host, binder, config);
             for (Path jar : jars == null ? List.<Path>of() : jars) {
-                if (!(host.load(jar) instanceof LoadOutcome.Loaded loaded)) {
+                LoadOutcome outcome = host.load(jar);
+                if (outcome instanceof LoadOutcome.Refused refused) {
+                    // The agent would refuse it too: what it would have run is not checked, and must not pass silently.
+                    errors++;
+                    out.println("✗ " + refused.why());
                     continue;
                 }
-                for (InstancePlanner.Planned planned : planner.plan(loaded)) {
-                    if (daemon != null && !(planned instanceof InstancePlanner.Planned.Ready || planned instanceof InstancePlanner.Planned.Refused)) {
+                if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
+                    continue;
+                }
+                for (InstancePlanner.Planned instance : planner.plan(loaded)) {
+                    planned.add(instance.instanceName());
+                    if (daemon != null && !(instance instanceof InstancePlanner.Planned.Ready || instance instanceof InstancePlanner.Planned.Refused)) {
                         continue;
                     }
-                    switch (planned) {
+                    switch (instance) {
                         case InstancePlanner.Planned.Ready ready -> {
                             if (daemon == null || ready.spec().daemonName().equals(daemon)) {
                                 checked++;
@@ -112,6 +122,17 @@ final class CheckConfigCommand implements Callable<Integer> {
         } catch (IOException e) {
             out.println("✗ cannot list the plugins folder " + dir + ": " + e.getMessage());
             return errors + 1;
+        }
+        if (daemon == null) {
+            // An instance whose daemon no plugin brings never runs: with onlyListedDaemons (NPD's flags) that
+            // can be every instance, and a node with no conditions at all reads as healthy.
+            for (DaemonInstanceConfig instance : config.daemons()) {
+                if (!planned.contains(instance.instanceName())) {
+                    errors++;
+                    out.println("✗ " + file + ": daemons: instance " + instance.instanceName() + " names daemon " + instance.daemon()
+                            + ", which no plugin in " + dir + " brings; check the name, or add the plugin's jar");
+                }
+            }
         }
         for (ConditionClaims.Conflict conflict : ConditionClaims.of(specs).conflicts()) {
             errors++;

@@ -68,6 +68,26 @@ class MainTest {
     }
 
     @Test
+    void checkConfigRefusesAnInstanceWhoseDaemonNoPluginBrings() throws Exception {
+        // With NPD's flags only listed instances run: a misspelt daemon would leave the node with nothing checked.
+        TestPlugins.install(TestPlugins.FAULTY, home.resolve("plugins"), "faulty.jar");
+        Files.writeString(home.resolve("faulty.yaml"), "mode: healthy\n");
+        Path agent = Files.writeString(home.resolve("agent.yaml"), """
+                pluginsDir: plugins
+                daemons:
+                  - daemon: faulty
+                    config: faulty.yaml
+                  - daemon: kernel-logs
+                    name: kernel-monitor
+                """);
+
+        assertThat(run("check-config", agent.toString())).isEqualTo(1);
+        assertThat(out()).contains("✓ " + home.resolve("faulty.yaml") + ": daemon instance faulty owns [FaultyProblem]")
+                .contains("✗ " + agent + ": daemons: instance kernel-monitor names daemon kernel-logs, which no plugin in "
+                        + home.resolve("plugins") + " brings; check the name, or add the plugin's jar");
+    }
+
+    @Test
     void checkConfigNamesLineAndFieldAndSuggestsTheFieldMeant() throws Exception {
         Path agent = Files.writeString(home.resolve("agent.yaml"), """
                 nodeName: node-a

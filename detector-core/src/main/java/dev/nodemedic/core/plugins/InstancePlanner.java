@@ -25,8 +25,15 @@ public final class InstancePlanner {
 
     /** One instance's fate. */
     public sealed interface Planned {
+        /** The instance planned, whatever became of it. */
+        String instanceName();
+
         /** @param configVersion the content of the config file it was bound from, when it has one: a change of it is reloaded */
         record Ready(DaemonSpec spec, Optional<ConfigFileVersion> configVersion) implements Planned {
+            @Override
+            public String instanceName() {
+                return spec.instanceName();
+            }
         }
 
         record Disabled(String instanceName) implements Planned {

@@ -20,8 +20,10 @@ import java.util.Optional;
  *
  * <p>The patch carries no {@code resourceVersion} test: the leader is the only writer and writes right
  * after the action it records, and the patch replaces the spec whole, so a precondition would guard
- * nothing. A JSON patch rather than a merge patch: replacing {@code /spec} says exactly that, where a
- * merge patch needs every absent field named as null.
+ * nothing. A JSON patch rather than a merge patch: setting {@code /spec} whole says exactly that, where a
+ * merge patch needs every absent field named as null. Its op is {@code add}, which replaces a spec that is
+ * there and creates one that is not: the CRD does not require a spec, and {@code replace} of a missing
+ * path fails (422) on a ledger someone created bare.
  */
 public final class NodeRemedyLedgerStore implements LedgerStore {
     private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
@@ -65,7 +67,7 @@ public final class NodeRemedyLedgerStore implements LedgerStore {
     }
 
     private String replaceSpec(NodeRemedyLedgerSpec spec) {
-        return client.getKubernetesSerialization().asJson(List.of(Map.of("op", "replace", "path", "/spec", "value", spec)));
+        return client.getKubernetesSerialization().asJson(List.of(Map.of("op", "add", "path", "/spec", "value", spec)));
     }
 
     private static NodeRemedyLedger named(String node) {

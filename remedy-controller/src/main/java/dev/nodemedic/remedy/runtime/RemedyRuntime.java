@@ -191,8 +191,10 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
         } catch (RuntimeException e) {
             controller.close();
             pods.close();
-            String why = "cannot watch nodes and NodeRemedyPolicies (" + e.getMessage() + "); check that the NodeRemedyPolicy CRD is installed"
-                    + " and the service account may list and watch nodes and noderemedypolicies";
+            String why = "cannot watch nodes, NodeRemedyPolicies and NodeRemedyLedgers (" + e.getMessage() + "); check that both CRDs"
+                    + " (noderemedypolicies and noderemedyledgers.remedy.nodemedic.dev) are installed (helm upgrade does not install a new"
+                    + " CRD: kubectl apply -f deploy/helm/nodemedic/crds/) and the service account may list and watch nodes, noderemedypolicies"
+                    + " and noderemedyledgers";
             termFailure.set(why);
             log.error("leading but not acting: {}", why);
             return;

@@ -122,7 +122,8 @@ final class ProblemSeries {
         return text.toString();
     }
 
-    private static String escape(String labelValue) {
+    /** A label value in Prometheus' text format: backslash, double quote and line feed escaped. */
+    static String escape(String labelValue) {
         return labelValue.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }

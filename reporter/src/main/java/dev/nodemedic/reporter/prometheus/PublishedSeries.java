@@ -58,7 +58,7 @@ final class PublishedSeries {
                     text.append('{');
                     boolean first = true;
                     for (Map.Entry<String, String> label : new TreeMap<>(sample.labels()).entrySet()) {
-                        text.append(first ? "" : ",").append(label.getKey()).append("=\"").append(escape(label.getValue())).append('"');
+                        text.append(first ? "" : ",").append(label.getKey()).append("=\"").append(ProblemSeries.escape(label.getValue())).append('"');
                         first = false;
                     }
                     text.append('}');
@@ -81,9 +81,5 @@ final class PublishedSeries {
             return value > 0 ? "+Inf" : "-Inf";
         }
         return Double.toString(value);
-    }
-
-    private static String escape(String labelValue) {
-        return labelValue.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }

@@ -17,9 +17,14 @@ final class ScriptEnvironment {
     /**
      * Passed on when the agent has them: where programs are ({@code PATH}), a home for tools that want one,
      * a temporary directory, the locale and time zone (output and dates a script parses), and the node's
-     * name, which NPD's DaemonSet sets from the downward API and scripts may report.
+     * name, which NPD's DaemonSet sets from the downward API and scripts may report. And what NPD's own
+     * helper programs read from their environment ({@code HOST_ADDRESS}, {@code KUBELET_PORT},
+     * {@code KUBEPROXY_PORT}: where health-checker asks), with {@code JAVA_HOME} for our launcher of them:
+     * NPD's config files have no {@code environment} list to name them, and without them health-checker
+     * would ask 127.0.0.1, find nothing and, with {@code --enable-repair=true}, kill a healthy kubelet.
      */
-    static final Set<String> ALWAYS = Set.of("PATH", "HOME", "TMPDIR", "LANG", "LANGUAGE", "TZ", "NODE_NAME");
+    static final Set<String> ALWAYS = Set.of("PATH", "HOME", "TMPDIR", "LANG", "LANGUAGE", "TZ", "NODE_NAME",
+            "HOST_ADDRESS", "KUBELET_PORT", "KUBEPROXY_PORT", "JAVA_HOME");
     /** The locale categories (LC_ALL, LC_CTYPE, …) go with LANG. */
     private static final String LOCALE_PREFIX = "LC_";
     /** A portable environment variable name (POSIX.1-2017, 8.1). */

@@ -1,6 +1,5 @@
 package dev.nodemedic.daemons.customplugin;
 
-import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Healthy;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Problem;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Unknown;
@@ -97,10 +96,9 @@ final class ScriptRunner {
         } catch (IOException e) {
             logger.log(Level.DEBUG, "closing a check's stdin failed script={0} why=\"{1}\"", script, e);
         }
-        // Room for the white space stripped before the cut; past Condition.MAX_MESSAGE_BYTES the node shows
-        // no more, so NPD's 4 KiB always suffices.
-        int captureBytes = Math.max(NPD_CAPTURE_BYTES, 4 * Math.min(maxOutputLength, Condition.MAX_MESSAGE_BYTES));
-        OutputCapture stdout = new OutputCapture(process.getInputStream(), captureBytes);
+        // NPD's 4 KiB leaves room for the white space stripped before the cut: past Condition.MAX_MESSAGE_BYTES
+        // (1 KiB) the node shows no more, whatever max_output_length says.
+        OutputCapture stdout = new OutputCapture(process.getInputStream(), NPD_CAPTURE_BYTES);
         OutputCapture stderr = new OutputCapture(process.getErrorStream(), NPD_CAPTURE_BYTES);
         threads.newThread(stdout).start();
         threads.newThread(stderr).start();

@@ -76,17 +76,18 @@ class ScriptRunnerTest {
     }
 
     /** What a pod's agent has: the service account's service variables, a credential, and what a script needs. */
-    private static final Map<String, String> AGENT_ENVIRONMENT = Map.of(
-            "PATH", System.getenv("PATH"),
-            "HOME", "/root",
-            "LANG", "C.UTF-8",
-            "LC_ALL", "C.UTF-8",
-            "TZ", "UTC",
-            "NODE_NAME", "node-a",
-            "KUBERNETES_SERVICE_HOST", "10.96.0.1",
-            "KUBERNETES_PORT_443_TCP", "tcp://10.96.0.1:443",
-            "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI",
-            "HTTPS_PROXY", "http://proxy.example:3128");
+    private static final Map<String, String> AGENT_ENVIRONMENT = Map.ofEntries(
+            Map.entry("PATH", System.getenv("PATH")),
+            Map.entry("HOME", "/root"),
+            Map.entry("LANG", "C.UTF-8"),
+            Map.entry("LC_ALL", "C.UTF-8"),
+            Map.entry("TZ", "UTC"),
+            Map.entry("NODE_NAME", "node-a"),
+            Map.entry("HOST_ADDRESS", "10.0.0.7"),
+            Map.entry("KUBERNETES_SERVICE_HOST", "10.96.0.1"),
+            Map.entry("KUBERNETES_PORT_443_TCP", "tcp://10.96.0.1:443"),
+            Map.entry("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI"),
+            Map.entry("HTTPS_PROXY", "http://proxy.example:3128"));
 
     @Test
     void aScriptSeesOnlyTheAllowedEnvironmentAndWhatTheConfigNames() throws Exception {
@@ -101,6 +102,8 @@ class ScriptRunnerTest {
         assertThat(seen).doesNotContainKeys("KUBERNETES_SERVICE_HOST", "KUBERNETES_PORT_443_TCP", "AWS_SECRET_ACCESS_KEY")
                 .containsEntry("PATH", System.getenv("PATH")).containsEntry("HOME", "/root").containsEntry("LANG", "C.UTF-8")
                 .containsEntry("LC_ALL", "C.UTF-8").containsEntry("TZ", "UTC").containsEntry("NODE_NAME", "node-a")
+                // NPD's health-checker asks the kubelet there: NPD's config files cannot name it.
+                .containsEntry("HOST_ADDRESS", "10.0.0.7")
                 .containsEntry("HTTPS_PROXY", "http://proxy.example:3128").containsKey(ProcessTree.TAG_VARIABLE);
         assertThat(seen.keySet()).allMatch(name -> AGENT_ENVIRONMENT.containsKey(name) || Set.of("PWD", "SHLVL", "_", ProcessTree.TAG_VARIABLE).contains(name),
                 "every variable comes from the allowlist or the shell");
