@@ -1,5 +1,6 @@
 package dev.nodemedic.core;
 
+import dev.nodemedic.apiserver.logging.ShutdownLogManager;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;

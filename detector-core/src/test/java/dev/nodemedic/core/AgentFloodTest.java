@@ -2,8 +2,8 @@ package dev.nodemedic.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.apiserver.serving.ConnectionFlood;
 import dev.nodemedic.core.config.AgentConfig;
-import dev.nodemedic.core.http.ConnectionFlood;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

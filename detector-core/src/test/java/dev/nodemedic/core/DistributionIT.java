@@ -2,7 +2,7 @@ package dev.nodemedic.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nodemedic.core.http.ConnectionFlood;
+import dev.nodemedic.apiserver.serving.ConnectionFlood;
 import dev.nodemedic.daemon.api.DaemonApi;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import java.io.IOException;

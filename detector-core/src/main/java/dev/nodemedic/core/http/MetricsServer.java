@@ -1,6 +1,9 @@
 package dev.nodemedic.core.http;
 
+import dev.nodemedic.apiserver.serving.ConnectionCap;
+import dev.nodemedic.apiserver.serving.ConnectionLimits;
 import dev.nodemedic.reporter.prometheus.PrometheusExporter;
+import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -12,6 +15,9 @@ import io.vertx.ext.web.Router;
  * {@link ConnectionLimits}: this is the server a node's network can reach.
  */
 public final class MetricsServer extends VerticleBase {
+    /** The meters of every agent server's {@link ConnectionCap}, told apart by {@code server} (README, Metrics). */
+    public static final String CONNECTIONS = "nodemedic_http_connections";
+
     private final String host;
     private final int port;
     private final PrometheusExporter prometheus;
@@ -28,7 +34,7 @@ public final class MetricsServer extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", PrometheusExporter.CONTENT_TYPE).end(prometheus.scrape()));
-        ConnectionCap cap = new ConnectionCap(vertx, limits, prometheus.registry(), "metrics");
+        ConnectionCap cap = new ConnectionCap(vertx, limits, prometheus.registry(), CONNECTIONS, Tags.of("server", "metrics"));
         return cap.guard(vertx.createHttpServer(limits.options().setHost(host).setPort(port)), router).listen().onSuccess(s -> server = s);
     }
 

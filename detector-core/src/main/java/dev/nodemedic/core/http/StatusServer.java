@@ -1,10 +1,13 @@
 package dev.nodemedic.core.http;
 
+import dev.nodemedic.apiserver.serving.ConnectionCap;
+import dev.nodemedic.apiserver.serving.ConnectionLimits;
 import dev.nodemedic.core.plugins.Refusals;
 import dev.nodemedic.core.supervision.DaemonRoster;
 import dev.nodemedic.core.supervision.Supervisor;
 import dev.nodemedic.reporter.Reporter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -60,7 +63,7 @@ public final class StatusServer extends VerticleBase {
         router.get("/healthz").handler(this::health);
         router.get("/conditions").handler(this::conditions);
         router.get("/").handler(this::page);
-        ConnectionCap cap = new ConnectionCap(vertx, limits, registry, "status");
+        ConnectionCap cap = new ConnectionCap(vertx, limits, registry, MetricsServer.CONNECTIONS, Tags.of("server", "status"));
         // A taken port fails the start loudly: the future carries the bind error to main.
         return cap.guard(vertx.createHttpServer(limits.options().setHost(host).setPort(port)), router)
                 .listen()

@@ -1,10 +1,12 @@
 package dev.nodemedic.core.remote;
 
-import dev.nodemedic.core.http.ConnectionCap;
-import dev.nodemedic.core.http.ConnectionLimits;
+import dev.nodemedic.apiserver.serving.ConnectionCap;
+import dev.nodemedic.apiserver.serving.ConnectionLimits;
+import dev.nodemedic.core.http.MetricsServer;
 import dev.nodemedic.reporter.Reporter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -67,7 +69,8 @@ public final class ReportServer extends VerticleBase {
         HttpServerOptions options = limits.options()
                 // curl asks before sending a body over 1 KiB and waits a second for the answer otherwise.
                 .setHandle100ContinueAutomatically(true);
-        return new ConnectionCap(vertx, limits, registry, "report").guard(vertx.createHttpServer(options), this::handle)
+        ConnectionCap cap = new ConnectionCap(vertx, limits, registry, MetricsServer.CONNECTIONS, Tags.of("server", "report"));
+        return cap.guard(vertx.createHttpServer(options), this::handle)
                 .listen(SocketAddress.domainSocketAddress(socket.toString()))
                 .compose(server -> vertx.executeBlocking(() -> {
                     ReportSocket.restrict(socket, permissions);

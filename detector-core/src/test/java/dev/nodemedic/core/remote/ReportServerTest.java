@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.nodemedic.apiserver.serving.ConnectionFlood;
+import dev.nodemedic.apiserver.serving.ConnectionLimits;
 import dev.nodemedic.core.config.AgentConfig.ReportConfig;
-import dev.nodemedic.core.http.ConnectionFlood;
-import dev.nodemedic.core.http.ConnectionLimits;
 import dev.nodemedic.core.supervision.InstanceNames;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.ManualClock;

@@ -1,5 +1,8 @@
 package dev.nodemedic.remedy.action;
 
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.Backoff;
+import dev.nodemedic.apiserver.Caller;
 import dev.nodemedic.remedy.engine.LabelSelection;
 import dev.nodemedic.remedy.event.RemedyEvents;
 import dev.nodemedic.remedy.event.RemedyReason;
@@ -37,7 +40,7 @@ public final class EvictionDrainer implements Drainer {
     /** Set by kubelet on the API server's copy of a static pod; evicting it does nothing, kubelet owns it. */
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
     /** kubectl drain retries a 429 every 5 s; we start there and back off. */
-    static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
+    static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(5));
     /** A budget can stay exhausted for long; checking more often than this only loads the API server. */
     static final Duration MAX_BACKOFF = Duration.ofMinutes(2);
     /** Evicted pods take their grace period to go; a look this often sees the drain finish promptly. */
@@ -65,7 +68,7 @@ public final class EvictionDrainer implements Drainer {
     public DrainRound round(String node, String policy, DrainOptions options) {
         Instant now = clock.instant();
         if (!pods.synced()) {
-            return new DrainRound(node, DrainRound.Outcome.FAILED, List.of(), List.of(), List.of(), Optional.of(now.plus(FIRST_BACKOFF)),
+            return new DrainRound(node, DrainRound.Outcome.FAILED, List.of(), List.of(), List.of(), Optional.of(now.plus(BACKOFF.first())),
                     "pods and PodDisruptionBudgets not listed yet; the drain of node " + node + " starts once they are");
         }
         List<Pod> movable = new ArrayList<>();
@@ -122,7 +125,7 @@ public final class EvictionDrainer implements Drainer {
                     leftToEvict.add(ref);
                 }
             } catch (KubernetesClientException e) {
-                ApiError error = ApiError.of(e);
+                ApiFailure error = ApiFailure.of(e);
                 if (error.notFound()) {
                     continue; // gone already: nothing left to move
                 }
@@ -132,7 +135,7 @@ public final class EvictionDrainer implements Drainer {
                     blocked.add(new DrainRound.Blocked(ref, budgetsSelecting(pod).stream().findFirst().map(ClusterPods::name), error.detail()));
                     continue;
                 }
-                failures.add(error.explain("evict pod " + ref));
+                failures.add(error.explain("evict pod " + ref, Caller.CONTROLLER));
             }
         }
         // An evicted pod is still on the node until its grace period ends: it is terminating, not left to evict.
@@ -145,7 +148,7 @@ public final class EvictionDrainer implements Drainer {
         String message;
         if (!blocked.isEmpty() || !failures.isEmpty()) {
             int refused = refusedRounds.merge(node, 1, Integer::sum);
-            next = now.plus(backoff(refused));
+            next = now.plus(BACKOFF.after(refused, MAX_BACKOFF, random));
             outcome = blocked.isEmpty() ? DrainRound.Outcome.FAILED : DrainRound.Outcome.BLOCKED;
             List<String> all = new ArrayList<>(blocked.stream().map(b -> "pod " + b.pod() + ": " + b.why()).toList());
             all.addAll(failures);
@@ -247,17 +250,6 @@ public final class EvictionDrainer implements Drainer {
         }
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         return "Succeeded".equals(phase) || "Failed".equals(phase);
-    }
-
-    /** Doubling from {@link #FIRST_BACKOFF} to {@link #MAX_BACKOFF}, then a random point in the upper half. */
-    Duration backoff(int refusedRounds) {
-        int doublings = Math.min(Math.max(refusedRounds - 1, 0), 16);
-        Duration ceiling = FIRST_BACKOFF.multipliedBy(1L << doublings);
-        if (ceiling.compareTo(MAX_BACKOFF) > 0) {
-            ceiling = MAX_BACKOFF;
-        }
-        long millis = ceiling.toMillis();
-        return Duration.ofMillis(millis / 2 + random.nextLong(millis / 2 + 1));
     }
 
     private static PodRef ref(Pod pod) {

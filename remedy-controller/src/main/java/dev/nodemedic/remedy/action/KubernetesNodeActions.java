@@ -1,5 +1,8 @@
 package dev.nodemedic.remedy.action;
 
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.ApiTime;
+import dev.nodemedic.apiserver.Caller;
 import dev.nodemedic.remedy.event.RemedyEvents;
 import dev.nodemedic.remedy.event.RemedyReason;
 import io.fabric8.kubernetes.api.model.Node;
@@ -10,8 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -118,7 +119,7 @@ public final class KubernetesNodeActions implements NodeActions {
             if (asked.isPresent()) {
                 return new Plan.Keep("a reboot of node " + node + " was already requested at " + asked.get(), Optional.empty());
             }
-            String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+            String now = ApiTime.format(clock.instant());
             Map<String, String> marks = new LinkedHashMap<>();
             marks.put(RemedyAnnotations.POLICY, policy);
             marks.put(RemedyAnnotations.REBOOT_REQUESTED, now);
@@ -178,7 +179,7 @@ public final class KubernetesNodeActions implements NodeActions {
             try {
                 current = client.nodes().withName(node).get();
             } catch (KubernetesClientException e) {
-                return failed(kind, node, policy, ApiError.of(e).explain("get node " + node));
+                return failed(kind, node, policy, ApiFailure.of(e).explain("get node " + node, Caller.CONTROLLER));
             }
             if (current == null) {
                 return new ActionResult(kind, node, ActionResult.Outcome.REFUSED, "node " + node + " does not exist");
@@ -207,14 +208,14 @@ public final class KubernetesNodeActions implements NodeActions {
                         // With the node in hand fabric8 sends the patch straight away instead of reading the node again.
                         client.nodes().resource(current).patch(JSON_PATCH, patch(current, write));
                     } catch (KubernetesClientException e) {
-                        ApiError error = ApiError.of(e);
+                        ApiFailure error = ApiFailure.of(e);
                         if (error.conflict() && attempt < ATTEMPTS) {
                             continue;
                         }
                         if (error.notFound()) {
                             return new ActionResult(kind, node, ActionResult.Outcome.REFUSED, "node " + node + " does not exist");
                         }
-                        return failed(kind, node, policy, error.explain("patch node " + node));
+                        return failed(kind, node, policy, error.explain("patch node " + node, Caller.CONTROLLER));
                     }
                     log.info("node changed action={} node={} policy={}: {}", kind.label(), node, policy, write.did());
                     events.record(node, write.reason(), write.did());
@@ -303,7 +304,7 @@ public final class KubernetesNodeActions implements NodeActions {
         TaintBuilder builder = new TaintBuilder().withKey(taint.key()).withValue(taint.value().orElse(null)).withEffect(taint.effect());
         if (taint.effect().equals("NoExecute")) {
             // The taint manager counts tolerationSeconds from timeAdded; the API server does not fill it in for a patch.
-            builder.withTimeAdded(DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS)));
+            builder.withTimeAdded(ApiTime.format(clock.instant()));
         }
         return builder.build();
     }

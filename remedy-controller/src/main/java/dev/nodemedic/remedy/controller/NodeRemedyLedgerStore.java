@@ -1,6 +1,7 @@
 package dev.nodemedic.remedy.controller;
 
-import dev.nodemedic.remedy.action.ApiError;
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.Caller;
 import dev.nodemedic.remedy.engine.Ledger;
 import dev.nodemedic.remedy.engine.LedgerCodec;
 import dev.nodemedic.remedy.policy.NodeRemedyLedger;
@@ -41,9 +42,9 @@ public final class NodeRemedyLedgerStore implements LedgerStore {
             client.resources(NodeRemedyLedger.class).resource(named).patch(JSON_PATCH, replaceSpec(spec));
             return Optional.empty();
         } catch (KubernetesClientException e) {
-            ApiError error = ApiError.of(e);
+            ApiFailure error = ApiFailure.of(e);
             if (!error.notFound()) {
-                return Optional.of(error.explain("patch noderemedyledger " + node));
+                return Optional.of(error.explain("patch noderemedyledger " + node, Caller.CONTROLLER));
             }
         }
         try {
@@ -51,7 +52,7 @@ public final class NodeRemedyLedgerStore implements LedgerStore {
             client.resources(NodeRemedyLedger.class).resource(named).create();
             return Optional.empty();
         } catch (KubernetesClientException e) {
-            return Optional.of(ApiError.of(e).explain("create noderemedyledger " + node));
+            return Optional.of(ApiFailure.of(e).explain("create noderemedyledger " + node, Caller.CONTROLLER));
         }
     }
 
@@ -61,8 +62,8 @@ public final class NodeRemedyLedgerStore implements LedgerStore {
             client.resources(NodeRemedyLedger.class).withName(node).delete();
             return Optional.empty();
         } catch (KubernetesClientException e) {
-            ApiError error = ApiError.of(e);
-            return error.notFound() ? Optional.empty() : Optional.of(error.explain("delete noderemedyledger " + node));
+            ApiFailure error = ApiFailure.of(e);
+            return error.notFound() ? Optional.empty() : Optional.of(error.explain("delete noderemedyledger " + node, Caller.CONTROLLER));
         }
     }
 

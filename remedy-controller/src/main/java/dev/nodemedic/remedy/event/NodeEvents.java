@@ -1,6 +1,7 @@
 package dev.nodemedic.remedy.event;
 
-import dev.nodemedic.remedy.action.ApiError;
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.Caller;
 import dev.nodemedic.remedy.action.Mode;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -89,7 +90,7 @@ public final class NodeEvents implements RemedyEvents {
                 client.v1().events().inNamespace(NAMESPACE).resource(event(node, reason, message, next)).create();
             }
         } catch (KubernetesClientException e) {
-            ApiError error = ApiError.of(e);
+            ApiFailure error = ApiFailure.of(e);
             if (previous != null && error.notFound()) {
                 // The API server let the Event expire (an hour by default): start a new one next time.
                 synchronized (written) {
@@ -98,7 +99,7 @@ public final class NodeEvents implements RemedyEvents {
                 record(node, reason, message);
                 return;
             }
-            log.warn("event not written node={} reason={}: {}", node, reason, error.explain("write event"));
+            log.warn("event not written node={} reason={}: {}", node, reason, error.explain("write event", Caller.CONTROLLER));
             return;
         }
         synchronized (written) {

@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.runtime;
 
+import dev.nodemedic.apiserver.logging.ShutdownLogManager;
 import java.time.Clock;
 
 /** The {@code nodemedic-remedy} command. The only place that calls System.exit. */

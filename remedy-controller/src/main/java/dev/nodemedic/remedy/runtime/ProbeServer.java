@@ -1,5 +1,8 @@
 package dev.nodemedic.remedy.runtime;
 
+import dev.nodemedic.apiserver.serving.ConnectionCap;
+import dev.nodemedic.apiserver.serving.ConnectionLimits;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,26 +16,30 @@ import java.util.Objects;
  * {@code /healthz}, {@code /readyz} and Prometheus {@code /metrics} on one port. Health codes as
  * Kubernetes probes and Vert.x's HealthCheckHandler read them: 200 up, 503 down. Handlers read cheap
  * snapshots on the event loop and never block. Connections are capped and slow request heads closed
- * ({@link ConnectionCap}), so a flood of connections cannot take the controller down.
+ * ({@link ConnectionCap}, the agent's servers' own), so a flood of connections cannot take the controller down.
  */
 public final class ProbeServer extends VerticleBase {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String TEXT = "text/plain; charset=utf-8";
+    /** The kubelet's two probes and a few scrapers: the agent's limits fit them as they are. */
+    static final ConnectionLimits LIMITS = ConnectionLimits.DEFAULT;
+    /** The controller's own family, without the agent's {@code server} tag: it has one server. */
+    static final String CONNECTIONS = "nodemedic_remedy_http_connections";
 
     private final String host;
     private final int port;
     private final Probes probes;
     private final PrometheusMeterRegistry registry;
-    private final Duration headerTimeout;
+    private final ConnectionLimits limits;
     private HttpServer server;
     private ConnectionCap cap;
 
     public ProbeServer(String host, int port, Probes probes, PrometheusMeterRegistry registry) {
-        this(host, port, probes, registry, ConnectionCap.HEADER_TIMEOUT);
+        this(host, port, probes, registry, LIMITS.headerTimeout());
     }
 
     ProbeServer(String host, int port, Probes probes, PrometheusMeterRegistry registry, Duration headerTimeout) {
-        this.headerTimeout = headerTimeout;
+        this.limits = new ConnectionLimits(LIMITS.maxConnections(), headerTimeout, LIMITS.idleTimeout());
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
         this.probes = Objects.requireNonNull(probes, "probes");
@@ -42,8 +49,8 @@ public final class ProbeServer extends VerticleBase {
     @Override
     public Future<?> start() {
         // A taken port fails the deployment: the future carries the bind error to main.
-        cap = new ConnectionCap(vertx, ConnectionCap.MAX_CONNECTIONS, headerTimeout, registry);
-        return cap.guard(vertx.createHttpServer(ConnectionCap.options().setHost(host).setPort(port)), this::handle)
+        cap = new ConnectionCap(vertx, limits, registry, CONNECTIONS, Tags.empty());
+        return cap.guard(vertx.createHttpServer(limits.options().setHost(host).setPort(port)), this::handle)
                 .listen()
                 .onSuccess(s -> server = s);
     }

@@ -127,9 +127,9 @@ class ProbeServerTest {
                         long catchUp = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                         do {
                             reapClosed(selector);
-                        } while (selector.keys().size() > ConnectionCap.MAX_CONNECTIONS + 100 && System.nanoTime() < catchUp);
+                        } while (selector.keys().size() > ProbeServer.LIMITS.maxConnections() + 100 && System.nanoTime() < catchUp);
                         most = Math.max(most, selector.keys().size());
-                        assertThat(selector.keys().size()).as("connections the server holds after %d", i + 1).isLessThanOrEqualTo(ConnectionCap.MAX_CONNECTIONS + 100);
+                        assertThat(selector.keys().size()).as("connections the server holds after %d", i + 1).isLessThanOrEqualTo(ProbeServer.LIMITS.maxConnections() + 100);
                     }
                 }
             } finally {
@@ -142,10 +142,10 @@ class ProbeServerTest {
         }
 
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
-        assertThat(server.cap().open()).isLessThanOrEqualTo(ConnectionCap.MAX_CONNECTIONS);
+        assertThat(server.cap().open()).isLessThanOrEqualTo(ProbeServer.LIMITS.maxConnections());
         // Every connection this client did not close itself was closed by the server, and counted; a
         // closing is counted when it completes, which may trail what the client saw, so read until caught up.
-        assertThat(closedByClient).isLessThanOrEqualTo(ConnectionCap.MAX_CONNECTIONS + 100);
+        assertThat(closedByClient).isLessThanOrEqualTo(ProbeServer.LIMITS.maxConnections() + 100);
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (closedByServer() < 20_000 - closedByClient && System.nanoTime() < deadline) {
             Thread.onSpinWait();

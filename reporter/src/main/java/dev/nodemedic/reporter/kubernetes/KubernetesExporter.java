@@ -1,5 +1,6 @@
 package dev.nodemedic.reporter.kubernetes;
 
+import dev.nodemedic.apiserver.Backoff;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.reporter.BookSnapshot;
 import dev.nodemedic.reporter.ConditionBook;

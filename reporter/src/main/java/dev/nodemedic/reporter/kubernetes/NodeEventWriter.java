@@ -1,5 +1,9 @@
 package dev.nodemedic.reporter.kubernetes;
 
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.ApiTime;
+import dev.nodemedic.apiserver.Backoff;
+import dev.nodemedic.apiserver.Caller;
 import dev.nodemedic.reporter.events.EventDecision;
 import dev.nodemedic.reporter.events.EventRecord;
 import io.fabric8.kubernetes.api.model.Event;
@@ -239,7 +243,7 @@ final class NodeEventWriter {
         failures++;
         retryAt = clock.instant().plus(backoff.after(failures, failure.kind().retryCap(), random));
         if (failing.map(f -> f.kind() != failure.kind()).orElse(true)) {
-            log.warn("{} node={} code={} detail=\"{}\"", failure.explain(node, verb + " events"), node, failure.codeLabel(), failure.detail());
+            log.warn("{} node={} code={} detail=\"{}\"", failure.explainRetried(node, verb + " events", Caller.AGENT), node, failure.codeLabel(), failure.detail());
         }
         failing = Optional.of(failure);
     }
@@ -263,8 +267,8 @@ final class NodeEventWriter {
                 .withMessage(record.message())
                 .withType(record.severity().eventType())
                 .withCount(record.count())
-                .withFirstTimestamp(NodeStatusPatch.apiTime(record.firstTimestamp()))
-                .withLastTimestamp(NodeStatusPatch.apiTime(record.lastTimestamp()))
+                .withFirstTimestamp(ApiTime.format(record.firstTimestamp()))
+                .withLastTimestamp(ApiTime.format(record.lastTimestamp()))
                 .withNewSource().withComponent(record.source()).withHost(node).endSource()
                 .withReportingComponent(record.source())
                 .withReportingInstance(node)
@@ -280,7 +284,7 @@ final class NodeEventWriter {
     static String countPatch(EventRecord record) {
         var body = JSON.createObjectNode();
         body.put("count", record.count());
-        body.put("lastTimestamp", NodeStatusPatch.apiTime(record.lastTimestamp()));
+        body.put("lastTimestamp", ApiTime.format(record.lastTimestamp()));
         body.put("message", record.message());
         return JSON.writeValueAsString(body);
     }

@@ -1,5 +1,7 @@
 package dev.nodemedic.reporter.kubernetes;
 
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.Backoff;
 import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.reporter.BookSnapshot;
 import dev.nodemedic.reporter.OwnedCondition;
@@ -47,7 +49,7 @@ final class NodeStatusSync {
     private int failures;
     private Optional<ApiFailure.Kind> failing = Optional.empty();
     /** The write sent and not answered yet: the watch may show the node before it or after it. */
-    private Optional<NodeStatusPatch> inFlight = Optional.empty();
+    private Optional<NodeStatusWrite> inFlight = Optional.empty();
 
     /** The node's uid as last seen; a new one means the node was created again. */
     private Optional<String> uid = Optional.empty();
@@ -100,7 +102,7 @@ final class NodeStatusSync {
     }
 
     /** The write due at {@code now}, if any: a change whose time has come, or a heartbeat. */
-    synchronized Optional<NodeStatusPatch> step(Instant now) {
+    synchronized Optional<NodeStatusWrite> step(Instant now) {
         if (!adopted || gone || now.isBefore(retryAt)) {
             return Optional.empty();
         }
@@ -115,12 +117,12 @@ final class NodeStatusSync {
         List<Condition> conditions = latest.all().stream().map(OwnedCondition::condition).toList();
         SortedSet<String> deletes = new TreeSet<>(ourTypesOnNode);
         deletes.removeAll(latest.conditions().keySet());
-        inFlight = Optional.of(new NodeStatusPatch(conditions, deletes, now, latest.version()));
+        inFlight = Optional.of(new NodeStatusWrite(conditions, deletes, now, latest.version()));
         return inFlight;
     }
 
     /** The API server accepted {@code patch}. */
-    synchronized void written(NodeStatusPatch patch, Instant now) {
+    synchronized void written(NodeStatusWrite patch, Instant now) {
         Map<String, Condition> written = new HashMap<>();
         patch.conditions().forEach(c -> written.put(c.type(), c));
         onNode = Map.copyOf(written);

@@ -1,15 +1,14 @@
 package dev.nodemedic.reporter.kubernetes;
 
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.Caller;
 import dev.nodemedic.reporter.BookSnapshot;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeStatusWriter {
     private static final Logger log = LoggerFactory.getLogger(NodeStatusWriter.class);
-    private static final PatchContext STRATEGIC_MERGE = PatchContext.of(PatchType.STRATEGIC_MERGE);
 
     private final KubernetesClient client;
     private final String node;
@@ -38,7 +36,6 @@ final class NodeStatusWriter {
     private final Clock clock;
     private final ApiMetrics metrics;
     private final Wakeup wakeup;
-    private final Node stub;
     private volatile Consumer<NodeAdoption> onAdopted = adoption -> { };
     /** The failure being retried, so a long outage is one WARN line and one INFO when it ends. */
     private Optional<ApiFailure> failing = Optional.empty();
@@ -55,7 +52,6 @@ final class NodeStatusWriter {
         this.sync = sync;
         this.clock = clock;
         this.metrics = metrics;
-        this.stub = new NodeBuilder().withNewMetadata().withName(node).endMetadata().build();
         this.wakeup = new Wakeup("node status writer node=" + node, executor, clock, this::step, settings.maxIdle());
     }
 
@@ -140,7 +136,7 @@ final class NodeStatusWriter {
         Duration pause = sync.watchLost(failure, clock.instant());
         if (watchFailing.map(f -> f.kind() != failure.kind()).orElse(true)) {
             log.warn("{}; until then a removed or re-created node gets our conditions back only at the next heartbeat node={} code={} detail=\"{}\"",
-                    failure.explain(node, "watch nodes/" + node), node, failure.codeLabel(), failure.detail());
+                    failure.explainRetried(node, "watch nodes/" + node, Caller.AGENT), node, failure.codeLabel(), failure.detail());
         } else {
             log.debug("watch still failing node={} code={} retryIn={}", node, failure.codeLabel(), pause);
         }
@@ -218,11 +214,10 @@ final class NodeStatusWriter {
         log.info("node read node={} adopted={} ours={} bootTime={}", node, adoption.fromThisBoot().keySet(), adoption.ourTypes(), bootTime.instant());
     }
 
-    private void write(NodeStatusPatch patch) {
+    private void write(NodeStatusWrite due) {
         Instant started = clock.instant();
         try {
-            // Through resource(stub), not withName: with no item in hand fabric8 GETs the node before every patch.
-            client.nodes().resource(stub).subresource("status").patch(STRATEGIC_MERGE, patch.json());
+            due.patch().applyTo(client, node);
         } catch (KubernetesClientException e) {
             if (Thread.currentThread().isInterrupted()) {
                 // The agent is stopping and shut the scheduler down; nothing failed.
@@ -236,18 +231,18 @@ final class NodeStatusWriter {
         Instant done = clock.instant();
         metrics.request("patch", "nodes/status", "200");
         metrics.patchTook(Duration.between(started, done));
-        sync.written(patch, done);
+        sync.written(due, done);
         recovered("node status written");
-        if (!patch.deletes().isEmpty()) {
-            log.info("stale conditions removed node={} types={}", node, patch.deletes());
+        if (!due.deletes().isEmpty()) {
+            log.info("stale conditions removed node={} types={}", node, due.deletes());
         }
-        log.debug("node status written node={} version={} conditions={}", node, patch.version(), patch.conditions().size());
+        log.debug("node status written node={} version={} conditions={}", node, due.version(), due.conditions().size());
     }
 
     private void failed(ApiFailure failure, String call, Instant now) {
         Duration pause = sync.failed(failure, now);
         if (failing.map(f -> f.kind() != failure.kind()).orElse(true)) {
-            log.warn("{} node={} code={} detail=\"{}\"", failure.explain(node, call), node, failure.codeLabel(), failure.detail());
+            log.warn("{} node={} code={} detail=\"{}\"", failure.explainRetried(node, call, Caller.AGENT), node, failure.codeLabel(), failure.detail());
         } else {
             log.debug("still failing node={} call=\"{}\" code={} failures={} retryIn={}", node, call, failure.codeLabel(), sync.failures(), pause);
         }

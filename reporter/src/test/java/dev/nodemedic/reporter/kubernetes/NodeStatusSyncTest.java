@@ -2,6 +2,8 @@ package dev.nodemedic.reporter.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.Backoff;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.ManualClock;
@@ -31,9 +33,9 @@ class NodeStatusSyncTest {
     }
 
     /** The node read and the first write, then the watch started, as the writer does them. */
-    private NodeStatusPatch firstWrite() {
+    private NodeStatusWrite firstWrite() {
         sync.adopted(Set.of(), Optional.of("uid-1"), clock.instant());
-        NodeStatusPatch first = sync.step(clock.instant()).orElseThrow();
+        NodeStatusWrite first = sync.step(clock.instant()).orElseThrow();
         sync.written(first, clock.instant());
         assertThat(sync.watchDue(clock.instant())).isTrue();
         sync.watchStarted();
@@ -48,7 +50,7 @@ class NodeStatusSyncTest {
 
     @Test
     void theFirstWriteGoesOutAsSoonAsTheNodeWasRead() {
-        NodeStatusPatch first = firstWrite();
+        NodeStatusWrite first = firstWrite();
         assertThat(first.conditions()).extracting(c -> c.type()).containsExactly("KernelDeadlock");
         assertThat(first.heartbeat()).isEqualTo(clock.instant());
     }
@@ -82,7 +84,7 @@ class NodeStatusSyncTest {
         clock.advance(Duration.ofMillis(49));
         assertThat(sync.step(clock.instant())).as("199 ms after the write").isEmpty();
         clock.advance(Duration.ofMillis(1));
-        NodeStatusPatch patch = sync.step(clock.instant()).orElseThrow();
+        NodeStatusWrite patch = sync.step(clock.instant()).orElseThrow();
 
         assertThat(patch.conditions()).singleElement().satisfies(c -> assertThat(c.message()).isEqualTo("task docker:8 blocked"));
         sync.written(patch, clock.instant());
@@ -95,7 +97,7 @@ class NodeStatusSyncTest {
         for (int i = 0; i < 40; i++) {
             clock.advance(Duration.ofMillis(500));
             book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "probe " + i, clock.instant());
-            NodeStatusPatch patch = sync.step(clock.instant()).orElseThrow(() -> new AssertionError("a change that waited"));
+            NodeStatusWrite patch = sync.step(clock.instant()).orElseThrow(() -> new AssertionError("a change that waited"));
             assertThat(patch.heartbeat()).isEqualTo(clock.instant());
             sync.written(patch, clock.instant());
         }
@@ -119,7 +121,7 @@ class NodeStatusSyncTest {
 
     @Test
     void anUnchangedBookIsWrittenOnlyAsAHeartbeat() {
-        NodeStatusPatch first = firstWrite();
+        NodeStatusWrite first = firstWrite();
         int writes = 1;
         for (int second = 1; second <= 3600; second++) {
             clock.advance(Duration.ofSeconds(1));
@@ -164,7 +166,7 @@ class NodeStatusSyncTest {
         var returned = clock.instant();
 
         clock.set(sync.nextWake(clock.instant()));
-        NodeStatusPatch next = sync.step(clock.instant()).orElseThrow();
+        NodeStatusWrite next = sync.step(clock.instant()).orElseThrow();
 
         assertThat(Duration.between(returned, clock.instant())).isLessThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(next.conditions()).singleElement().satisfies(c -> assertThat(c.reason()).isEqualTo("R9"));
@@ -196,7 +198,7 @@ class NodeStatusSyncTest {
 
         book.withdraw("disk");
         clock.advance(Duration.ofMillis(200));
-        NodeStatusPatch patch = sync.step(clock.instant()).orElseThrow();
+        NodeStatusWrite patch = sync.step(clock.instant()).orElseThrow();
         assertThat(patch.deletes()).containsExactly("ReadonlyFilesystem");
         assertThat(patch.conditions()).extracting(c -> c.type()).containsExactly("KernelDeadlock");
         sync.written(patch, clock.instant());
@@ -209,7 +211,7 @@ class NodeStatusSyncTest {
     void staleTypesOfOursFoundOnTheNodeAreDeletedInTheFirstWrite() {
         sync.adopted(Set.of("KernelDeadlock", "CorruptDockerOverlay2"), Optional.empty(), clock.instant());
 
-        NodeStatusPatch first = sync.step(clock.instant()).orElseThrow();
+        NodeStatusWrite first = sync.step(clock.instant()).orElseThrow();
 
         assertThat(first.deletes()).containsExactly("CorruptDockerOverlay2");
     }
@@ -217,7 +219,7 @@ class NodeStatusSyncTest {
     @Test
     void aChangeDuringAWriteIsSentAfterIt() {
         sync.adopted(Set.of(), Optional.of("uid-1"), clock.instant());
-        NodeStatusPatch inFlight = sync.step(clock.instant()).orElseThrow();
+        NodeStatusWrite inFlight = sync.step(clock.instant()).orElseThrow();
         book.set("kernel-log", "KernelDeadlock", ConditionStatus.TRUE, "DockerHung", "hung", clock.instant());
         sync.written(inFlight, clock.instant());
 
@@ -248,7 +250,7 @@ class NodeStatusSyncTest {
         assertThat(sync.observed(showing("uid-1"), clock.instant())).hasValue(new NodeDrift.Removed(new java.util.TreeSet<>(Set.of("KernelDeadlock"))));
         assertThat(sync.observed(showing("uid-1"), clock.instant())).as("noticed once").isEmpty();
 
-        NodeStatusPatch repair = sync.step(clock.instant()).orElseThrow();
+        NodeStatusWrite repair = sync.step(clock.instant()).orElseThrow();
         assertThat(repair.conditions()).extracting(c -> c.type()).containsExactly("KernelDeadlock");
         sync.written(repair, clock.instant());
         assertThat(sync.observed(showing("uid-1", "KernelDeadlock"), clock.instant())).isEmpty();
@@ -271,7 +273,7 @@ class NodeStatusSyncTest {
         clock.advance(Duration.ofSeconds(3));
         assertThat(sync.observed(showing("uid-2"), clock.instant()))
                 .hasValue(new NodeDrift.Recreated(Optional.of("uid-2"), new java.util.TreeSet<>(Set.of("KernelDeadlock"))));
-        NodeStatusPatch repair = sync.step(clock.instant()).orElseThrow();
+        NodeStatusWrite repair = sync.step(clock.instant()).orElseThrow();
         assertThat(repair.conditions()).singleElement().satisfies(c -> {
             assertThat(c.reason()).isEqualTo("DockerHung");
             assertThat(c.lastTransitionTime()).as("the book's, not the re-creation's").isEqualTo(raised);

@@ -1,23 +1,25 @@
-package dev.nodemedic.reporter.kubernetes;
+package dev.nodemedic.apiserver;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Why a call to the API server failed, in the terms a node operator acts on, and how soon it is
- * worth trying again.
+ * Why a call to the API server failed, in the terms a person acts on, and how soon it is worth trying
+ * again. Both processes classify fabric8's exception here, so that a 403 or a refused connection reads
+ * and retries the same in the agent and in the remedy controller.
  *
  * @param kind   the class of failure
  * @param code   the HTTP status, 0 when no answer came
- * @param detail what the server or the client said
+ * @param detail what the server said, or the client when no answer came
  */
-record ApiFailure(Kind kind, int code, String detail) {
-    enum Kind {
+public record ApiFailure(Kind kind, int code, String detail) {
+    public enum Kind {
         NOT_FOUND, UNAUTHORIZED, FORBIDDEN, CONFLICT, REJECTED, THROTTLED, SERVER_ERROR, UNREACHABLE;
 
         /** The longest pause between tries: short where the server itself will recover, long where a person must act. */
-        Duration retryCap() {
+        public Duration retryCap() {
             return switch (this) {
                 // Within about a second of the server's return the node shows the latest truth.
                 case SERVER_ERROR, UNREACHABLE, THROTTLED, CONFLICT -> Duration.ofSeconds(1);
@@ -29,12 +31,12 @@ record ApiFailure(Kind kind, int code, String detail) {
         }
     }
 
-    ApiFailure {
+    public ApiFailure {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(detail, "detail");
     }
 
-    static ApiFailure of(KubernetesClientException e) {
+    public static ApiFailure of(KubernetesClientException e) {
         int code = e.getCode();
         String detail = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : firstLine(e);
         // fabric8 reports no answer (refused, reset, timed out) as code 0 or -1.
@@ -49,28 +51,59 @@ record ApiFailure(Kind kind, int code, String detail) {
         return new ApiFailure(kind, Math.max(code, 0), detail);
     }
 
+    public boolean notFound() {
+        return kind == Kind.NOT_FOUND;
+    }
+
+    public boolean conflict() {
+        return kind == Kind.CONFLICT;
+    }
+
     /** The response code as the metrics show it: the HTTP status, or {@code none} when no answer came. */
-    String codeLabel() {
+    public String codeLabel() {
         return code == 0 ? "none" : Integer.toString(code);
     }
 
     /**
-     * A log line's text: what failed, what is missing, what happens now.
+     * One line for a status entry, an Event or a log line about a call made once: the call, the answer,
+     * what the server said, and what a person can do where that is clear, such as
+     * {@code patch node node-a failed (403): nodes "node-a" is forbidden: …; the controller's ClusterRole lacks this verb (…)}.
      *
-     * @param call such as {@code patch nodes/status}
+     * @param call such as {@code patch node node-a}
      */
-    String explain(String node, String call) {
+    public String explain(String call, Caller caller) {
+        String answer = code == 0 ? ", no answer from the API server" : " (" + code + ")";
+        return call + " failed" + answer + ": " + detail + hint(caller).map(h -> "; " + h).orElse("");
+    }
+
+    /**
+     * A log line about a call about {@code node} that is retried with {@link Backoff} up to
+     * {@link Kind#retryCap()}: what failed, what to check, what happens now. The server's detail is left
+     * out, for the log line to carry as a field.
+     *
+     * @param call such as {@code patch nodes/node-a/status}
+     */
+    public String explainRetried(String node, String call, Caller caller) {
         String what = switch (kind) {
-            case NOT_FOUND -> "node " + node + " does not exist on the API server (404): check --node-name / NODE_NAME, or kubelet has not registered it yet";
-            case UNAUTHORIZED -> "the API server refused our credentials (401): the service account token is missing, expired or not mounted";
-            case FORBIDDEN -> "RBAC forbids " + call + " (403): the agent's ClusterRole needs nodes get and watch, nodes/status patch, events create and patch";
+            case NOT_FOUND -> "node " + node + " does not exist on the API server (404)";
+            case UNAUTHORIZED -> "the API server refused our credentials (401)";
+            case FORBIDDEN -> "RBAC forbids " + call + " (403)";
             case CONFLICT -> "the API server reported a conflict (409)";
             case REJECTED -> "the API server rejected the request (" + code + ")";
             case THROTTLED -> "the API server is throttling us (429)";
             case SERVER_ERROR -> "the API server failed (" + code + ")";
             case UNREACHABLE -> "the API server did not answer";
         };
-        return what + "; " + call + " is retried with backoff up to every " + kind.retryCap().toSeconds() + "s";
+        return what + hint(caller).map(h -> ": " + h).orElse("") + "; " + call + " is retried with backoff up to every " + kind.retryCap().toSeconds() + "s";
+    }
+
+    private Optional<String> hint(Caller caller) {
+        return switch (kind) {
+            case NOT_FOUND -> caller.notFound();
+            case UNAUTHORIZED -> Optional.of("the service account token is missing, expired or not mounted");
+            case FORBIDDEN -> Optional.of(caller.forbidden());
+            case CONFLICT, REJECTED, THROTTLED, SERVER_ERROR, UNREACHABLE -> Optional.empty();
+        };
     }
 
     private static String firstLine(Throwable e) {

@@ -1,7 +1,9 @@
-package dev.nodemedic.core.http;
+package dev.nodemedic.apiserver.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -11,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +39,7 @@ class ConnectionCapTest {
     /** A server that holds every request until the test answers it. */
     private void serve(ConnectionLimits limits) throws Exception {
         server = vertx.createHttpServer(limits.options().setHost("127.0.0.1").setPort(0));
-        cap = new ConnectionCap(vertx, limits, registry, "test");
+        cap = new ConnectionCap(vertx, limits, registry, "nodemedic_http_connections", Tags.of("server", "test"));
         cap.guard(server, waiting::add).listen().await(10, TimeUnit.SECONDS);
     }
 
@@ -58,6 +61,27 @@ class ConnectionCapTest {
 
     private static void answer(HttpServerRequest request) {
         request.response().end("ok");
+    }
+
+    @Test
+    void theMetersAreNamedByTheFamilyAndTaggedAsTheCallerSays() {
+        new ConnectionCap(vertx, ConnectionLimits.DEFAULT, registry, "nodemedic_remedy_http_connections", Tags.empty());
+        new ConnectionCap(vertx, ConnectionLimits.DEFAULT, registry, "nodemedic_http_connections", Tags.of("server", "status"));
+
+        List<String> meters = registry.getMeters().stream().map(ConnectionCapTest::named).sorted().toList();
+        assertThat(meters).containsExactly(
+                "nodemedic_http_connections[server=status]",
+                "nodemedic_http_connections_closed[reason=evicted, server=status]",
+                "nodemedic_http_connections_closed[reason=header_timeout, server=status]",
+                "nodemedic_http_connections_closed[reason=refused, server=status]",
+                "nodemedic_remedy_http_connections[]",
+                "nodemedic_remedy_http_connections_closed[reason=evicted]",
+                "nodemedic_remedy_http_connections_closed[reason=header_timeout]",
+                "nodemedic_remedy_http_connections_closed[reason=refused]");
+    }
+
+    private static String named(Meter meter) {
+        return meter.getId().getName() + meter.getId().getTags().stream().map(t -> t.getKey() + "=" + t.getValue()).toList();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.nodemedic.core.http;
+package dev.nodemedic.apiserver.serving;
 
 import java.io.IOException;
 import java.net.SocketAddress;

@@ -1,8 +1,9 @@
-package dev.nodemedic.core.http;
+package dev.nodemedic.apiserver.serving;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -19,8 +20,10 @@ import java.util.Map;
  * with no request in progress is closed to make room, so a real client (a probe, a scrape) that sends
  * its request at once is still served while the flood goes on; only when every connection is busy with
  * a request is the new one refused. A connection that takes longer than {@code headerTimeout} to send a
- * request head is closed. Each closing is counted in {@code nodemedic_http_connections_closed_total{server,reason}}
- * ({@code evicted}, {@code refused}, {@code header_timeout}) and the open ones in {@code nodemedic_http_connections{server}}.
+ * request head is closed. Each closing is counted in {@code <family>_closed_total{reason}} ({@code evicted},
+ * {@code refused}, {@code header_timeout}) and the open ones in {@code <family>}: the agent's servers
+ * share {@code nodemedic_http_connections} told apart by a {@code server} tag, the remedy controller's probe
+ * server has {@code nodemedic_remedy_http_connections}; dashboards and alerts read those names.
  *
  * <p>Every handler runs on the server's event loop, so the bookkeeping needs no lock.
  */
@@ -44,21 +47,24 @@ public final class ConnectionCap {
         }
     }
 
-    public ConnectionCap(Vertx vertx, ConnectionLimits limits, MeterRegistry registry, String server) {
+    /**
+     * @param family the meters' name: {@code <family>} open, {@code <family>_closed} closed by reason
+     * @param tags   what tells this server from others of the same family
+     */
+    public ConnectionCap(Vertx vertx, ConnectionLimits limits, MeterRegistry registry, String family, Tags tags) {
         this.vertx = vertx;
         this.limits = limits;
-        Gauge.builder("nodemedic_http_connections", this, c -> c.count).description("connections open to the server").tag("server", server)
-                .register(registry);
-        this.evicted = closed(registry, server, "evicted");
-        this.refused = closed(registry, server, "refused");
-        this.timedOut = closed(registry, server, "header_timeout");
+        Gauge.builder(family, this, c -> c.count).description("connections open to the server").tags(tags).register(registry);
+        this.evicted = closed(registry, family, tags, "evicted");
+        this.refused = closed(registry, family, tags, "refused");
+        this.timedOut = closed(registry, family, tags, "header_timeout");
     }
 
-    private static Counter closed(MeterRegistry registry, String server, String reason) {
-        return Counter.builder("nodemedic_http_connections_closed")
+    private static Counter closed(MeterRegistry registry, String family, Tags tags, String reason) {
+        return Counter.builder(family + "_closed")
                 .description("connections the server closed to stay within its limits: evicted (the oldest idle one, to make room),"
                         + " refused (at the cap with every connection busy), header_timeout (no whole request head in time)")
-                .tag("server", server).tag("reason", reason).register(registry);
+                .tags(tags).tag("reason", reason).register(registry);
     }
 
     /** Puts the cap in front of the server's requests: call before {@code listen}. */
@@ -70,7 +76,7 @@ public final class ConnectionCap {
     }
 
     /** Connections counted as open now. */
-    int open() {
+    public int open() {
         return count;
     }
 

@@ -1,11 +1,12 @@
-package dev.nodemedic.core.http;
+package dev.nodemedic.apiserver.serving;
 
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What one client connection may cost a server of the agent: how many may be open at once, how long
+ * What one client connection may cost a server of ours (the agent's status, metrics and report servers,
+ * the remedy controller's probe server): how many may be open at once, how long
  * one may take to send a request head, how long one may sit silent, and how big a request head may be.
  * A {@link ConnectionCap} enforces the first two; {@link #options()} carries the rest to Vert.x.
  *
@@ -18,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  */
 public record ConnectionLimits(int maxConnections, Duration headerTimeout, Duration idleTimeout) {
     /**
-     * Every server of the agent: the status page's readers, the kubelet's probes, a few Prometheus
-     * scrapers and the node's sidecars are a handful of clients. 64 connections cost a few hundred KiB of
-     * a 64 MiB heap; 10 s for a request head is far more than any client on the node's network needs.
+     * Every server of the agent and the controller's: the status page's readers, the kubelet's probes, a
+     * few Prometheus scrapers and the node's sidecars are a handful of clients. 64 connections cost a few
+     * hundred KiB of a 64 MiB heap; 10 s for a request head is far more than any client on the node's or
+     * the cluster's network needs.
      */
     public static final ConnectionLimits DEFAULT = new ConnectionLimits(64, Duration.ofSeconds(10), Duration.ofSeconds(60));
     /** Our paths and queries are short; Vert.x's default is 4 KiB. */

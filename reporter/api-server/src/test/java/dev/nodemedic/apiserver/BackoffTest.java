@@ -1,0 +1,63 @@
+package dev.nodemedic.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+
+class BackoffTest {
+    /** Always the lowest or the highest pause the jitter allows. */
+    private static final RandomGenerator LOWEST = new FixedRandom(false);
+    private static final RandomGenerator HIGHEST = new FixedRandom(true);
+
+    private final Backoff backoff = new Backoff(Duration.ofSeconds(5));
+
+    @Test
+    void theCeilingDoublesPerFailureUpToTheCap() {
+        Duration cap = Duration.ofMinutes(2);
+        assertThat(backoff.after(1, cap, HIGHEST)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(backoff.after(2, cap, HIGHEST)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(backoff.after(3, cap, HIGHEST)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(backoff.after(5, cap, HIGHEST)).isEqualTo(Duration.ofSeconds(80));
+        assertThat(backoff.after(6, cap, HIGHEST)).isEqualTo(cap);
+        assertThat(backoff.after(Integer.MAX_VALUE, cap, HIGHEST)).as("no overflow however long it fails").isEqualTo(cap);
+    }
+
+    @Test
+    void thePauseIsARandomPointInTheUpperHalfOfTheCeiling() {
+        Duration cap = Duration.ofMinutes(2);
+        assertThat(backoff.after(1, cap, LOWEST)).isEqualTo(Duration.ofMillis(2500));
+        assertThat(backoff.after(9, cap, LOWEST)).isEqualTo(Duration.ofMinutes(1));
+        SplittableRandom random = new SplittableRandom(7);
+        for (int failures = 1; failures < 30; failures++) {
+            Duration ceiling = Duration.ofSeconds(5).multipliedBy(1L << Math.min(failures - 1, 20));
+            ceiling = ceiling.compareTo(cap) > 0 ? cap : ceiling;
+            assertThat(backoff.after(failures, cap, random)).isBetween(ceiling.dividedBy(2), ceiling);
+        }
+    }
+
+    @Test
+    void aZeroFailureCountIsTheFirstStep() {
+        assertThat(Backoff.DEFAULT.after(0, Duration.ofSeconds(1), HIGHEST)).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void theFirstStepMustBePositive() {
+        assertThatThrownBy(() -> new Backoff(Duration.ZERO)).hasMessage("the first backoff step must be positive, was PT0S");
+    }
+
+    private record FixedRandom(boolean highest) implements RandomGenerator {
+        @Override
+        public long nextLong() {
+            throw new UnsupportedOperationException("only bounded draws");
+        }
+
+        @Override
+        public long nextLong(long bound) {
+            return highest ? bound - 1 : 0;
+        }
+    }
+}
