@@ -2,6 +2,7 @@ package dev.nodemedic.core.supervision;
 
 import dev.nodemedic.core.config.AgentConfig.SupervisionConfig;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.reporter.ConditionClaimException;
 import dev.nodemedic.reporter.OwnedCondition;
@@ -256,9 +257,9 @@ public final class Supervisor {
         instance.since = now;
         instance.nextStart = now.plus(wait);
         instance.lastError = Optional.of(why + hung.map(h -> "; " + h).orElse(""));
-        String message = instance.spec.instanceName() + " stopped: " + instance.lastError.get() + "; restart in " + human(wait);
+        String message = instance.spec.instanceName() + " stopped: " + instance.lastError.get() + "; restart in " + GoDuration.formatShort(wait);
         reporter.book().markUnknown(instance.spec.instanceName(), NOT_RUNNING, message, now);
-        log.warn("daemon failed daemon={} restartIn={} error=\"{}\"", instance.spec.instanceName(), human(wait), instance.lastError.get(),
+        log.warn("daemon failed daemon={} restartIn={} error=\"{}\"", instance.spec.instanceName(), GoDuration.formatShort(wait), instance.lastError.get(),
                 log.isDebugEnabled() ? cause : null);
         publish();
     }
@@ -287,8 +288,8 @@ public final class Supervisor {
                     return null;
                 });
             } catch (TimeoutException e) {
-                problem = Optional.of("stop() did not return within " + human(settings.stopTimeout()) + ", its thread is abandoned");
-                log.warn("daemon hung in stop daemon={} waited={}", instance.spec.instanceName(), human(settings.stopTimeout()));
+                problem = Optional.of("stop() did not return within " + GoDuration.formatShort(settings.stopTimeout()) + ", its thread is abandoned");
+                log.warn("daemon hung in stop daemon={} waited={}", instance.spec.instanceName(), GoDuration.formatShort(settings.stopTimeout()));
             } catch (Exception | LinkageError e) {
                 problem = Optional.of("stop() threw " + describe(unwrap(e)));
             }
@@ -307,7 +308,7 @@ public final class Supervisor {
             task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             thread.interrupt();
-            throw new TimeoutException(what + " did not return within " + human(limit));
+            throw new TimeoutException(what + " did not return within " + GoDuration.formatShort(limit));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception ex) {
@@ -344,14 +345,6 @@ public final class Supervisor {
             return message;
         }
         return message == null || message.isBlank() ? cause.getClass().getName() : message + " (" + cause.getClass().getSimpleName() + ")";
-    }
-
-    static String human(Duration d) {
-        if (d.toMillis() < 1000) {
-            return d.toMillis() + "ms";
-        }
-        long s = d.toSeconds();
-        return s < 120 ? s + "s" : s < 7200 ? (s / 60) + "m" : (s / 3600) + "h";
     }
 
     /** One configured instance across all its starts. */
