@@ -162,11 +162,9 @@ public final class Supervisor {
 
     /** Stops one instance and withdraws its conditions: the agent config no longer runs it. */
     public void remove(String instanceName, String why) {
-        Instance instance = instances.remove(instanceName);
+        Instance instance = instances.get(instanceName);
         if (instance != null) {
-            stop(instance, why);
-            reporter.withdraw(instanceName);
-            names.release(instanceName, holder(instance.spec));
+            discard(instance, why);
             publish();
         }
     }
@@ -175,13 +173,18 @@ public final class Supervisor {
     public void removePlugin(String pluginId) {
         for (Instance instance : List.copyOf(instances.values())) {
             if (instance.spec.pluginId().equals(pluginId)) {
-                stop(instance, "its plugin was removed");
-                instances.remove(instance.spec.instanceName());
-                reporter.withdraw(instance.spec.instanceName());
-                names.release(instance.spec.instanceName(), holder(instance.spec));
+                discard(instance, "its plugin was removed");
             }
         }
         publish();
+    }
+
+    /** Stops an instance for good: it leaves the supervisor, its conditions leave the book and its name is free again. */
+    private void discard(Instance instance, String why) {
+        stop(instance, why);
+        instances.remove(instance.spec.instanceName());
+        reporter.withdraw(instance.spec.instanceName());
+        names.release(instance.spec.instanceName(), holder(instance.spec));
     }
 
     /** Restarts what is due and forgives what has been stable. The loop calls it often; tests call it with their clock. */
