@@ -136,27 +136,10 @@ public enum LogFormat {
             return line.append("}\n").toString();
         }
 
+        /** JSON's own two escapes here; {@link #printable} writes every unsafe character as a JSON escape too. */
         private static void quote(StringBuilder out, String text) {
-            out.append('"');
             String s = text == null ? "" : text;
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    default -> {
-                        if (unsafe(c)) {
-                            out.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            out.append(c);
-                        }
-                    }
-                }
-            }
-            out.append('"');
+            out.append('"').append(printable(s.replace("\\", "\\\\").replace("\"", "\\\""), false)).append('"');
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.nodemedic.core;
 
+import dev.nodemedic.core.report.ReportCommand;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

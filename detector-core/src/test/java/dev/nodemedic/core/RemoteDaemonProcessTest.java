@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.remote.ReportClient;
+import dev.nodemedic.core.report.ReportCommand;
 import dev.nodemedic.core.supervision.DaemonState;
 import dev.nodemedic.core.supervision.DaemonStatus;
 import dev.nodemedic.core.supervision.Supervisor;

@@ -3,6 +3,7 @@ package dev.nodemedic.core.http;
 import dev.nodemedic.core.plugins.Refusals;
 import dev.nodemedic.core.supervision.DaemonStatus;
 import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.reporter.BookSnapshot;
 import dev.nodemedic.reporter.OwnedCondition;
 import dev.nodemedic.reporter.RecentEvents;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /** Renders the status page: plain server-side HTML a person reads on the node, refreshed every few seconds. */
@@ -35,7 +37,7 @@ final class StatusPage {
                 """);
         html.append("<h1>nodemedic on ").append(esc(agent.nodeName())).append("</h1>");
         html.append("<div class=\"sub\">version ").append(esc(agent.version())).append(" · ").append(esc(agent.mode())).append(" mode · up ")
-                .append(human(Duration.between(agent.startedAt(), now))).append(" · plugins from <code>").append(esc(agent.pluginsDir()))
+                .append(seconds(Duration.between(agent.startedAt(), now))).append(" · plugins from <code>").append(esc(agent.pluginsDir()))
                 .append("</code>").append(agent.reportSocket().isEmpty() ? "" : " · remote daemons report on <code>" + esc(agent.reportSocket()) + "</code>")
                 .append(" · <a href=\"/conditions\">/conditions</a> · <a href=\"/healthz\">/healthz</a></div>");
 
@@ -128,12 +130,12 @@ final class StatusPage {
     /** A time as people read it on a page: to the second, with how long ago (or how soon) it is. */
     static String when(Instant at, Instant now) {
         Duration d = Duration.between(at, now);
-        String relative = d.isNegative() ? "in " + human(d.negated()) : human(d) + " ago";
+        // To the second: the page is re-read, not parsed, and nanoseconds would only make it flicker.
+        String relative = d.isNegative() ? "in " + seconds(d.negated()) : seconds(d) + " ago";
         return CLOCK.format(at) + " (" + relative + ")";
     }
 
-    private static String human(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m " + (s % 60) + "s" : (s / 3600) + "h " + (s % 3600 / 60) + "m";
+    private static String seconds(Duration d) {
+        return GoDuration.formatShort(d.truncatedTo(ChronoUnit.SECONDS));
     }
 }

@@ -2,17 +2,13 @@ package dev.nodemedic.core.plugins;
 
 import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.daemon.api.ConfigException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,14 +43,8 @@ public final class AgentConfigReloads {
     private final Source source;
     private final AgentConfig started;
     private final PluginsReconciler reconciler;
-    private final Refusals refusals;
-    private final Clock clock;
-    private final Counter failures;
+    private final FollowedFile followed;
     private final Map<String, Object> restartLogged = new HashMap<>();
-    private ConfigFileVersion applied;
-    private Optional<ConfigFileVersion.Stamp> lastLook;
-    /** Read by the metrics scrape, on another thread. */
-    private volatile Optional<Failure> failure = Optional.empty();
 
     /**
      * @param started the effective config the agent started with; its restart-only fields stay in force
@@ -66,46 +56,32 @@ public final class AgentConfigReloads {
         this.source = watch.source();
         this.started = started;
         this.reconciler = reconciler;
-        this.refusals = refusals;
-        this.clock = clock;
-        this.applied = ConfigFileVersion.read(file).version();
-        this.lastLook = Optional.of(applied.stamp());
-        this.failures = Counter.builder("nodemedic_config_reload_failures")
-                .description("changes of the daemon instance's config file that did not bind, so it kept its previous config")
-                .tag("daemon", METRICS_LABEL).register(registry);
-        Gauge.builder("nodemedic_config_last_reload_successful", this, r -> r.failure.isEmpty() ? 1 : 0)
-                .description("1 while the daemon instance runs on what its config file holds, 0 while it keeps an older config because"
-                        + " the file's new content does not bind")
-                .tag("daemon", METRICS_LABEL).register(registry);
+        this.followed = new FollowedFile(file, ConfigFileVersion.read(file).version(), METRICS_LABEL, file + " (agent config)", refusals, registry,
+                clock);
     }
 
     /** Looks at the file once and applies its content when it changed and looked the same twice. */
     public void reloadIfChanged() {
-        Optional<ConfigFileVersion.Stamp> stamp = stampOf(file);
-        boolean settled = stamp.equals(lastLook);
-        lastLook = stamp;
-        if (!settled || stamp.equals(Optional.of(applied.stamp())) || failure.map(f -> f.stamp().equals(stamp)).orElse(false)) {
+        if (!followed.changed()) {
             return;
         }
         ConfigFileVersion version;
         AgentConfig next;
         try {
             version = ConfigFileVersion.read(file).version();
-            if (version.digest().equals(applied.digest())) {
-                applied = version;
-                succeeded();
+            if (version.digest().equals(followed.applied().digest())) {
+                succeeded(version);
                 return;
             }
             next = source.read();
         } catch (ConfigException | IllegalArgumentException e) {
-            failed(stamp, e.getMessage());
+            followed.failed(e.getMessage(), "the agent keeps running on its previous config: " + e.getMessage() + "; fix the file and it is read again");
             return;
         }
         logRestartOnly(next);
         reconciler.replan(reloadable(next));
-        applied = version;
         log.info("agent config reloaded file={} daemons={}", file, next.daemons().size());
-        succeeded();
+        succeeded(version);
     }
 
     /** The new daemons list over what was wired at start. */
@@ -133,37 +109,9 @@ public final class AgentConfigReloads {
         });
     }
 
-    private void succeeded() {
-        if (failure.isPresent()) {
-            failure = Optional.empty();
-            refusals.forget(refusalKey());
+    private void succeeded(ConfigFileVersion version) {
+        if (followed.applied(version)) {
             log.info("agent config reload failure cleared file={}", file);
         }
-    }
-
-    private void failed(Optional<ConfigFileVersion.Stamp> stamp, String why) {
-        boolean sameError = failure.map(f -> f.why().equals(why)).orElse(false);
-        failure = Optional.of(new Failure(stamp, why));
-        failures.increment();
-        if (!sameError) {
-            refusals.forget(refusalKey());
-            refusals.refuse(refusalKey(), "the agent keeps running on its previous config: " + why + "; fix the file and it is read again",
-                    clock.instant());
-        }
-    }
-
-    private String refusalKey() {
-        return file + " (agent config)";
-    }
-
-    private static Optional<ConfigFileVersion.Stamp> stampOf(Path file) {
-        try {
-            return ConfigFileVersion.Stamp.of(file);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private record Failure(Optional<ConfigFileVersion.Stamp> stamp, String why) {
     }
 }

@@ -2,10 +2,7 @@ package dev.nodemedic.core.plugins;
 
 import dev.nodemedic.core.supervision.DaemonSpec;
 import dev.nodemedic.core.supervision.Supervisor;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -49,14 +46,11 @@ public final class ConfigReloads {
             return;
         }
         forget(spec.instanceName());
-        Watched entry = new Watched(spec, version.get(), spec.configFile().get(), Counter.builder("nodemedic_config_reload_failures")
-                .description("changes of the daemon instance's config file that did not bind, so it kept its previous config")
-                .tag("daemon", spec.instanceName()).register(registry));
-        entry.successful = Gauge.builder("nodemedic_config_last_reload_successful", entry, w -> w.failure.isEmpty() ? 1 : 0)
-                .description("1 while the daemon instance runs on what its config file holds, 0 while it keeps an older config because"
-                        + " the file's new content does not bind")
-                .tag("daemon", spec.instanceName()).register(registry);
-        watched.put(spec.instanceName(), entry);
+        Path file = spec.configFile().get();
+        // Listed under the config file on the status page, since that is what to fix; one entry per instance.
+        String refusalKey = file + " (daemon instance " + spec.instanceName() + ")";
+        FollowedFile followed = new FollowedFile(file, version.get(), spec.instanceName(), refusalKey, refusals, registry, clock);
+        watched.put(spec.instanceName(), new Watched(spec, followed));
     }
 
     /** Stops following every instance of a plugin: the plugin is going away, and its refusals go with its jar. */
@@ -67,71 +61,39 @@ public final class ConfigReloads {
     /** Looks at every followed file once and reloads the instances whose file holds new content. */
     void reloadChanged() {
         for (Watched entry : List.copyOf(watched.values())) {
-            Optional<ConfigFileVersion.Stamp> stamp = stampOf(entry.file);
-            boolean settled = stamp.equals(entry.lastLook);
-            entry.lastLook = stamp;
-            if (stamp.equals(Optional.of(entry.applied.stamp())) || entry.failure.map(f -> f.stamp().equals(stamp)).orElse(false)) {
-                continue;
-            }
-            // As for jars: the same stamp on two looks, so a file written in place is not bound half-written.
-            // (A ConfigMap update is atomic; it waits one look more for it.)
-            if (settled) {
-                reload(entry, stamp);
+            if (entry.file.changed()) {
+                reload(entry);
             }
         }
     }
 
-    /** Empty when the file cannot be looked at: binding it then says why. */
-    private static Optional<ConfigFileVersion.Stamp> stampOf(Path file) {
-        try {
-            return ConfigFileVersion.Stamp.of(file);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private void reload(Watched entry, Optional<ConfigFileVersion.Stamp> stamp) {
+    private void reload(Watched entry) {
         switch (planner.rebind(entry.spec)) {
             case InstancePlanner.Planned.Ready ready -> {
                 ConfigFileVersion version = ready.configVersion().orElseThrow();
-                if (version.digest().equals(entry.applied.digest())) {
+                if (version.digest().equals(entry.file.applied().digest())) {
                     // Touched, re-projected or put back as it was: what runs is what the file holds.
-                    entry.applied = version;
-                    succeeded(entry, "the file holds the config it runs on again");
+                    succeeded(entry, version, "the file holds the config it runs on again");
                     return;
                 }
                 Optional<String> refused = supervisor.replace(ready.spec());
                 if (refused.isPresent()) {
-                    failed(entry, stamp, refused.get());
+                    entry.file.failed(refused.get(), refused.get());
                     return;
                 }
                 entry.spec = ready.spec();
-                entry.applied = version;
-                log.info("daemon config reloaded daemon={} file={} conditions={}", entry.spec.instanceName(), entry.file,
+                log.info("daemon config reloaded daemon={} file={} conditions={}", entry.spec.instanceName(), entry.file.file,
                         entry.spec.conditions().size());
-                succeeded(entry, "reloaded");
+                succeeded(entry, version, "reloaded");
             }
-            case InstancePlanner.Planned.Refused refused -> failed(entry, stamp, refused.why());
+            case InstancePlanner.Planned.Refused refused -> entry.file.failed(refused.why(), refused.why());
             case InstancePlanner.Planned.Disabled disabled -> throw new IllegalStateException("rebind never disables " + disabled.instanceName());
         }
     }
 
-    private void succeeded(Watched entry, String how) {
-        if (entry.failure.isPresent()) {
-            entry.failure = Optional.empty();
-            refusals.forget(refusalKey(entry));
+    private static void succeeded(Watched entry, ConfigFileVersion version, String how) {
+        if (entry.file.applied(version)) {
             log.info("daemon config reload failure cleared daemon={} how=\"{}\"", entry.spec.instanceName(), how);
-        }
-    }
-
-    private void failed(Watched entry, Optional<ConfigFileVersion.Stamp> stamp, String why) {
-        boolean sameError = entry.failure.map(f -> f.why().equals(why)).orElse(false);
-        entry.failure = Optional.of(new Failure(stamp, why));
-        entry.failures.increment();
-        if (!sameError) {
-            // Refusals logs the warning: once per distinct error, however often the file is rewritten with it.
-            refusals.forget(refusalKey(entry));
-            refusals.refuse(refusalKey(entry), why, clock.instant());
         }
     }
 
@@ -139,41 +101,18 @@ public final class ConfigReloads {
     void forget(String instanceName) {
         Watched entry = watched.remove(instanceName);
         if (entry != null) {
-            registry.remove(entry.failures);
-            registry.remove(entry.successful);
-            if (entry.failure.isPresent()) {
-                refusals.forget(refusalKey(entry));
-            }
+            entry.file.close();
         }
     }
 
-    /** Listed under the config file on the status page, since that is what to fix; one entry per instance. */
-    private static String refusalKey(Watched entry) {
-        return entry.file + " (daemon instance " + entry.spec.instanceName() + ")";
-    }
-
-    /** @param stamp what the file resolved to when it failed (empty: it was not there); that version is not tried again */
-    private record Failure(Optional<ConfigFileVersion.Stamp> stamp, String why) {
-    }
-
-    /** One instance's config file, the version it runs on and the last version that failed to bind, if the newest did. */
+    /** One instance and its config file. */
     private static final class Watched {
-        final Path file;
         DaemonSpec spec;
-        ConfigFileVersion applied;
-        /** What the file resolved to at the previous look. */
-        Optional<ConfigFileVersion.Stamp> lastLook;
-        final Counter failures;
-        Gauge successful;
-        /** Read by the metrics scrape, on another thread. */
-        volatile Optional<Failure> failure = Optional.empty();
+        final FollowedFile file;
 
-        Watched(DaemonSpec spec, ConfigFileVersion applied, Path file, Counter failures) {
+        Watched(DaemonSpec spec, FollowedFile file) {
             this.spec = spec;
-            this.applied = applied;
-            this.lastLook = Optional.of(applied.stamp());
             this.file = file;
-            this.failures = failures;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.nodemedic.core.supervision;
 
 import dev.nodemedic.core.config.AgentConfig.SupervisionConfig;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.reporter.ConditionClaimException;
 import dev.nodemedic.reporter.OwnedCondition;
@@ -161,11 +162,9 @@ public final class Supervisor {
 
     /** Stops one instance and withdraws its conditions: the agent config no longer runs it. */
     public void remove(String instanceName, String why) {
-        Instance instance = instances.remove(instanceName);
+        Instance instance = instances.get(instanceName);
         if (instance != null) {
-            stop(instance, why);
-            reporter.withdraw(instanceName);
-            names.release(instanceName, holder(instance.spec));
+            discard(instance, why);
             publish();
         }
     }
@@ -174,13 +173,18 @@ public final class Supervisor {
     public void removePlugin(String pluginId) {
         for (Instance instance : List.copyOf(instances.values())) {
             if (instance.spec.pluginId().equals(pluginId)) {
-                stop(instance, "its plugin was removed");
-                instances.remove(instance.spec.instanceName());
-                reporter.withdraw(instance.spec.instanceName());
-                names.release(instance.spec.instanceName(), holder(instance.spec));
+                discard(instance, "its plugin was removed");
             }
         }
         publish();
+    }
+
+    /** Stops an instance for good: it leaves the supervisor, its conditions leave the book and its name is free again. */
+    private void discard(Instance instance, String why) {
+        stop(instance, why);
+        instances.remove(instance.spec.instanceName());
+        reporter.withdraw(instance.spec.instanceName());
+        names.release(instance.spec.instanceName(), holder(instance.spec));
     }
 
     /** Restarts what is due and forgives what has been stable. The loop calls it often; tests call it with their clock. */
@@ -256,9 +260,9 @@ public final class Supervisor {
         instance.since = now;
         instance.nextStart = now.plus(wait);
         instance.lastError = Optional.of(why + hung.map(h -> "; " + h).orElse(""));
-        String message = instance.spec.instanceName() + " stopped: " + instance.lastError.get() + "; restart in " + human(wait);
+        String message = instance.spec.instanceName() + " stopped: " + instance.lastError.get() + "; restart in " + GoDuration.formatShort(wait);
         reporter.book().markUnknown(instance.spec.instanceName(), NOT_RUNNING, message, now);
-        log.warn("daemon failed daemon={} restartIn={} error=\"{}\"", instance.spec.instanceName(), human(wait), instance.lastError.get(),
+        log.warn("daemon failed daemon={} restartIn={} error=\"{}\"", instance.spec.instanceName(), GoDuration.formatShort(wait), instance.lastError.get(),
                 log.isDebugEnabled() ? cause : null);
         publish();
     }
@@ -287,8 +291,8 @@ public final class Supervisor {
                     return null;
                 });
             } catch (TimeoutException e) {
-                problem = Optional.of("stop() did not return within " + human(settings.stopTimeout()) + ", its thread is abandoned");
-                log.warn("daemon hung in stop daemon={} waited={}", instance.spec.instanceName(), human(settings.stopTimeout()));
+                problem = Optional.of("stop() did not return within " + GoDuration.formatShort(settings.stopTimeout()) + ", its thread is abandoned");
+                log.warn("daemon hung in stop daemon={} waited={}", instance.spec.instanceName(), GoDuration.formatShort(settings.stopTimeout()));
             } catch (Exception | LinkageError e) {
                 problem = Optional.of("stop() threw " + describe(unwrap(e)));
             }
@@ -307,7 +311,7 @@ public final class Supervisor {
             task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             thread.interrupt();
-            throw new TimeoutException(what + " did not return within " + human(limit));
+            throw new TimeoutException(what + " did not return within " + GoDuration.formatShort(limit));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception ex) {
@@ -344,14 +348,6 @@ public final class Supervisor {
             return message;
         }
         return message == null || message.isBlank() ? cause.getClass().getName() : message + " (" + cause.getClass().getSimpleName() + ")";
-    }
-
-    static String human(Duration d) {
-        if (d.toMillis() < 1000) {
-            return d.toMillis() + "ms";
-        }
-        long s = d.toSeconds();
-        return s < 120 ? s + "s" : s < 7200 ? (s / 60) + "m" : (s / 3600) + "h";
     }
 
     /** One configured instance across all its starts. */

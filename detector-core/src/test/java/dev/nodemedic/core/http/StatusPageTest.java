@@ -10,7 +10,8 @@ class StatusPageTest {
 
     @Test
     void timesReadToTheSecondWithTheirDistanceFromNow() {
-        assertThat(StatusPage.when(NOW.minusSeconds(75), NOW)).isEqualTo("2026-11-23 15:49:22Z (1m 15s ago)");
+        assertThat(StatusPage.when(NOW.minusSeconds(75), NOW)).isEqualTo("2026-11-23 15:49:22Z (1m15s ago)");
+        assertThat(StatusPage.when(NOW.minusSeconds(3723), NOW)).isEqualTo("2026-11-23 14:48:34Z (1h2m3s ago)");
         assertThat(StatusPage.when(NOW.plusSeconds(8), NOW)).isEqualTo("2026-11-23 15:50:45Z (in 8s)");
     }
 

@@ -1,7 +1,7 @@
 package dev.nodemedic.remedy.controller;
 
+import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.remedy.action.RemedyAnnotations;
-import dev.nodemedic.remedy.engine.ConditionStatus;
 import dev.nodemedic.remedy.engine.LedgerCodec;
 import dev.nodemedic.remedy.engine.NodeSnapshot;
 import dev.nodemedic.remedy.engine.ObservedCondition;

@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.engine;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import java.util.Optional;
 
 /** stormCooldown: after a storm ends, wait before starting anything new; the next storm may be the same one. */
@@ -9,6 +10,6 @@ final class CooldownGate implements Gate {
         return tally.cooldownUntil
                 .filter(until -> until.isAfter(tally.now))
                 .map(until -> Blocked.until(Blocker.STORM_COOLDOWN, "a storm (maxUnhealthy exceeded) ended; new remedies wait for stormCooldown "
-                        + DurationText.format(tally.policy.budget().stormCooldown()), until));
+                        + GoDuration.formatShort(tally.policy.budget().stormCooldown()), until));
     }
 }

@@ -5,8 +5,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Kubernetes' duration spelling ({@code 90s}, {@code 5m}, {@code 1h30m}, {@code 500ms}) to {@link Duration}
- * and back: what a policy's fields and the command's flags are written in.
+ * Kubernetes' duration spelling ({@code 90s}, {@code 5m}, {@code 1h30m}, {@code 500ms}) to {@link Duration}:
+ * what a policy's fields and the command's flags are written in. Messages write durations back with
+ * daemon-api's {@code GoDuration.formatShort}, which this reads.
  */
 public final class DurationText {
     private static final Pattern WHOLE = Pattern.compile("([0-9]+(ms|s|m|h))+");
@@ -29,28 +30,6 @@ public final class DurationText {
             });
         }
         return total;
-    }
-
-    /** The inverse, for status and messages: whole units only, largest first. */
-    public static String format(Duration duration) {
-        if (duration.isZero()) {
-            return "0s";
-        }
-        StringBuilder text = new StringBuilder();
-        long hours = duration.toHours();
-        if (hours > 0) {
-            text.append(hours).append('h');
-        }
-        if (duration.toMinutesPart() > 0) {
-            text.append(duration.toMinutesPart()).append('m');
-        }
-        if (duration.toSecondsPart() > 0) {
-            text.append(duration.toSecondsPart()).append('s');
-        }
-        if (duration.toMillisPart() > 0) {
-            text.append(duration.toMillisPart()).append("ms");
-        }
-        return text.toString();
     }
 
     private DurationText() {

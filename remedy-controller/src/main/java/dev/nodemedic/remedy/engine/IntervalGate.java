@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.engine;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -15,6 +16,6 @@ final class IntervalGate implements Gate {
             return Optional.empty();
         }
         return Optional.of(Blocked.until(Blocker.MIN_INTERVAL, "the last remedy started at " + tally.lastAdmission().get()
-                + ", minInterval is " + DurationText.format(tally.policy.budget().minInterval()), next));
+                + ", minInterval is " + GoDuration.formatShort(tally.policy.budget().minInterval()), next));
     }
 }

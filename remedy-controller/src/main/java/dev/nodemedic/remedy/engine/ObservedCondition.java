@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.engine;
 
+import dev.nodemedic.daemon.api.ConditionStatus;
 import java.time.Instant;
 import java.util.Objects;
 

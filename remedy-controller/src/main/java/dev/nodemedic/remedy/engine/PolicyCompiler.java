@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.engine;
 
+import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.remedy.policy.Budgets;
 import dev.nodemedic.remedy.policy.ConditionRule;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicy;

@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.engine;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -73,7 +74,7 @@ public final class RemedyEngine {
                 case Health.Healthy healthy -> {
                 }
                 case Health.Pending pending -> decisions.add(hold(judged, NodeState.PENDING, firstAction(policy), Optional.of(pending.due()),
-                        Optional.empty(), pending.rule().conditionType() + " has not held for " + DurationText.format(pending.rule().minDuration()) + " yet"));
+                        Optional.empty(), pending.rule().conditionType() + " has not held for " + GoDuration.formatShort(pending.rule().minDuration()) + " yet"));
                 case Health.Stale stale -> decisions.add(hold(judged, NodeState.STALE, Optional.empty(), Optional.empty(), Optional.empty(),
                         staleMessage(stale)));
                 case Health.Unhealthy u -> candidates.add(judged);
@@ -158,7 +159,7 @@ public final class RemedyEngine {
         long attempts = ledger.map(l -> l.attemptsSince(tally.now.minus(policy.budget().attemptWindow()))).orElse(0L);
         if (attempts >= policy.budget().maxAttempts()) {
             return new NodeDecision.GiveUp(judged.node().name(), judged.node().zone(), NodeDecision.GiveUp.MAX_ATTEMPTS_REACHED, why + "; " + attempts
-                    + " attempts within " + DurationText.format(policy.budget().attemptWindow()) + " already (maxAttempts "
+                    + " attempts within " + GoDuration.formatShort(policy.budget().attemptWindow()) + " already (maxAttempts "
                     + policy.budget().maxAttempts() + ")");
         }
         for (Gate gate : GATES) {
@@ -197,13 +198,13 @@ public final class RemedyEngine {
                 Instant undoAt = since.plus(policy.healthyFor());
                 if (undoAt.isAfter(tally.now)) {
                     return hold(judged, NodeState.RECOVERING, Optional.of("undo"), Optional.of(undoAt), paused,
-                            "healthy since " + since + ", undo after recovery.healthyFor " + DurationText.format(policy.healthyFor()));
+                            "healthy since " + since + ", undo after recovery.healthyFor " + GoDuration.formatShort(policy.healthyFor()));
                 }
                 if (paused.isPresent()) {
                     return hold(judged, NodeState.RECOVERING, Optional.of("undo"), Optional.empty(), paused, "healthy since " + since);
                 }
                 return new NodeDecision.Undo(judged.node().name(), judged.node().zone(), "healthy since " + since
-                        + " (recovery.healthyFor " + DurationText.format(policy.healthyFor()) + ")");
+                        + " (recovery.healthyFor " + GoDuration.formatShort(policy.healthyFor()) + ")");
             }
             case Health.Stale stale -> {
                 return hold(judged, NodeState.STALE, Optional.empty(), Optional.empty(), paused, staleMessage(stale));
@@ -219,14 +220,14 @@ public final class RemedyEngine {
         Optional<String> next = last || current.stopOnTimeout() ? Optional.empty() : Optional.of(policy.ladder().get(step + 1).action().name());
         if (timeoutAt.isAfter(tally.now)) {
             return hold(judged, NodeState.IN_FLIGHT, next, Optional.of(timeoutAt), Optional.empty(),
-                    current.action().name() + " applied at " + attempt.stepStartedAt() + ", timeout " + DurationText.format(current.timeout()));
+                    current.action().name() + " applied at " + attempt.stepStartedAt() + ", timeout " + GoDuration.formatShort(current.timeout()));
         }
         if (paused.isPresent()) {
             return hold(judged, NodeState.IN_FLIGHT, next, Optional.empty(), paused, current.action().name() + " timed out");
         }
         if (current.stopOnTimeout()) {
             return new NodeDecision.GiveUp(judged.node().name(), judged.node().zone(), NodeDecision.GiveUp.STEP_TIMED_OUT, current.action().name()
-                    + " timed out after " + DurationText.format(current.timeout()) + " and the step says onTimeout: Stop");
+                    + " timed out after " + GoDuration.formatShort(current.timeout()) + " and the step says onTimeout: Stop");
         }
         if (tally.storm) {
             return hold(judged, NodeState.IN_FLIGHT, next.or(() -> Optional.of(policy.ladder().getFirst().action().name())), Optional.empty(),
@@ -234,12 +235,12 @@ public final class RemedyEngine {
         }
         if (!last) {
             return new NodeDecision.Apply(judged.node().name(), judged.node().zone(), step + 1, policy.ladder().get(step + 1), false,
-                    current.action().name() + " timed out after " + DurationText.format(current.timeout()) + " and the node is still unhealthy");
+                    current.action().name() + " timed out after " + GoDuration.formatShort(current.timeout()) + " and the node is still unhealthy");
         }
         long attempts = ledger.attemptsSince(tally.now.minus(policy.budget().attemptWindow()));
         if (attempts >= policy.budget().maxAttempts()) {
             return new NodeDecision.GiveUp(judged.node().name(), judged.node().zone(), NodeDecision.GiveUp.MAX_ATTEMPTS_REACHED, "the ladder ran out " + attempts
-                    + " times within " + DurationText.format(policy.budget().attemptWindow()) + " (maxAttempts " + policy.budget().maxAttempts() + ")");
+                    + " times within " + GoDuration.formatShort(policy.budget().attemptWindow()) + " (maxAttempts " + policy.budget().maxAttempts() + ")");
         }
         return new NodeDecision.Apply(judged.node().name(), judged.node().zone(), 0, policy.ladder().getFirst(), true,
                 "the ladder ran out and the node is still unhealthy: attempt " + (attempts + 1) + " of " + policy.budget().maxAttempts());
@@ -258,7 +259,7 @@ public final class RemedyEngine {
 
     private static String staleMessage(Health.Stale stale) {
         return stale.rule().conditionType() + " is " + stale.condition().status().apiValue() + " but its last heartbeat was at "
-                + stale.condition().lastHeartbeatTime() + ", older than maxHeartbeatAge " + DurationText.format(stale.rule().maxHeartbeatAge())
+                + stale.condition().lastHeartbeatTime() + ", older than maxHeartbeatAge " + GoDuration.formatShort(stale.rule().maxHeartbeatAge())
                 + ": its detector may be gone, so it is not acted on";
     }
 

@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.runtime;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -27,18 +28,13 @@ public record LeaseSettings(String namespace, String name, String identity, Dura
                     + "\" name=\"" + name + "\" identity=\"" + identity + "\" (set --lease-namespace or POD_NAMESPACE, --lease-name, POD_NAME)");
         }
         if (renewDeadline.compareTo(leaseDuration) >= 0) {
-            throw new IllegalArgumentException("--renew-deadline (" + text(renewDeadline) + ") must be shorter than --lease-duration ("
-                    + text(leaseDuration) + "), or a new leader could start before the old one stopped");
+            throw new IllegalArgumentException("--renew-deadline (" + GoDuration.formatShort(renewDeadline) + ") must be shorter than --lease-duration ("
+                    + GoDuration.formatShort(leaseDuration) + "), or a new leader could start before the old one stopped");
         }
         // The leader renews every retry period: at least two tries before it gives up.
         if (retryPeriod.multipliedBy(2).compareTo(renewDeadline) > 0) {
-            throw new IllegalArgumentException("--retry-period (" + text(retryPeriod) + ") must be at most half of --renew-deadline ("
-                    + text(renewDeadline) + "), so a leader gets more than one try to renew");
+            throw new IllegalArgumentException("--retry-period (" + GoDuration.formatShort(retryPeriod) + ") must be at most half of --renew-deadline ("
+                    + GoDuration.formatShort(renewDeadline) + "), so a leader gets more than one try to renew");
         }
-    }
-
-    /** As the flags are written: {@code 15s}, {@code 1500ms}. */
-    private static String text(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 }

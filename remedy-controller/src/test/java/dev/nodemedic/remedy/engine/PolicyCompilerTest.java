@@ -6,6 +6,7 @@ import static dev.nodemedic.remedy.engine.Fixtures.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.remedy.policy.Budgets;
 import dev.nodemedic.remedy.policy.ConditionRule;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicy;

@@ -12,6 +12,7 @@ import static dev.nodemedic.remedy.engine.Fixtures.taint;
 import static dev.nodemedic.remedy.engine.Fixtures.well;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.remedy.policy.ConditionRule;
 import java.time.Duration;
 import java.time.Instant;

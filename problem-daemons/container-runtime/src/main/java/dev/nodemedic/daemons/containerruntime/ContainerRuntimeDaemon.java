@@ -3,6 +3,7 @@ package dev.nodemedic.daemons.containerruntime;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemons.containerruntime.RuntimeHealthCheck.Health;
@@ -127,7 +128,7 @@ public final class ContainerRuntimeDaemon implements ProblemDaemon<ContainerRunt
             restartHistory = new RestartHistory(config.restartWindow());
         });
         context.logger().log(Level.INFO, "container-runtime watching instance={0} sockets={1} every={2} timeout={3} unit={4}",
-                context.instanceName(), config.sockets(), DurationText.of(config.interval()), DurationText.of(config.timeout()),
+                context.instanceName(), config.sockets(), GoDuration.formatShort(config.interval()), GoDuration.formatShort(config.timeout()),
                 kind.restarts().map(RestartCondition::unit).orElse("none"));
     }
 
@@ -185,7 +186,7 @@ public final class ContainerRuntimeDaemon implements ProblemDaemon<ContainerRunt
                 long recent = restartHistory.observe(now, count.restarts());
                 if (recent >= config.restartThreshold()) {
                     context.setCondition(condition.type(), ConditionStatus.TRUE, condition.type(), "systemd restarted " + condition.unit() + " " + recent
-                            + " times within " + DurationText.of(config.restartWindow()) + " (threshold " + config.restartThreshold() + ")");
+                            + " times within " + GoDuration.formatShort(config.restartWindow()) + " (threshold " + config.restartThreshold() + ")");
                 } else {
                     context.setCondition(condition.type(), ConditionStatus.FALSE, condition.healthyReason(), condition.healthyMessage());
                 }

@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.containerruntime;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemons.containerruntime.CriClient.Reply;
 import dev.nodemedic.daemons.containerruntime.CriMessages.RuntimeCondition;
 import dev.nodemedic.daemons.containerruntime.CriMessages.StatusRequest;
@@ -110,7 +111,7 @@ final class RuntimeHealthCheck {
     private Health failed(RuntimeKind kind, Path socket, String runtime, String call, Reply reply) {
         return switch (reply) {
             case Reply.TimedOut timedOut ->
-                    new Health.Unhealthy(kind, socket, "no answer from " + runtime + " at " + socket + " to " + call + " within " + DurationText.of(timeout));
+                    new Health.Unhealthy(kind, socket, "no answer from " + runtime + " at " + socket + " to " + call + " within " + GoDuration.formatShort(timeout));
             case Reply.Refused refused ->
                     new Health.Unhealthy(kind, socket, runtime + " at " + socket + ": connection refused; the socket is there but nothing listens on it");
             case Reply.Failed failure -> new Health.Unhealthy(kind, socket, runtime + " at " + socket + ": " + call + " failed: " + failure.why());

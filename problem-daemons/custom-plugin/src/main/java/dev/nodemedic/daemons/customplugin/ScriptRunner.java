@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.customplugin;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Healthy;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Problem;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Unknown;
@@ -126,7 +127,7 @@ final class ScriptRunner {
             // processes tagged as this run's. The answer is still the exit status the script gave.
             killed = tree.kill();
             logger.log(Level.WARNING, "a process left running by a check held its output open until the timeout and was killed;"
-                    + " send background processes'' output elsewhere (cmd >/dev/null 2>&1 &) script={0} timeout={1}", script, goText(timeout));
+                    + " send background processes'' output elsewhere (cmd >/dev/null 2>&1 &) script={0} timeout={1}", script, GoDuration.formatShort(timeout));
         }
         boolean ended = stdout.awaitEnd(AFTER_KILL) & stderr.awaitEnd(AFTER_KILL);
         if (killed > 0) {
@@ -140,7 +141,7 @@ final class ScriptRunner {
         }
         String output = cut(stdout.text(), maxOutputLength);
         if (!exited) {
-            return new Unknown("CheckTimedOut", name + " did not finish within " + goText(timeout) + " and was killed"
+            return new Unknown("CheckTimedOut", name + " did not finish within " + GoDuration.formatShort(timeout) + " and was killed"
                     + (killed > 0 ? " with " + killed + " process" + (killed == 1 ? "" : "es") + " it started" : "")
                     + (output.isEmpty() ? "" : "; its output: \"" + output + "\""));
         }
@@ -192,28 +193,6 @@ final class ScriptRunner {
             i += Character.charCount(codePoint);
         }
         return text;
-    }
-
-    /** A duration as NPD's configs write it: 3s, 1m30s, 250ms. */
-    static String goText(Duration d) {
-        if (d.toMillis() < 1000) {
-            return d.toMillis() + "ms";
-        }
-        StringBuilder out = new StringBuilder();
-        if (d.toHours() > 0) {
-            out.append(d.toHours()).append('h');
-        }
-        if (d.toMinutesPart() > 0) {
-            out.append(d.toMinutesPart()).append('m');
-        }
-        if (d.toSecondsPart() > 0 || d.toMillisPart() > 0 || out.isEmpty()) {
-            out.append(d.toSecondsPart());
-            if (d.toMillisPart() > 0) {
-                out.append('.').append(String.format("%03d", d.toMillisPart()).replaceAll("0+$", ""));
-            }
-            out.append('s');
-        }
-        return out.toString();
     }
 
     private static Duration remaining(long deadline) {

@@ -230,13 +230,4 @@ class ScriptRunnerTest {
         assertThat(ScriptRunner.cut("ab\uD83D\uDE00cd", 3)).isEqualTo("ab");
         assertThat(ScriptRunner.cut("abc", 3)).isEqualTo("abc");
     }
-
-    @Test
-    void durationsAreWrittenAsInNpdConfigs() {
-        assertThat(ScriptRunner.goText(Duration.ofSeconds(3))).isEqualTo("3s");
-        assertThat(ScriptRunner.goText(Duration.ofMinutes(3))).isEqualTo("3m");
-        assertThat(ScriptRunner.goText(Duration.ofMillis(1500))).isEqualTo("1.5s");
-        assertThat(ScriptRunner.goText(Duration.ofMillis(250))).isEqualTo("250ms");
-        assertThat(ScriptRunner.goText(Duration.ofSeconds(86400))).isEqualTo("24h");
-    }
 }

@@ -3,6 +3,7 @@ package dev.nodemedic.daemons.diskpressure;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemons.diskpressure.MountTable.Mount;
@@ -229,16 +230,10 @@ public final class DiskPressureDaemon implements ProblemDaemon<DiskPressureConfi
         if (minutes < 1) {
             return "under a minute";
         }
-        if (minutes < 60) {
-            return minutes + "m";
+        if (minutes >= 48 * 60) {
+            return (minutes / (24 * 60)) + "d";
         }
-        minutes -= minutes % 10;
-        long hours = minutes / 60;
-        long rest = minutes % 60;
-        if (hours >= 48) {
-            return (hours / 24) + "d";
-        }
-        return hours + "h" + (rest == 0 ? "" : rest + "m");
+        return GoDuration.formatShort(Duration.ofMinutes(minutes < 60 ? minutes : minutes - minutes % 10));
     }
 
     @Override

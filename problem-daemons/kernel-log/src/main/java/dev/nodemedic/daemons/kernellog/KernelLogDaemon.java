@@ -4,6 +4,7 @@ import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemon.api.Severity;
@@ -174,7 +175,7 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     private void unavailable(List<String> tried) {
         KernelLogConfig config = context.config();
         String message = context.instanceName() + " reads no log: " + String.join("; ", tried) + ". It looks again every "
-                + seconds(host.sourceRetry()) + (config.plugin() == SourceKind.AUTO
+                + GoDuration.formatShort(host.sourceRetry()) + (config.plugin() == SourceKind.AUTO
                 ? "; run the agent privileged to read /dev/kmsg (as NPD's DaemonSet does), mount the host's /var/log, or name a source"
                 + " with \"plugin\" in the config"
                 : "");
@@ -183,13 +184,9 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         }
         if (!tried.equals(lastTried)) {
             context.logger().log(Level.WARNING, "kernel-log has no log to read, its conditions are Unknown instance={0} tried=\"{1}\" retryEvery={2}",
-                    context.instanceName(), String.join("; ", tried), seconds(host.sourceRetry()));
+                    context.instanceName(), String.join("; ", tried), GoDuration.formatShort(host.sourceRetry()));
         }
         lastTried = tried;
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     private void read(SourceSelection.Outcome.Opened opened) {

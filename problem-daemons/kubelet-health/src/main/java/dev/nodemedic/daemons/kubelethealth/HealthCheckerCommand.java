@@ -2,6 +2,7 @@ package dev.nodemedic.daemons.kubelethealth;
 
 import dev.nodemedic.daemon.api.CommandContext;
 import dev.nodemedic.daemon.api.DaemonCommand;
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemons.kubelethealth.HealthCheckerOptions.Component;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -139,7 +140,7 @@ public final class HealthCheckerCommand implements DaemonCommand {
                         : command(List.of(docker.get().toString(), "ps"), options.healthCheckTimeout());
             }
             case CRI -> Files.isExecutable(options.crictl())
-                    ? command(List.of(options.crictl().toString(), "--timeout=" + goText(options.criTimeout()), "--runtime-endpoint=" + options.criSocket(), "pods", "--latest"),
+                    ? command(List.of(options.crictl().toString(), "--timeout=" + GoDuration.formatShort(options.criTimeout()), "--runtime-endpoint=" + options.criSocket(), "pods", "--latest"),
                     options.healthCheckTimeout())
                     : new Verdict.CannotTell("--crictl-path " + options.crictl() + " is not an executable; the container-runtime daemon checks the CRI socket without crictl");
         };
@@ -166,7 +167,7 @@ public final class HealthCheckerCommand implements DaemonCommand {
         return switch (new HostCommand(timeout).run(command, Map.of())) {
             case HostCommand.Result.Exited exited when exited.status() == 0 -> new Verdict.Healthy();
             case HostCommand.Result.Exited exited -> new Verdict.Unhealthy(ran + " exited " + exited.status() + UnitUptime.quoted(exited.output()));
-            case HostCommand.Result.TimedOut timedOut -> new Verdict.Unhealthy(ran + " did not finish within " + HealthzProbe.text(timedOut.timeout()));
+            case HostCommand.Result.TimedOut timedOut -> new Verdict.Unhealthy(ran + " did not finish within " + GoDuration.formatShort(timedOut.timeout()));
             case HostCommand.Result.NotRun notRun -> new Verdict.CannotTell(ran + " could not be run: " + notRun.why());
         };
     }
@@ -198,7 +199,7 @@ public final class HealthCheckerCommand implements DaemonCommand {
             int threshold = options.logPatterns().get(e.getKey());
             if (e.getValue()[0] >= threshold) {
                 return new Verdict.Unhealthy("\"" + e.getKey().pattern() + "\" occurred " + e.getValue()[0] + " times in the journal of " + options.service()
-                        + " within " + HealthzProbe.text(back) + " (threshold " + threshold + ")");
+                        + " within " + GoDuration.formatShort(back) + " (threshold " + threshold + ")");
             }
         }
         return new Verdict.Healthy();
@@ -216,8 +217,8 @@ public final class HealthCheckerCommand implements DaemonCommand {
                 return;
             }
             case UnitUptime.Uptime.Up up when up.duration().compareTo(options.cooldownTime()) <= 0 -> {
-                err.println("not repaired: " + options.service() + " has been up for " + HealthzProbe.text(up.duration()) + ", within the cooldown of "
-                        + HealthzProbe.text(options.cooldownTime()));
+                err.println("not repaired: " + options.service() + " has been up for " + GoDuration.formatShort(up.duration()) + ", within the cooldown of "
+                        + GoDuration.formatShort(options.cooldownTime()));
                 return;
             }
             case UnitUptime.Uptime.Up _ -> {
@@ -233,7 +234,7 @@ public final class HealthCheckerCommand implements DaemonCommand {
             String ran = "repair: ran \"" + HostCommand.text(command) + "\": ";
             err.println(switch (host.run(command, Map.of())) {
                 case HostCommand.Result.Exited exited -> ran + "exit status " + exited.status() + UnitUptime.quoted(exited.output());
-                case HostCommand.Result.TimedOut timedOut -> ran + "did not finish within " + HealthzProbe.text(timedOut.timeout());
+                case HostCommand.Result.TimedOut timedOut -> ran + "did not finish within " + GoDuration.formatShort(timedOut.timeout());
                 case HostCommand.Result.NotRun notRun -> ran + "could not be run: " + notRun.why();
             });
         }
@@ -262,10 +263,5 @@ public final class HealthCheckerCommand implements DaemonCommand {
             }
         }
         return Optional.empty();
-    }
-
-    /** A duration as Go's Duration.String() writes the short ones crictl is given: {@code 2s}, {@code 500ms}. */
-    private static String goText(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 }

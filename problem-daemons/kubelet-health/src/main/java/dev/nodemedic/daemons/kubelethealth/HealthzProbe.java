@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.kubelethealth;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -62,9 +63,9 @@ final class HealthzProbe {
             PlainHttpGet.Response response = get.get();
             return answer(response.status(), response.body());
         } catch (PlainHttpGet.ConnectTimeout e) {
-            return new Answer.Failed("kubelet at " + address() + " did not accept a connection within " + text(timeout));
+            return new Answer.Failed("kubelet at " + address() + " did not accept a connection within " + GoDuration.formatShort(timeout));
         } catch (SocketTimeoutException e) {
-            return new Answer.Failed("kubelet at " + url + " did not answer within " + text(timeout));
+            return new Answer.Failed("kubelet at " + url + " did not answer within " + GoDuration.formatShort(timeout));
         } catch (ConnectException e) {
             return new Answer.NotListening("no kubelet on " + address() + " (connection refused)");
         } catch (IOException e) {
@@ -85,9 +86,9 @@ final class HealthzProbe {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return answer(response.statusCode(), response.body());
         } catch (HttpConnectTimeoutException e) {
-            return new Answer.Failed("kubelet at " + address() + " did not accept a connection within " + text(timeout));
+            return new Answer.Failed("kubelet at " + address() + " did not accept a connection within " + GoDuration.formatShort(timeout));
         } catch (HttpTimeoutException e) {
-            return new Answer.Failed("kubelet at " + url + " did not answer within " + text(timeout));
+            return new Answer.Failed("kubelet at " + url + " did not answer within " + GoDuration.formatShort(timeout));
         } catch (ConnectException e) {
             return new Answer.NotListening("no kubelet on " + address() + " (connection refused)");
         } catch (IOException e) {
@@ -122,9 +123,5 @@ final class HealthzProbe {
         }
         String message = cause.getMessage();
         return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
-    }
-
-    static String text(Duration d) {
-        return d.toString().substring(2).toLowerCase();
     }
 }

@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.kubelethealth;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -84,7 +85,7 @@ final class JournalSource implements KubeletLogSource {
             throw new IOException(asked + " closed its output but did not exit");
         }
         if (p.exitValue() != 0) {
-            throw new IOException(asked + " exited with status " + p.exitValue() + (p.exitValue() == 137 ? " (killed after " + HealthzProbe.text(limit) + ")" : ""));
+            throw new IOException(asked + " exited with status " + p.exitValue() + (p.exitValue() == 137 ? " (killed after " + GoDuration.formatShort(limit) + ")" : ""));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.nodemedic.daemons.kubelethealth;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemon.api.ProblemDaemon;
 import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemons.kubelethealth.ClientCertificate.Reading;
@@ -190,7 +191,7 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
                 long recent = restartHistory.observe(now, count.restarts());
                 if (recent >= config.restartThreshold()) {
                     context.setCondition(RESTARTS, ConditionStatus.TRUE, "FrequentKubeletRestart", "systemd restarted " + config.kubeletUnit()
-                            + " " + recent + " times within " + HealthzProbe.text(config.restartWindow()) + " (threshold " + config.restartThreshold() + ")");
+                            + " " + recent + " times within " + GoDuration.formatShort(config.restartWindow()) + " (threshold " + config.restartThreshold() + ")");
                 } else {
                     context.setCondition(RESTARTS, ConditionStatus.FALSE, NO_RESTARTS_REASON, NO_RESTARTS_MESSAGE);
                 }
@@ -244,9 +245,9 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
                             + "; the kubelet cannot authenticate to the API server until it has a new one");
             case Reading.Valid valid when !valid.notAfter().isAfter(now.plus(window)) -> context.setCondition(EXPIRING, ConditionStatus.TRUE, "KubeletCertificateExpiring",
                     "kubelet client certificate " + file + " (" + valid.subject() + ") expires at " + instant(valid.notAfter())
-                            + ", within " + HealthzProbe.text(window) + "; the kubelet normally rotates it well before, so rotation may be failing");
+                            + ", within " + GoDuration.formatShort(window) + "; the kubelet normally rotates it well before, so rotation may be failing");
             case Reading.Valid valid -> context.setCondition(EXPIRING, ConditionStatus.FALSE, CERTIFICATE_VALID,
-                    "kubelet client certificate expires at " + instant(valid.notAfter()) + ", more than " + HealthzProbe.text(window) + " away");
+                    "kubelet client certificate expires at " + instant(valid.notAfter()) + ", more than " + GoDuration.formatShort(window) + " away");
             case Reading.Missing missing -> context.setCondition(EXPIRING, ConditionStatus.UNKNOWN, "KubeletCertificateNotFound",
                     "kubelet client certificate " + missing.why() + "; a host without a kubelet has none; in a pod, mount the kubelet's pki directory read-only (deploy: the kubelet-certificate component, or Helm's detector.kubeletCertificate.enabled)");
             case Reading.Unreadable unreadable -> context.setCondition(EXPIRING, ConditionStatus.UNKNOWN, "KubeletCertificateUnreadable",
@@ -268,7 +269,7 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
             // journalctl gets a moment to exit on SIGTERM before it is killed: wait for that, within the core's bound on stop().
             try {
                 if (!kubeletLog.awaitEnd(LOG_STOP_WAIT)) {
-                    context.logger().log(Level.WARNING, "kubelet log follower did not end within {0}", HealthzProbe.text(LOG_STOP_WAIT));
+                    context.logger().log(Level.WARNING, "kubelet log follower did not end within {0}", GoDuration.formatShort(LOG_STOP_WAIT));
                 }
             } catch (InterruptedException e) {
                 // The core gave up waiting for stop(); the follower ends on its own, its process is already signalled.

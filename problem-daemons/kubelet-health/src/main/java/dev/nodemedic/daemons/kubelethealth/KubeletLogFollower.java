@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.kubelethealth;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -68,7 +69,7 @@ final class KubeletLogFollower {
             backoff = counted.lines > 0 ? firstBackoff : backoff;
             if (!failing || counted.lines > 0) {
                 logger.log(Level.WARNING, "kubelet log cannot be followed, retrying with backoff source=\"{0}\" why=\"{1}\" in={2}",
-                        source.describe(), why, HealthzProbe.text(backoff));
+                        source.describe(), why, GoDuration.formatShort(backoff));
             }
             failing = true;
             listener.unavailable(why, backoff);

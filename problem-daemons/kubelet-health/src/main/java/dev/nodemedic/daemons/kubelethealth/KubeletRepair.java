@@ -1,6 +1,7 @@
 package dev.nodemedic.daemons.kubelethealth;
 
 import dev.nodemedic.daemon.api.DaemonContext;
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemon.api.Severity;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ final class KubeletRepair {
         if (lastAttempt != null && Duration.between(lastAttempt, now).compareTo(cooldown) < 0) {
             return;
         }
-        String prefix = "kubelet unhealthy for " + HealthzProbe.text(unhealthyFor) + " (" + why + "); ";
+        String prefix = "kubelet unhealthy for " + GoDuration.formatShort(unhealthyFor) + " (" + why + "); ";
         if (!budget.allows(now)) {
             if (!limitAnnounced) {
                 limitAnnounced = true;
@@ -80,7 +81,7 @@ final class KubeletRepair {
             case UnitUptime.Uptime.Up up when up.duration().compareTo(cooldown) < 0 -> {
                 // NPD's guard: it was (re)started within the cooldown, by us, by systemd or by a person.
                 context.logger().log(Level.DEBUG, "kubelet repair held: unit up for less than the cooldown unit={0} up={1} cooldown={2}",
-                        unit, HealthzProbe.text(up.duration().truncatedTo(ChronoUnit.SECONDS)), HealthzProbe.text(cooldown));
+                        unit, GoDuration.formatShort(up.duration().truncatedTo(ChronoUnit.SECONDS)), GoDuration.formatShort(cooldown));
                 return;
             }
             case UnitUptime.Uptime.Up _ -> {
@@ -93,12 +94,12 @@ final class KubeletRepair {
         String ran = "ran \"" + HostCommand.text(command) + "\"";
         switch (commands.run(command, Map.of())) {
             case HostCommand.Result.Exited exited when exited.status() == 0 -> {
-                context.logger().log(Level.WARNING, "kubelet restarted by repair unit={0} unhealthyFor={1}", unit, HealthzProbe.text(unhealthyFor));
+                context.logger().log(Level.WARNING, "kubelet restarted by repair unit={0} unhealthyFor={1}", unit, GoDuration.formatShort(unhealthyFor));
                 context.emit(Severity.WARNING, RESTARTED, prefix + ran + ": exit status 0" + UnitUptime.quoted(exited.output()));
             }
             case HostCommand.Result.Exited exited -> context.emit(Severity.WARNING, FAILED, prefix + ran + ": exit status " + exited.status() + UnitUptime.quoted(exited.output()));
             case HostCommand.Result.TimedOut timedOut -> context.emit(Severity.WARNING, FAILED,
-                    prefix + ran + ": did not finish within " + HealthzProbe.text(timedOut.timeout()) + " and was killed");
+                    prefix + ran + ": did not finish within " + GoDuration.formatShort(timedOut.timeout()) + " and was killed");
             case HostCommand.Result.NotRun notRun -> context.emit(Severity.WARNING, FAILED, prefix + "\"" + HostCommand.text(command) + "\" could not be run: " + notRun.why());
         }
     }

@@ -2,6 +2,7 @@ package dev.nodemedic.daemons.kubelethealth;
 
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemon.api.Severity;
 import dev.nodemedic.daemons.kubelethealth.PlegEpisode.Verdict;
 import java.lang.System.Logger.Level;
@@ -81,7 +82,7 @@ final class PlegWatch implements KubeletLogFollower.Listener {
         followingSince = null;
         unavailable = why;
         context.setCondition(TYPE, ConditionStatus.UNKNOWN, UNAVAILABLE_REASON,
-                "the kubelet's log cannot be read for PLEG trouble: " + why + "; retrying in " + HealthzProbe.text(retryIn));
+                "the kubelet's log cannot be read for PLEG trouble: " + why + "; retrying in " + GoDuration.formatShort(retryIn));
     }
 
     /** Re-evaluates at {@code now}: an episode that went quiet clears, one that lasted long enough raises. */
@@ -109,7 +110,7 @@ final class PlegWatch implements KubeletLogFollower.Listener {
             case Verdict.Persisting persisting -> context.setCondition(TYPE, ConditionStatus.TRUE, REASON,
                     // Stable for the whole episode: a message that changed with every line would be a write to the node each time.
                     "the kubelet (" + kubeletUnit + ") has reported \"PLEG is not healthy\" again and again since "
-                            + persisting.since().truncatedTo(ChronoUnit.SECONDS) + ", for more than " + HealthzProbe.text(persistFor)
+                            + persisting.since().truncatedTo(ChronoUnit.SECONDS) + ", for more than " + GoDuration.formatShort(persistFor)
                             + "; it is not syncing pods on this node, usually because the container runtime is slow or hung");
             // A blip so far is not a condition; an episode never goes from persisting back to brief, only to quiet.
             case Verdict.Brief _ -> context.setCondition(TYPE, ConditionStatus.FALSE, HEALTHY_REASON, HEALTHY_MESSAGE);

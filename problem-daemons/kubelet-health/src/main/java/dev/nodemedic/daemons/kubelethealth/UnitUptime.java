@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.kubelethealth;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +58,7 @@ final class UnitUptime {
             case HostCommand.Result.Exited exited when exited.status() != 0 ->
                     new Uptime.Unknown(asked + " exited " + exited.status() + quoted(exited.output()));
             case HostCommand.Result.Exited exited -> parse(exited.output(), now);
-            case HostCommand.Result.TimedOut timedOut -> new Uptime.Unknown(asked + " did not finish within " + HealthzProbe.text(timedOut.timeout()));
+            case HostCommand.Result.TimedOut timedOut -> new Uptime.Unknown(asked + " did not finish within " + GoDuration.formatShort(timedOut.timeout()));
             case HostCommand.Result.NotRun notRun -> new Uptime.Unknown(asked + " could not be run: " + notRun.why());
         };
     }

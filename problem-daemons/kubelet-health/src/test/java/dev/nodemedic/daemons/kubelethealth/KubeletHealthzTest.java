@@ -143,7 +143,7 @@ class KubeletHealthzTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         assertThat(unhealthy().status()).isEqualTo(ConditionStatus.TRUE);
-        assertThat(unhealthy().message()).isEqualTo("kubelet at " + healthz() + " did not answer within 0.3s");
+        assertThat(unhealthy().message()).isEqualTo("kubelet at " + healthz() + " did not answer within 300ms");
     }
 
     @Test

@@ -304,7 +304,7 @@ class KubeletRepairTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
         assertThat(repairEvents()).singleElement().satisfies(event -> {
             assertThat(event.reason()).isEqualTo("KubeletRepairFailed");
-            assertThat(event.message()).endsWith("; ran \"" + systemctl + " kill --kill-who=main kubelet.service\": did not finish within 0.5s and was killed");
+            assertThat(event.message()).endsWith("; ran \"" + systemctl + " kill --kill-who=main kubelet.service\": did not finish within 500ms and was killed");
         });
         long pid = Long.parseLong(Files.readString(dir.resolve("kill-pid")).strip());
         awaitTrue("the hung command (pid " + pid + ") to be gone", Duration.ofSeconds(10), () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));

@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.systemd;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ public final class UnitRestarts {
         }
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return new Reading.Unavailable(systemctl + " show " + unit + " did not finish within " + text(timeout));
+                return new Reading.Unavailable(systemctl + " show " + unit + " did not finish within " + GoDuration.formatShort(timeout));
             }
             String output = new String(process.getInputStream().readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
@@ -100,10 +101,5 @@ public final class UnitRestarts {
     private static String lastLine(String output) {
         List<String> lines = output.strip().lines().toList();
         return lines.isEmpty() ? "no output" : lines.getLast();
-    }
-
-    /** As the plugins' config files write durations ({@code 5s}, {@code 1m30s}), so a message reads like the setting. */
-    private static String text(Duration duration) {
-        return duration.toString().substring(2).toLowerCase();
     }
 }
