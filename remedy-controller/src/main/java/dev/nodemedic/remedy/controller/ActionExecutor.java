@@ -78,9 +78,9 @@ final class ActionExecutor {
         lastWould.keySet().retainAll(nodes);
     }
 
-    /** The earliest time a node is tried again. */
-    Optional<Instant> nextRetry() {
-        return backoff.earliest();
+    /** The earliest time still to come at which a node is tried again. */
+    Optional<Instant> nextRetry(Instant now) {
+        return backoff.nextAfter(now);
     }
 
     /** Writes the ledger and makes it the node's ledger at once, so the next pass sees it before the informer does. */

@@ -60,9 +60,12 @@ final class DrainRounds {
         last.keySet().retainAll(nodes);
     }
 
-    /** When the earliest next round is due. */
-    Optional<Instant> nextRound() {
-        return last.values().stream().flatMap(round -> round.nextRoundAt().stream()).min(Instant::compareTo);
+    /**
+     * When the earliest next round still to come is due. A round due already was run in the pass that
+     * just ran, unless its node is held (a gate, a stale heartbeat): a pass at once would hold it again.
+     */
+    Optional<Instant> nextRound(Instant now) {
+        return last.values().stream().flatMap(round -> round.nextRoundAt().stream()).filter(at -> at.isAfter(now)).min(Instant::compareTo);
     }
 
     private static DrainOptions options(RemedyAction.Drain drain) {

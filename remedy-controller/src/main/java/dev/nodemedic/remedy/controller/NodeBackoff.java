@@ -45,9 +45,13 @@ final class NodeBackoff {
         entries.keySet().retainAll(nodes);
     }
 
-    /** The earliest retry time of any node, past ones included. */
-    Optional<Instant> earliest() {
-        return entries.values().stream().map(Entry::at).min(Instant::compareTo);
+    /**
+     * The earliest retry still to come. A time already passed asks for no pass: its node was tried
+     * again in the pass that just ran, or is held now, and a pass asked for at once would find it
+     * held again, and ask again, for as long as the hold lasts.
+     */
+    Optional<Instant> nextAfter(Instant now) {
+        return entries.values().stream().map(Entry::at).filter(at -> at.isAfter(now)).min(Instant::compareTo);
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -119,7 +119,7 @@ public final class RemedyLoop {
         state.drains.keepOnly(seen);
         metrics.pass(state.name, evaluation.inFlightNodes(), evaluation.unhealthyNodes(), evaluation.needsHumanNodes(), blocked);
         Optional<Instant> written = state.status.write(StatusReport.of(state.generation, evaluation, entries, state.recent.list()), now);
-        return Stream.of(evaluation.nextDue(), state.executor.nextRetry(), state.drains.nextRound(), written)
+        return Stream.of(evaluation.nextDue(), state.executor.nextRetry(now), state.drains.nextRound(now), written)
                 .flatMap(Optional::stream).min(Instant::compareTo);
     }
 

@@ -161,7 +161,7 @@ class ActionExecutorTest {
         assertThat(recent.list()).singleElement().satisfies(a -> assertThat(a.result()).isEqualTo("would_apply"));
         assertThat(ledgers).isEmpty();
         assertThat(cache.ledger("node-a")).isEmpty();
-        assertThat(executor.nextRetry()).isEmpty();
+        assertThat(executor.nextRetry(clock.instant())).isEmpty();
 
         executor.modeChanged();
         cordon(actions(dryRun));
@@ -196,7 +196,7 @@ class ActionExecutorTest {
         NodeEntry waiting = cordon(actions(live));
         assertThat(live.cordons).isEqualTo(1);
         assertThat(waiting.message()).isEqualTo("the last try failed; trying again at " + T0.plusSeconds(10));
-        assertThat(executor.nextRetry()).contains(T0.plusSeconds(10));
+        assertThat(executor.nextRetry(clock.instant())).contains(T0.plusSeconds(10));
 
         clock.advance(Duration.ofSeconds(1));
         NodeEntry again = cordon(actions(live));
@@ -221,6 +221,6 @@ class ActionExecutorTest {
         assertThat(cordon(actions(live)).state()).isEqualTo("InFlight");
         assertThat(live.cordons).isEqualTo(2);
         assertThat(cache.ledger("node-a")).isPresent();
-        assertThat(executor.nextRetry()).as("the backoff ends with the write").isEmpty();
+        assertThat(executor.nextRetry(clock.instant())).as("the backoff ends with the write").isEmpty();
     }
 }

@@ -46,14 +46,23 @@ class NodeBackoffTest {
     }
 
     @Test
-    void theEarliestRetryCountsOnlyTheNodesKept() {
+    void theNextRetryCountsOnlyTheNodesKept() {
         backoff.failed("node-a", T0);
         backoff.failed("node-b", T0.plusSeconds(5));
-        assertThat(backoff.earliest()).contains(T0.plusSeconds(10));
+        assertThat(backoff.nextAfter(T0)).contains(T0.plusSeconds(10));
 
         backoff.keepOnly(Set.of("node-b"));
 
-        assertThat(backoff.earliest()).contains(T0.plusSeconds(15));
+        assertThat(backoff.nextAfter(T0)).contains(T0.plusSeconds(15));
         assertThat(backoff.failed("node-a", T0.plusSeconds(20))).as("forgotten, so back to the first wait").isEqualTo(T0.plusSeconds(30));
+    }
+
+    @Test
+    void aRetryTimeAlreadyPassedIsNotTheNextOne() {
+        backoff.failed("node-a", T0);
+        backoff.failed("node-b", T0.plusSeconds(5));
+
+        assertThat(backoff.nextAfter(T0.plusSeconds(10))).contains(T0.plusSeconds(15));
+        assertThat(backoff.nextAfter(T0.plusSeconds(15))).isEmpty();
     }
 }
