@@ -1,6 +1,7 @@
 package dev.nodemedic.remedy.controller;
 
 import dev.nodemedic.remedy.engine.Evaluation;
+import dev.nodemedic.remedy.engine.NodeState;
 import dev.nodemedic.remedy.engine.PolicyMemory;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicyStatus;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicyStatus.ActionEntry;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Builds a policy's status from one pass. */
@@ -32,6 +34,12 @@ final class StatusReport {
         return new NodeRemedyPolicyStatus(generation, evaluation.phase().apiValue(), evaluation.message(), evaluation.eligibleNodes(),
                 evaluation.unhealthyNodes(), evaluation.inFlightNodes(), evaluation.blockedNodes(), evaluation.needsHumanNodes(),
                 text(memory.stormStartedAt()), text(memory.stormEndedAt()), List.copyOf(listed), sorted.size() - listed.size(), recent);
+    }
+
+    /** One node's line; an empty zone, next action or gate and an absent due time are left out of the status. */
+    static NodeEntry node(String node, String zone, NodeState state, String next, Optional<Instant> due, String blockedBy, String message) {
+        return new NodeEntry(node, zone.isEmpty() ? null : zone, state.apiValue(), next.isEmpty() ? null : next,
+                text(due), blockedBy.isEmpty() ? null : blockedBy, Objects.requireNonNullElse(message, ""));
     }
 
     static NodeRemedyPolicyStatus invalid(long generation, String message, List<ActionEntry> recent, PolicyMemory memory) {

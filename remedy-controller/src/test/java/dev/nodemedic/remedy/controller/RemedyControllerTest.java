@@ -202,14 +202,14 @@ class RemedyControllerTest {
         scheduler.advance(Duration.ofMinutes(1));
         setCondition("node-a", kernelDeadlock("False", clock.instant(), clock.instant()));
         Eventually.until("the status write after the recovery is due", WAIT,
-                () -> scheduler.wakeUps().contains(clock.instant().plus(RemedyLoop.STATUS_INTERVAL)));
-        // Status writes are at most one per STATUS_INTERVAL; the recovery's is the second within it.
-        scheduler.advance(RemedyLoop.STATUS_INTERVAL);
+                () -> scheduler.wakeUps().contains(clock.instant().plus(PolicyStatusWriter.INTERVAL)));
+        // Status writes are at most one per PolicyStatusWriter.INTERVAL; the recovery's is the second within it.
+        scheduler.advance(PolicyStatusWriter.INTERVAL);
         awaitStatus("node-a recovering", s -> entry(s, "node-a").map(e -> e.state().equals("Recovering")).orElse(false));
         assertThat(entry(status(), "node-a").orElseThrow().due()).isEqualTo(T0.plus(Duration.ofMinutes(16)).toString());
         assertThat(node("node-a").getSpec().getUnschedulable()).isTrue();
 
-        scheduler.advance(Duration.ofMinutes(10).minus(RemedyLoop.STATUS_INTERVAL));
+        scheduler.advance(Duration.ofMinutes(10).minus(PolicyStatusWriter.INTERVAL));
 
         Eventually.until("node-a uncordoned", WAIT, () -> !Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
         Eventually.until("ledger closed", WAIT, () -> ledger("node-a").map(l -> l.current().isEmpty()).orElse(false));
@@ -288,12 +288,12 @@ class RemedyControllerTest {
         Eventually.until("tainted", WAIT, () -> node("node-a").getSpec().getTaints() != null && !node("node-a").getSpec().getTaints().isEmpty());
         Eventually.until("ledger written", WAIT, () -> ledger("node-a").flatMap(Ledger::current).isPresent());
         // The one timer is set to the earliest due: the throttled status write, then the taint's timeout.
-        scheduler.advance(RemedyLoop.STATUS_INTERVAL);
+        scheduler.advance(PolicyStatusWriter.INTERVAL);
         Eventually.until("wake-up at the taint's timeout", WAIT, () -> scheduler.wakeUps().equals(List.of(T0.plus(Duration.ofMinutes(10)))));
         assertThat(node("node-a").getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
         setCondition("node-a", kernelDeadlock("True", T0, T0.plus(Duration.ofMinutes(9))));
 
-        scheduler.advance(Duration.ofMinutes(5).minus(RemedyLoop.STATUS_INTERVAL));
+        scheduler.advance(Duration.ofMinutes(5).minus(PolicyStatusWriter.INTERVAL));
 
         Eventually.until("cordoned", WAIT, () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
         Eventually.until("ledger at step 1", WAIT, () -> ledger("node-a").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
