@@ -127,12 +127,13 @@ public final class ConfigReloads {
     private void failed(Watched entry, Optional<ConfigFileVersion.Stamp> stamp, String why) {
         boolean sameError = entry.failure.map(f -> f.why().equals(why)).orElse(false);
         entry.failure = Optional.of(new Failure(stamp, why));
-        entry.failures.increment();
         if (!sameError) {
             // Refusals logs the warning: once per distinct error, however often the file is rewritten with it.
             refusals.forget(refusalKey(entry));
             refusals.refuse(refusalKey(entry), why, clock.instant());
         }
+        // Counted last: whoever sees the count (a scrape, a test) finds the refusal on the status page too.
+        entry.failures.increment();
     }
 
     /** Stops following an instance's file: the instance stopped, or now runs without a file. */
