@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         "(such as an NPD kernel-monitor.json for --daemon kernel-log)."})
 final class CheckConfigCommand implements Callable<Integer> {
     @ParentCommand
-    NodemedicCommand parent;
+    NodemedicRoot parent;
 
     @Spec
     CommandSpec spec;

@@ -6,14 +6,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.logging.Level;
 import picocli.CommandLine;
 
 /** The {@code nodemedic} command. The only place that calls System.exit. */
 public final class Main {
-    private static final Set<String> OWN = Set.of("run", "check-config", "report", "version", "help");
-
     private Main() {
     }
 
@@ -28,13 +25,13 @@ public final class Main {
         // Quiet until a command says otherwise: 'run' logs at INFO, the rest only warnings.
         LogFormat.text.install(Level.WARNING);
         // A first word that is not ours may be a plugin's command (such as kernel-log's "rules").
-        if (args.length > 0 && !args[0].startsWith("-") && !OWN.contains(args[0])) {
+        if (args.length > 0 && !args[0].startsWith("-") && NodemedicCommand.subcommand(args[0]).isEmpty()) {
             OptionalInt exit = new PluginCommands(home.resolve("plugins")).run(args[0], Arrays.asList(args).subList(1, args.length), out, err);
             if (exit.isPresent()) {
                 return exit.getAsInt();
             }
         }
-        CommandLine cli = new CommandLine(new NodemedicCommand(home));
+        CommandLine cli = NodemedicCommand.commandLine(home, args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);

@@ -2,42 +2,39 @@ package dev.nodemedic.core;
 
 import dev.nodemedic.core.report.ReportCommand;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-@Command(name = "nodemedic",
-        mixinStandardHelpOptions = true,
-        // Sub-commands inherit --help and --version.
-        scope = CommandLine.ScopeType.INHERIT,
-        versionProvider = NodemedicCommand.Version.class,
-        description = {"Finds what is wrong with a Kubernetes node and says so as NodeConditions, Events, metrics and a status page.", ""},
-        footer = {"", "Plugins in the plugins folder may add commands (the kernel-log plugin adds 'rules'); 'nodemedic help' lists them."},
-        subcommands = {RunCommand.class, CheckConfigCommand.class, ReportCommand.class, VersionCommand.class, NodemedicCommand.Help.class})
-final class NodemedicCommand implements Callable<Integer> {
-    final Path home;
-
-    @Spec
-    CommandSpec spec;
-
+/** The {@code nodemedic} command with every sub-command: for its usage, {@code help}, and a first word that is none of them. */
+@Command(subcommands = {RunCommand.class, CheckConfigCommand.class, ReportCommand.class, VersionCommand.class, NodemedicCommand.Help.class})
+final class NodemedicCommand extends NodemedicRoot {
     NodemedicCommand(Path home) {
-        this.home = home;
+        super(home);
     }
 
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            AgentVersion v = AgentVersion.ofThisBuild();
-            return new String[] {"nodemedic " + v.version() + " (daemon-api " + v.daemonApiVersion() + ")"};
+    /**
+     * The command line for these arguments: a first word that names one of the sub-commands (but
+     * {@code help}, which lists them all) gets the root with that sub-command only; anything else the
+     * whole tree, whose usage and suggestions name every command.
+     */
+    static CommandLine commandLine(Path home, String... args) {
+        Optional<Class<?>> named = args.length == 0 ? Optional.empty() : subcommand(args[0]).filter(type -> type != Help.class);
+        if (named.isEmpty()) {
+            return new CommandLine(new NodemedicCommand(home));
         }
+        CommandLine root = new CommandLine(new NodemedicRoot(home));
+        root.addSubcommand(named.get());
+        return root;
+    }
+
+    /** The sub-command of that name, as this class's {@code @Command} lists them. */
+    static Optional<Class<?>> subcommand(String name) {
+        return Arrays.stream(NodemedicCommand.class.getAnnotation(Command.class).subcommands())
+                .filter(type -> type.getAnnotation(Command.class).name().equals(name))
+                .findFirst();
     }
 
     @Command(name = "help", description = "Shows this help and the commands the installed plugins add.")

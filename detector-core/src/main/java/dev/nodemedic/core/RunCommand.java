@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     @ParentCommand
-    NodemedicCommand parent;
+    NodemedicRoot parent;
 
     @Mixin
     NpdFlags npd = new NpdFlags();

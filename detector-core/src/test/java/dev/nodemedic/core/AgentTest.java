@@ -91,6 +91,16 @@ class AgentTest {
     }
 
     @Test
+    void theDaemonsTheConfigListsStartBeforeThoseOfJarsLoadedBeforeThem() throws Exception {
+        TestPlugins.install(TestPlugins.SYSTEM_STATS, plugins(), "a-system-stats.jar");
+        TestPlugins.install(TestPlugins.REBOOT_REQUIRED, plugins(), "z-reboot-required.jar");
+        start(List.of(new DaemonInstanceConfig("reboot-required", "reboot-listed", null, true)));
+
+        // The supervisor lists its instances in the order they were started.
+        assertThat(agent.supervisor().statuses()).extracting(DaemonStatus::instanceName).containsExactly("reboot-listed", "system-stats");
+    }
+
+    @Test
     void aReplacedJarIsReloadedWithItsNewVersion() throws Exception {
         TestPlugins.install(TestPlugins.REBOOT_REQUIRED, plugins(), "reboot-required.jar");
         start(List.of());

@@ -94,12 +94,13 @@ final class FollowedFile {
     void failed(String why, String refusal) {
         boolean sameError = failure.map(f -> f.why().equals(why)).orElse(false);
         failure = Optional.of(new Failure(lastLook, why));
-        failures.increment();
         if (!sameError) {
             // Refusals logs the warning: once per distinct error, however often the file is rewritten with it.
             refusals.forget(refusalKey);
             refusals.refuse(refusalKey, refusal, clock.instant());
         }
+        // Counted last: whoever sees the count (a scrape, a test) finds the refusal on the status page too.
+        failures.increment();
     }
 
     /** Stops following: the metrics go, and so does a failure still listed. */

@@ -60,6 +60,22 @@ public final class InstancePlanner {
         this.config = next;
     }
 
+    /** Whether the agent config's {@code daemons} list names a daemon of this plugin. */
+    boolean listsADaemonOf(LoadOutcome.Loaded plugin) {
+        for (Class<?> daemonClass : plugin.daemons()) {
+            String name;
+            try {
+                name = ((ProblemDaemon<?>) host.create(daemonClass)).name();
+            } catch (RuntimeException | LinkageError e) {
+                continue; // plan() refuses it, saying why
+            }
+            if (config.daemons().stream().anyMatch(d -> d.daemon().equals(name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public List<Planned> plan(LoadOutcome.Loaded plugin) {
         List<Planned> planned = new ArrayList<>();
         for (Class<?> daemonClass : plugin.daemons()) {
