@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -90,6 +89,13 @@ public final class FileSource implements LogSource {
             public void line(Instant timestamp, String message) {
                 if (!timestamp.isBefore(notBefore)) {
                     sink.line(timestamp, message);
+                }
+            }
+
+            @Override
+            public void line(Instant timestamp, byte[] utf8, int offset, int length) {
+                if (!timestamp.isBefore(notBefore)) {
+                    sink.line(timestamp, utf8, offset, length);
                 }
             }
 
@@ -286,19 +292,25 @@ public final class FileSource implements LogSource {
         }
     }
 
+    /**
+     * Hands on one line, split at its newline, as bytes: the format takes stamp and message from them
+     * and decodes only what it must (one copy of the message at most, none of the line).
+     */
     private void emit(byte[] bytes, int offset, int length, LineSink sink) {
-        String line;
-        if (partialLength == 0) {
-            line = new String(bytes, offset, Math.min(length, MAX_LINE_BYTES), StandardCharsets.UTF_8);
-        } else {
+        byte[] line = bytes;
+        int from = offset;
+        int to = offset + Math.min(length, MAX_LINE_BYTES);
+        if (partialLength > 0) {
             append(bytes, offset, length);
-            line = new String(partial, 0, partialLength, StandardCharsets.UTF_8);
+            line = partial;
+            from = 0;
+            to = partialLength;
             partialLength = 0;
         }
-        if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
-            line = line.substring(0, line.length() - 1);
+        if (to > from && line[to - 1] == '\r') {
+            to--;
         }
-        if (!format.translateLine(line, sink) && unparsed.getAndIncrement() == 0) {
+        if (!format.translate(line, from, to, sink) && unparsed.getAndIncrement() == 0) {
             logger.log(Level.WARNING, "log line does not fit the timestamp/message expressions, skipped (first time; counted from now on) source={0}", path);
         }
     }
