@@ -20,7 +20,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FileSource implements LogSource {
     /** A longer line is cut here: a file without newlines must not take the agent's memory. */
-    static final int MAX_LINE_BYTES = 64 * 1024;
+    static final int MAX_LINE_BYTES = FileLines.MAX_LINE_BYTES;
     /** How long a change is left to gather more before it is read; well inside the 50 ms latency goal. */
     static final Duration COALESCE = Duration.ofMillis(25);
 
@@ -60,8 +59,10 @@ public final class FileSource implements LogSource {
     private volatile WatchService watch;
 
     private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-    private byte[] partial = new byte[4096];
-    private int partialLength;
+    private final FileLines lines = new FileLines();
+    /** The sink of the run in progress, for {@link #translate}, which is made once: not a lambda per block. */
+    private LineSink sink;
+    private final FileLines.Target translate = this::translate;
     private long lastWake;
     private boolean watchingWrites;
     private final AtomicLong writeEvents = new AtomicLong();
@@ -111,6 +112,7 @@ public final class FileSource implements LogSource {
                 return;
             }
             watchWrites(directory, service, true);
+            this.sink = filtered;
             Opened opened = open();
             FileChannel channel = opened.channel();
             Object key = opened.key();
@@ -125,7 +127,7 @@ public final class FileSource implements LogSource {
                     if (now != null && !Objects.equals(now.fileKey(), key)) {
                         // Renamed away (or deleted) and a new file in its place: finish the old one first.
                         readAvailable(channel, filtered);
-                        flushPartial(filtered);
+                        lines.finish(translate);
                         channel.close();
                         rotations.incrementAndGet();
                         logger.log(Level.INFO, "log file replaced, reading the new one source={0}", path);
@@ -137,7 +139,7 @@ public final class FileSource implements LogSource {
                     if (now != null && now.size() < channel.position()) {
                         // Truncated in place (copytruncate): what follows is new.
                         truncations.incrementAndGet();
-                        partialLength = 0;
+                        lines.reset();
                         channel.position(0);
                         logger.log(Level.INFO, "log file truncated, reading it from the start source={0}", path);
                         continue;
@@ -279,56 +281,18 @@ public final class FileSource implements LogSource {
                 return total;
             }
             total += n;
-            byte[] bytes = buffer.array();
-            int start = 0;
-            for (int i = 0; i < n; i++) {
-                if (bytes[i] == '\n') {
-                    emit(bytes, start, i - start, sink);
-                    start = i + 1;
-                }
-            }
-            append(bytes, start, n - start);
+            lines.read(buffer.array(), n, translate);
             sink.caughtUp();
         }
     }
 
     /**
-     * Hands on one line, split at its newline, as bytes: the format takes stamp and message from them
-     * and decodes only what it must (one copy of the message at most, none of the line).
+     * One line, as bytes: the format takes stamp and message from them and decodes only what it must
+     * (one copy of the message at most, none of the line).
      */
-    private void emit(byte[] bytes, int offset, int length, LineSink sink) {
-        byte[] line = bytes;
-        int from = offset;
-        int to = offset + Math.min(length, MAX_LINE_BYTES);
-        if (partialLength > 0) {
-            append(bytes, offset, length);
-            line = partial;
-            from = 0;
-            to = partialLength;
-            partialLength = 0;
-        }
-        if (to > from && line[to - 1] == '\r') {
-            to--;
-        }
+    private void translate(byte[] line, int from, int to) {
         if (!format.translate(line, from, to, sink) && unparsed.getAndIncrement() == 0) {
             logger.log(Level.WARNING, "log line does not fit the timestamp/message expressions, skipped (first time; counted from now on) source={0}", path);
-        }
-    }
-
-    private void append(byte[] bytes, int offset, int length) {
-        int room = MAX_LINE_BYTES - partialLength;
-        int take = Math.min(room, length);
-        if (partialLength + take > partial.length) {
-            partial = Arrays.copyOf(partial, Math.min(MAX_LINE_BYTES, Math.max(partial.length * 2, partialLength + take)));
-        }
-        System.arraycopy(bytes, offset, partial, partialLength, take);
-        partialLength += take;
-    }
-
-    /** A last line without its newline, in a file that will not grow again. */
-    private void flushPartial(LineSink sink) {
-        if (partialLength > 0) {
-            emit(partial, 0, 0, sink);
         }
     }
 
