@@ -80,11 +80,6 @@ public final class FileLineFormat {
         return translate(line, line.indexOf('\n') < 0, sink);
     }
 
-    /** {@link #translate(String, LineSink)} of a line split at newlines, which has none: one scan fewer. */
-    public boolean translateLine(String line, LineSink sink) {
-        return translate(line, true, sink);
-    }
-
     private boolean translate(String line, boolean oneLine, LineSink sink) {
         Instant at;
         if (fixedStampWidth > 0 && line.length() >= fixedStampWidth && lastStamp.length() == fixedStampWidth
@@ -117,7 +112,7 @@ public final class FileLineFormat {
     }
 
     /**
-     * {@link #translateLine(String, LineSink)} of the line whose UTF-8 bytes are {@code line[from, to)}
+     * {@link #translate(String, LineSink)} of the line whose UTF-8 bytes are {@code line[from, to)}
      * (split at a newline, none inside), with the same result as on the decoded line, and without
      * decoding it where the expressions are read by hand: the stamp's bytes are compared with the last
      * stamp's, and the message goes to {@link LineSink#line(Instant, byte[], int, int)} as the bytes it
