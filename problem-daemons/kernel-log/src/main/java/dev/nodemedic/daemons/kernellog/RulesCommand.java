@@ -221,11 +221,11 @@ public final class RulesCommand implements DaemonCommand {
             FileLineFormat kernFormat = format == Format.KERN
                     ? new FileLineFormat(kern.timestamp(), kern.message(), kern.timestampFormat(), ZoneId.systemDefault(), clock) : null;
             // Split at newlines as the agent's file source splits them, and handed on as bytes as it hands them.
-            FileLines.Target target = (bytes, from, to) -> {
+            FileLines.Target target = (bytes, from, to, lastMarker) -> {
                 fileLine++;
                 linesRead++;
                 boolean taken = switch (format) {
-                    case KERN -> kernFormat.translate(bytes, from, to, onLine);
+                    case KERN -> kernFormat.translate(bytes, from, to, lastMarker, onLine);
                     case KMSG -> KmsgRecord.decode(new String(bytes, from, to - from, StandardCharsets.UTF_8), Instant.EPOCH, onLine);
                     case JOURNAL -> journal(new String(bytes, from, to - from, StandardCharsets.UTF_8));
                 };
@@ -233,7 +233,7 @@ public final class RulesCommand implements DaemonCommand {
                     linesSkipped++;
                 }
             };
-            FileLines lines = new FileLines();
+            FileLines lines = new FileLines(kernFormat == null ? -1 : kernFormat.marker());
             try (InputStream in = Files.newInputStream(log)) {
                 byte[] block = new byte[64 * 1024];
                 int n;

@@ -120,6 +120,24 @@ public final class FileLineFormat {
      * {@link HandReadExpression#find}) or an expression is RE2/J's, the line is decoded.
      */
     public boolean translate(byte[] line, int from, int to, LineSink sink) {
+        return translate(line, from, to, to, sink);
+    }
+
+    /**
+     * The byte whose last place in a line helps to find the message ({@link FileLines} notes it while it
+     * looks for the newline): the first of the literal NPD's {@code kernel: \[.*\] (.*)} searches from the
+     * line's end for; -1 for other expressions.
+     */
+    public int marker() {
+        return handMessage != null && !syslogKernelMessage ? handMessage.marker() : -1;
+    }
+
+    /**
+     * {@link #translate(byte[], int, int, LineSink)}, told that no byte after {@code lastMarker} in the
+     * line is {@link #marker()} ({@code from - 1}: none; {@code to}: not known): the search from the end
+     * starts there, so the line is scanned once, not a second time from its end.
+     */
+    public boolean translate(byte[] line, int from, int to, int lastMarker, LineSink sink) {
         if (handMessage == null && !syslogKernelMessage) {
             return translate(new String(line, from, to - from, StandardCharsets.UTF_8), true, sink);
         }
@@ -154,7 +172,7 @@ public final class FileLineFormat {
                 System.arraycopy(line, start, lastStampBytes, 0, fixedStampWidth);
             }
         }
-        long text = syslogKernelMessage ? syslogKernelMessage(line, from, to) : handMessage.find(line, from, to);
+        long text = syslogKernelMessage ? syslogKernelMessage(line, from, to) : handMessage.find(line, from, to, lastMarker);
         if (text == HandReadExpression.UNDECIDED) {
             return translate(new String(line, from, to - from, StandardCharsets.UTF_8), true, sink);
         }

@@ -59,7 +59,7 @@ public final class FileSource implements LogSource {
     private volatile WatchService watch;
 
     private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-    private final FileLines lines = new FileLines();
+    private final FileLines lines;
     /** The sink of the run in progress, for {@link #translate}, which is made once: not a lambda per block. */
     private LineSink sink;
     private final FileLines.Target translate = this::translate;
@@ -70,6 +70,7 @@ public final class FileSource implements LogSource {
     public FileSource(Path path, FileLineFormat format, Instant startTime, Duration poll, System.Logger logger) {
         this.path = Objects.requireNonNull(path);
         this.format = format;
+        this.lines = new FileLines(format.marker());
         this.startTime = startTime;
         this.poll = poll;
         this.logger = logger;
@@ -290,8 +291,8 @@ public final class FileSource implements LogSource {
      * One line, as bytes: the format takes stamp and message from them and decodes only what it must
      * (one copy of the message at most, none of the line).
      */
-    private void translate(byte[] line, int from, int to) {
-        if (!format.translate(line, from, to, sink) && unparsed.getAndIncrement() == 0) {
+    private void translate(byte[] line, int from, int to, int lastMarker) {
+        if (!format.translate(line, from, to, lastMarker, sink) && unparsed.getAndIncrement() == 0) {
             logger.log(Level.WARNING, "log line does not fit the timestamp/message expressions, skipped (first time; counted from now on) source={0}", path);
         }
     }

@@ -46,7 +46,21 @@ abstract sealed class HandReadExpression {
      * bytes between two of them decode to the same text as that part of the decoded line. Only a count
      * of characters ({@code .{n}} over non-ASCII text) needs decoding: undecided.
      */
-    abstract long find(byte[] line, int from, int to);
+    long find(byte[] line, int from, int to) {
+        return find(line, from, to, to);
+    }
+
+    /**
+     * {@link #find(byte[], int, int)}, told by whoever cut the line that no byte after {@code lastMarker}
+     * is {@link #marker()} ({@code from - 1}: none in the line; {@code to}: not known). An expression
+     * that searches the line from its end for a literal starting with that byte starts there.
+     */
+    abstract long find(byte[] line, int from, int to, int lastMarker);
+
+    /** The byte whose last place in a line {@link #find(byte[], int, int, int)} can use, or -1. */
+    int marker() {
+        return -1;
+    }
 
     static long range(int start, int end) {
         return (long) start << 32 | end;
@@ -156,7 +170,7 @@ abstract sealed class HandReadExpression {
         }
 
         @Override
-        long find(byte[] line, int from, int to) {
+        long find(byte[] line, int from, int to, int lastMarker) {
             int end = from + width;
             for (int i = from; i < Math.min(end, to); i++) {
                 if (line[i] < 0) {
@@ -190,7 +204,12 @@ abstract sealed class HandReadExpression {
         }
 
         @Override
-        long find(byte[] line, int from, int to) {
+        int marker() {
+            return bBytes != null && bBytes.length > 0 ? bBytes[0] : -1;
+        }
+
+        @Override
+        long find(byte[] line, int from, int to, int lastMarker) {
             if (aBytes == null || bBytes == null) {
                 return UNDECIDED;
             }
@@ -199,7 +218,11 @@ abstract sealed class HandReadExpression {
                 return NO_MATCH;
             }
             // Searched from the end: in a kern.log line the last "] " is the one closing the uptime.
-            int last = lastIndexOf(line, start + aBytes.length + middleMin, to - bBytes.length - tailMin, bBytes);
+            int highest = to - bBytes.length - tailMin;
+            if (bBytes.length > 0) {
+                highest = Math.min(highest, lastMarker); // no B can start after the last byte B starts with
+            }
+            int last = lastIndexOf(line, start + aBytes.length + middleMin, highest, bBytes);
             if (last < 0) {
                 return NO_MATCH;
             }
@@ -255,7 +278,7 @@ abstract sealed class HandReadExpression {
         }
 
         @Override
-        long find(byte[] line, int from, int to) {
+        long find(byte[] line, int from, int to, int lastMarker) {
             if (aBytes == null || bBytes == null) {
                 return UNDECIDED;
             }

@@ -134,6 +134,15 @@ class FileLineFormatTest {
             String decoded = new String(line, StandardCharsets.UTF_8);
 
             long found = hand.find(block, offset, offset + line.length);
+            // Told where the marker byte last is, as FileLines tells it, the result is the same.
+            int lastMarker = offset - 1;
+            for (int k = offset; k < offset + line.length; k++) {
+                if (block[k] == hand.marker()) {
+                    lastMarker = k;
+                }
+            }
+            assertThat(hand.find(block, offset, offset + line.length, lastMarker)).as("/%s/ told the last marker in \"%s\"", expression,
+                    new String(line, StandardCharsets.UTF_8)).isEqualTo(found);
 
             if (found == HandReadExpression.UNDECIDED) {
                 assertThat(decoded.chars().anyMatch(c -> c >= 128) || expression.contains("é")).as("/%s/ undecided on \"%s\"", expression, decoded).isTrue();
