@@ -19,7 +19,8 @@
 # the wall time. Then the agent is left reading nothing for 20 s and its
 # CPU over the next 30 s is reported, and a writer appends 1,000 lines/s for 40 s and the CPU of the
 # agent and of its kernel-log reader thread over the last 30 s is reported (utime+stime from /proc).
-# LIVE=0 leaves those out.
+# LIVE=0 leaves those out. DIST names another distribution (a copy of an older build, to alternate
+# old and new run by run on a loaded machine).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,7 +30,7 @@ shared="$(cd "$root/../shared" && pwd)"
 runs="${1:-5}"
 work="${2:-$(mktemp -d)}"
 cpu="${CPU:-1}"
-dist="$root/detector-core/target/nodemedic"
+dist="${DIST:-$root/detector-core/target/nodemedic}"
 lines=1000000
 
 [[ -x "$dist/bin/nodemedic" ]] || { echo "no distribution at $dist: build it first" >&2; exit 2; }

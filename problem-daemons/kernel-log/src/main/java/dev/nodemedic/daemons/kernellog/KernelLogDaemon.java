@@ -18,6 +18,7 @@ import dev.nodemedic.daemons.kernellog.source.BootTime;
 import dev.nodemedic.daemons.kernellog.source.LineSink;
 import dev.nodemedic.daemons.kernellog.source.LogSource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +68,16 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         @Override
         public void line(Instant timestamp, String message) {
             KernelLogDaemon.this.line(timestamp, message);
+        }
+
+        @Override
+        public void line(Instant timestamp, byte[] utf8, int offset, int length) {
+            if (skipList.isEmpty()) {
+                count();
+                engine.push(utf8, offset, length, timestamp, onMatch);
+            } else {
+                KernelLogDaemon.this.line(timestamp, new String(utf8, offset, length, StandardCharsets.UTF_8));
+            }
         }
 
         @Override
@@ -252,15 +263,19 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
 
     /** Runs on the reader thread only: the engine is not shared. */
     private void line(Instant timestamp, String message) {
-        if (++uncounted == 4096) {
-            publishCount();
-        }
+        count();
         for (String skip : skipList) {
             if (message.contains(skip)) {
                 return;
             }
         }
         engine.push(message, timestamp, onMatch);
+    }
+
+    private void count() {
+        if (++uncounted == 4096) {
+            publishCount();
+        }
     }
 
     private void publishCount() {

@@ -11,11 +11,13 @@ import dev.nodemedic.daemons.kernellog.rules.Rule;
 import dev.nodemedic.daemons.kernellog.rules.RuleEngine;
 import dev.nodemedic.daemons.kernellog.config.SourceKind;
 import dev.nodemedic.daemons.kernellog.source.FileLineFormat;
+import dev.nodemedic.daemons.kernellog.source.FileLines;
 import dev.nodemedic.daemons.kernellog.source.JournalEntry;
 import dev.nodemedic.daemons.kernellog.source.KmsgRecord;
 import dev.nodemedic.daemons.kernellog.source.LineSink;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -178,7 +180,23 @@ public final class RulesCommand implements DaemonCommand {
         /** The file line of each line in the engine's buffer, to report file line numbers. */
         private final long[] fileLines;
         private final Consumer<Match> onMatch = this::matched;
-        private final LineSink onLine = this::push;
+        /** Made once: the daemon's way, lines of a file reach the engine as bytes. */
+        private final LineSink onLine = new LineSink() {
+            @Override
+            public void line(Instant timestamp, String message) {
+                push(timestamp, message);
+            }
+
+            @Override
+            public void line(Instant timestamp, byte[] utf8, int offset, int length) {
+                if (skipList.isEmpty()) {
+                    fileLines[(int) (engine.lines() % fileLines.length)] = fileLine;
+                    engine.push(utf8, offset, length, timestamp, onMatch);
+                } else {
+                    push(timestamp, new String(utf8, offset, length, StandardCharsets.UTF_8));
+                }
+            }
+        };
         private long fileLine;
         long linesRead;
         long linesSkipped;
@@ -202,20 +220,27 @@ public final class RulesCommand implements DaemonCommand {
                     ? config.pluginConfig() : KernLogFormat.PLUGIN_CONFIG;
             FileLineFormat kernFormat = format == Format.KERN
                     ? new FileLineFormat(kern.timestamp(), kern.message(), kern.timestampFormat(), ZoneId.systemDefault(), clock) : null;
-            try (BufferedReader reader = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    fileLine++;
-                    linesRead++;
-                    boolean taken = switch (format) {
-                        case KERN -> kernFormat.translateLine(line, onLine); // readLine splits at newlines
-                        case KMSG -> KmsgRecord.decode(line, Instant.EPOCH, onLine);
-                        case JOURNAL -> journal(line);
-                    };
-                    if (!taken) {
-                        linesSkipped++;
-                    }
+            // Split at newlines as the agent's file source splits them, and handed on as bytes as it hands them.
+            FileLines.Target target = (bytes, from, to, lastMarker) -> {
+                fileLine++;
+                linesRead++;
+                boolean taken = switch (format) {
+                    case KERN -> kernFormat.translate(bytes, from, to, lastMarker, onLine);
+                    case KMSG -> KmsgRecord.decode(new String(bytes, from, to - from, StandardCharsets.UTF_8), Instant.EPOCH, onLine);
+                    case JOURNAL -> journal(new String(bytes, from, to - from, StandardCharsets.UTF_8));
+                };
+                if (!taken) {
+                    linesSkipped++;
                 }
+            };
+            FileLines lines = new FileLines(kernFormat == null ? -1 : kernFormat.marker());
+            try (InputStream in = Files.newInputStream(log)) {
+                byte[] block = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(block)) > 0) {
+                    lines.read(block, n, target);
+                }
+                lines.finish(target);
             } catch (NoSuchFileException e) {
                 throw new NoSuchFileException(log.toString());
             }

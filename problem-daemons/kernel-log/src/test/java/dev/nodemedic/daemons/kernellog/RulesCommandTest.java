@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.daemon.api.ManualClock;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,6 +53,33 @@ class RulesCommandTest {
         assertThat(out).containsPattern("7  IOError\\s+temporary\\s+-\\s+1\\s+4\\s+4");
         assertThat(out).containsPattern("0  OOMKilling\\s+temporary\\s+-\\s+0\\s+-\\s+-");
         assertThat(out).contains("5 lines read, 0 skipped", "4 matches", "lines/s");
+    }
+
+    /**
+     * The replay splits the log as the agent's file source does, at newlines only (NPD's filelog too): a
+     * CR before the newline is dropped, one inside a line is part of it; and a line of malformed UTF-8
+     * is read as the agent reads it.
+     */
+    @Test
+    void readsTheLogAsTheAgentsFileSourceDoes() throws Exception {
+        Path log = dir.resolve("kern.log");
+        String prefix = "Nov 23 12:00:01 node-1 kernel: [ 3600.123456] ";
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.writeBytes((prefix + "INFO: task docker:42 blocked for more than 120 seconds.\r\n").getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes((prefix + "chatter\rINFO: task java:7 blocked for more than 120 seconds.\n").getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(prefix.getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(new byte[] {(byte) 0xff, ' '});
+        bytes.writeBytes("Buffer I/O error on dev sdb1, logical block 0, async page read".getBytes(StandardCharsets.UTF_8));
+        Files.write(log, bytes.toByteArray());
+
+        command.run(context, List.of("test", "--config", config.toString(), "--log", log.toString()));
+
+        String out = context.printed();
+        // The CR inside the second line keeps it one line, whose message the TaskHung pattern matches at its end.
+        assertThat(out).containsPattern("1  TaskHung\\s+temporary\\s+-\\s+2\\s+1\\s+2");
+        assertThat(out).containsPattern("10  DockerHung\\s+permanent\\s+KernelDeadlock\\s+1\\s+1\\s+1");
+        assertThat(out).containsPattern("7  IOError\\s+temporary\\s+-\\s+1\\s+3\\s+3");
+        assertThat(out).contains("3 lines read, 0 skipped");
     }
 
     @Test

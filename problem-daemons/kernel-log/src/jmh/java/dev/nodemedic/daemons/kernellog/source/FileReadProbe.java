@@ -44,12 +44,28 @@ public final class FileReadProbe {
             FileSource source = new FileSource(log, format, Instant.EPOCH, Duration.ofSeconds(1), System.getLogger("probe"));
             long[] seen = {0};
             long cpu = threads.getCurrentThreadCpuTime();
-            source.run((timestamp, message) -> {
-                if (engineOn) {
-                    engine.push(message, timestamp, ignore);
+            // As the daemon's sink: a file's lines reach the engine as bytes.
+            source.run(new LineSink() {
+                @Override
+                public void line(Instant timestamp, String message) {
+                    if (engineOn) {
+                        engine.push(message, timestamp, ignore);
+                    }
+                    seen();
                 }
-                if (++seen[0] == lines) {
-                    source.close();
+
+                @Override
+                public void line(Instant timestamp, byte[] utf8, int offset, int length) {
+                    if (engineOn) {
+                        engine.push(utf8, offset, length, timestamp, ignore);
+                    }
+                    seen();
+                }
+
+                private void seen() {
+                    if (++seen[0] == lines) {
+                        source.close();
+                    }
                 }
             });
             double seconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;

@@ -115,28 +115,65 @@ final class LiteralScanner {
     }
 
     /**
-     * Sets in {@code found} (from {@code offset}, {@link #words()} longs, cleared first) the bit of every
-     * literal that occurs in {@code line}. Allocates nothing.
+     * {@link #scan(String, long[], int)} of a line's UTF-8 bytes, with the same result as on the decoded
+     * line: the literals are ASCII, and in UTF-8 an ASCII byte is always that character (the decoder
+     * never takes one into a multi-byte or malformed sequence), while every other byte, like every other
+     * character, sends the scan back to the root.
+     *
+     * @return whether any literal was found
      */
-    void scan(String line, long[] found, int offset) {
+    boolean scan(byte[] utf8, int from, int to, long[] found, int offset) {
         for (int w = 0; w < words; w++) {
             found[offset + w] = 0;
         }
         if (literalCount == 0) {
-            return;
+            return false;
         }
         int[] delta = this.delta;
         boolean[] accepting = this.accepting;
+        boolean any = false;
+        int state = 0;
+        for (int i = from; i < to; i++) {
+            int c = utf8[i];
+            state = delta[(state << 7) | (c >= 0 ? c : 0)];
+            if (accepting[state]) {
+                any = true;
+                for (int w = 0; w < words; w++) {
+                    found[offset + w] |= out[state * words + w];
+                }
+            }
+        }
+        return any;
+    }
+
+    /**
+     * Sets in {@code found} (from {@code offset}, {@link #words()} longs, cleared first) the bit of every
+     * literal that occurs in {@code line}. Allocates nothing.
+     *
+     * @return whether any literal was found
+     */
+    boolean scan(String line, long[] found, int offset) {
+        for (int w = 0; w < words; w++) {
+            found[offset + w] = 0;
+        }
+        if (literalCount == 0) {
+            return false;
+        }
+        int[] delta = this.delta;
+        boolean[] accepting = this.accepting;
+        boolean any = false;
         int state = 0;
         int length = line.length();
         for (int i = 0; i < length; i++) {
             char c = line.charAt(i);
             state = delta[(state << 7) | (c < ALPHABET ? c : 0)];
             if (accepting[state]) {
+                any = true;
                 for (int w = 0; w < words; w++) {
                     found[offset + w] |= out[state * words + w];
                 }
             }
         }
+        return any;
     }
 }

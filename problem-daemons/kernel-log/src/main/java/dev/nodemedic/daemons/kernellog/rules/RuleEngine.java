@@ -2,7 +2,9 @@ package dev.nodemedic.daemons.kernellog.rules;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +34,10 @@ public final class RuleEngine {
     private final Instant[] timestamps;
     private final long[] found;
     private final long[] windowFound;
+    /** Some pattern may span lines: every message in the ring is needed as text, not only those a pattern runs on. */
+    private final boolean keepsMessages;
+    /** No pattern runs on every line, and none may span lines: a line without any literal is done once scanned. */
+    private final boolean everyPatternNeedsALiteral;
     private final StringBuilder joined = new StringBuilder();
     private long lines;
     private long regexRuns;
@@ -41,9 +47,11 @@ public final class RuleEngine {
      *
      * @param literalMask bits of the scanner's literals, one of which must be present; empty: always run
      */
-    private record CompiledPattern(int ruleIndex, Rule rule, boolean recovery, Pattern regex, RequiredLiterals literals, long[] literalMask) {
-        boolean alwaysRun() {
-            return literals.anyOf().isEmpty();
+    private record CompiledPattern(int ruleIndex, Rule rule, boolean recovery, Pattern regex, RequiredLiterals literals, long[] literalMask,
+                                   boolean alwaysRun, boolean lineLocal) {
+        CompiledPattern(int ruleIndex, Rule rule, boolean recovery, Pattern regex, RequiredLiterals literals, long[] literalMask) {
+            // Kept as fields: asked for every pattern on every line.
+            this(ruleIndex, rule, recovery, regex, literals, literalMask, literals.anyOf().isEmpty(), literals.lineLocal());
         }
     }
 
@@ -72,6 +80,8 @@ public final class RuleEngine {
             }
             patterns[k] = new CompiledPattern(spec.ruleIndex(), spec.rule(), spec.recovery(), spec.regex(), spec.literals(), mask);
         }
+        this.keepsMessages = Arrays.stream(patterns).anyMatch(p -> !p.lineLocal());
+        this.everyPatternNeedsALiteral = !keepsMessages && Arrays.stream(patterns).noneMatch(CompiledPattern::alwaysRun);
         this.messages = new String[bufferSize];
         this.timestamps = new Instant[bufferSize];
         this.found = new long[bufferSize * words];
@@ -89,14 +99,38 @@ public final class RuleEngine {
         messages[slot] = message;
         timestamps[slot] = timestamp;
         lines++;
-        scanner.scan(message, found, slot * words);
+        if (!scanner.scan(message, found, slot * words) && everyPatternNeedsALiteral) {
+            return 0;
+        }
+        return runCandidates(slot, null, 0, 0, matches);
+    }
+
+    /**
+     * {@link #push(String, Instant, Consumer)} of a message given as {@code length} bytes of UTF-8 from
+     * {@code offset} (read only during the call). The prefilter scans the bytes; the message is decoded
+     * only when a pattern is to run on it, or when a pattern that may span lines needs it kept. Most
+     * lines of a file thus cost no {@code String} at all: the same matches, and nothing allocated.
+     */
+    public int push(byte[] utf8, int offset, int length, Instant timestamp, Consumer<Match> matches) {
+        int slot = (int) (lines % bufferSize);
+        messages[slot] = keepsMessages ? new String(utf8, offset, length, StandardCharsets.UTF_8) : null;
+        timestamps[slot] = timestamp;
+        lines++;
+        if (!scanner.scan(utf8, offset, offset + length, found, slot * words) && everyPatternNeedsALiteral) {
+            return 0; // most lines: no literal, so no pattern to run
+        }
+        return runCandidates(slot, utf8, offset, length, matches);
+    }
+
+    /** The patterns the prefilter lets through run; {@code utf8} is the message when it is not decoded yet. */
+    private int runCandidates(int slot, byte[] utf8, int offset, int length, Consumer<Match> matches) {
         boolean windowReady = false;
         int reported = 0;
         for (CompiledPattern pattern : patterns) {
             boolean candidate;
             if (pattern.alwaysRun()) {
                 candidate = true;
-            } else if (pattern.literals().lineLocal()) {
+            } else if (pattern.lineLocal()) {
                 candidate = intersects(found, slot * words, pattern.literalMask());
             } else {
                 if (!windowReady) {
@@ -105,8 +139,13 @@ public final class RuleEngine {
                 }
                 candidate = intersects(windowFound, 0, pattern.literalMask());
             }
-            if (candidate && run(pattern, slot, matches)) {
-                reported++;
+            if (candidate) {
+                if (messages[slot] == null) {
+                    messages[slot] = new String(utf8, offset, length, StandardCharsets.UTF_8);
+                }
+                if (run(pattern, slot, matches)) {
+                    reported++;
+                }
             }
         }
         return reported;
@@ -133,7 +172,7 @@ public final class RuleEngine {
 
     private boolean run(CompiledPattern pattern, int slot, Consumer<Match> matches) {
         regexRuns++;
-        if (pattern.literals().lineLocal()) {
+        if (pattern.lineLocal()) {
             String line = messages[slot];
             if (!pattern.regex().matcher(line).find()) {
                 return false;

@@ -22,6 +22,11 @@ final class CharClass {
         return c < 128 ? ascii[c] : others;
     }
 
+    /** For a byte of UTF-8: an ASCII byte is its character; any other byte is part of a non-ASCII character. */
+    boolean contains(byte b) {
+        return b >= 0 ? ascii[b] : others;
+    }
+
     static CharClass single(char c) {
         if (c >= 128) {
             throw new IllegalArgumentException("a non-ASCII char repeated");

@@ -3,6 +3,7 @@ package dev.nodemedic.daemons.kernellog.source;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import dev.nodemedic.daemons.kernellog.rules.GoExpression;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -49,6 +50,9 @@ public final class FileLineFormat {
     /** Syslog stamps have one-second resolution: consecutive lines mostly repeat the last one. */
     private String lastStamp = "";
     private Instant lastInstant = Instant.EPOCH;
+    /** {@link #lastStamp}'s bytes when it was found by a fixed width (so all ASCII), to compare a line's bytes with. */
+    private final byte[] lastStampBytes;
+    private boolean lastStampBytesValid;
 
     public FileLineFormat(String timestampRegex, String messageRegex, String goLayout, ZoneId zone, Clock clock) {
         this(timestampRegex, messageRegex, goLayout, zone, clock, true);
@@ -60,6 +64,7 @@ public final class FileLineFormat {
         this.handTimestamp = fastPaths ? HandReadExpression.recognise(timestampRegex).orElse(null) : null;
         this.handMessage = fastPaths ? HandReadExpression.recognise(messageRegex).orElse(null) : null;
         this.fixedStampWidth = handTimestamp instanceof HandReadExpression.FixedWidth fixed ? fixed.width() : -1;
+        this.lastStampBytes = new byte[Math.max(0, fixedStampWidth)];
         this.syslogKernelMessage = fastPaths && messageRegex.equals(SYSLOG_KERNEL_MESSAGE);
         this.layout = GoTimeLayout.parse(goLayout);
         this.zone = zone;
@@ -73,11 +78,6 @@ public final class FileLineFormat {
      */
     public boolean translate(String line, LineSink sink) {
         return translate(line, line.indexOf('\n') < 0, sink);
-    }
-
-    /** {@link #translate(String, LineSink)} of a line split at newlines, which has none: one scan fewer. */
-    public boolean translateLine(String line, LineSink sink) {
-        return translate(line, true, sink);
     }
 
     private boolean translate(String line, boolean oneLine, LineSink sink) {
@@ -100,6 +100,7 @@ public final class FileLineFormat {
                 }
                 lastStamp = stamp;
                 lastInstant = at;
+                lastStampBytesValid = false;
             }
         }
         String text = message(line, oneLine);
@@ -109,6 +110,115 @@ public final class FileLineFormat {
         sink.line(at, text);
         return true;
     }
+
+    /**
+     * {@link #translate(String, LineSink)} of the line whose UTF-8 bytes are {@code line[from, to)}
+     * (split at a newline, none inside), with the same result as on the decoded line, and without
+     * decoding it where the expressions are read by hand: the stamp's bytes are compared with the last
+     * stamp's, and the message goes to {@link LineSink#line(Instant, byte[], int, int)} as the bytes it
+     * takes. Where the bytes cannot tell (a hand-read expression over non-ASCII text, see
+     * {@link HandReadExpression#find}) or an expression is RE2/J's, the line is decoded.
+     */
+    public boolean translate(byte[] line, int from, int to, LineSink sink) {
+        return translate(line, from, to, to, sink);
+    }
+
+    /**
+     * The byte whose last place in a line helps to find the message ({@link FileLines} notes it while it
+     * looks for the newline): the first of the literal NPD's {@code kernel: \[.*\] (.*)} searches from the
+     * line's end for; -1 for other expressions.
+     */
+    public int marker() {
+        return handMessage != null && !syslogKernelMessage ? handMessage.marker() : -1;
+    }
+
+    /**
+     * {@link #translate(byte[], int, int, LineSink)}, told that no byte after {@code lastMarker} in the
+     * line is {@link #marker()} ({@code from - 1}: none; {@code to}: not known): the search from the end
+     * starts there, so the line is scanned once, not a second time from its end.
+     */
+    public boolean translate(byte[] line, int from, int to, int lastMarker, LineSink sink) {
+        if (handMessage == null && !syslogKernelMessage) {
+            return translate(new String(line, from, to - from, StandardCharsets.UTF_8), true, sink);
+        }
+        Instant at;
+        if (lastStampBytesValid && to - from >= fixedStampWidth && sameStamp(line, from)) {
+            at = lastInstant; // the same second as the line before, without a copy of the stamp
+        } else {
+            long found = handTimestamp == null ? HandReadExpression.UNDECIDED : handTimestamp.find(line, from, to);
+            if (found == HandReadExpression.UNDECIDED) {
+                return translate(new String(line, from, to - from, StandardCharsets.UTF_8), true, sink);
+            }
+            if (found == HandReadExpression.NO_MATCH) {
+                return false;
+            }
+            int start = HandReadExpression.start(found);
+            int end = HandReadExpression.end(found);
+            String stamp = new String(line, start, end - start, StandardCharsets.UTF_8);
+            if (stamp.equals(lastStamp)) {
+                at = lastInstant;
+            } else {
+                try {
+                    at = instant(stamp);
+                } catch (DateTimeException e) {
+                    return false;
+                }
+                lastStamp = stamp;
+                lastInstant = at;
+            }
+            // Only a stamp found by its width is known to be ASCII and to be the line's first bytes.
+            lastStampBytesValid = end - start == fixedStampWidth && start == from;
+            if (lastStampBytesValid) {
+                System.arraycopy(line, start, lastStampBytes, 0, fixedStampWidth);
+            }
+        }
+        long text = syslogKernelMessage ? syslogKernelMessage(line, from, to) : handMessage.find(line, from, to, lastMarker);
+        if (text == HandReadExpression.UNDECIDED) {
+            return translate(new String(line, from, to - from, StandardCharsets.UTF_8), true, sink);
+        }
+        if (text == HandReadExpression.NO_MATCH) {
+            return false;
+        }
+        int start = HandReadExpression.start(text);
+        sink.line(at, line, start, HandReadExpression.end(text) - start);
+        return true;
+    }
+
+    private boolean sameStamp(byte[] line, int from) {
+        byte[] last = lastStampBytes;
+        for (int i = 0; i < last.length; i++) {
+            if (line[from + i] != last[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #syslogKernelMessage(String)} on the bytes; all it looks for is ASCII. */
+    private static long syslogKernelMessage(byte[] line, int from, int to) {
+        int at = HandReadExpression.indexOf(line, from, to, KERNEL);
+        if (at < 0) {
+            return HandReadExpression.NO_MATCH;
+        }
+        int start = at + KERNEL.length;
+        int i = start;
+        if (i < to && line[i] == '[') {
+            i++;
+            while (i < to && line[i] >= 0 && isRe2Space((char) line[i])) {
+                i++;
+            }
+            int digits = i;
+            while (i < to && (line[i] == '.' || (line[i] >= '0' && line[i] <= '9'))) {
+                i++;
+            }
+            if (i > digits && i + 1 < to && line[i] == ']' && line[i + 1] == ' ') {
+                start = i + 2;
+            }
+        }
+        return HandReadExpression.range(start, to);
+    }
+
+    private static final byte[] KERNEL = "kernel: ".getBytes(StandardCharsets.US_ASCII);
 
     /** The timestamp's text, or null when the expression does not find one. */
     String stamp(String line) {

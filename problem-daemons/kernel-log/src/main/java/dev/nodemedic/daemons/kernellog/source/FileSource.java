@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -21,7 +20,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FileSource implements LogSource {
     /** A longer line is cut here: a file without newlines must not take the agent's memory. */
-    static final int MAX_LINE_BYTES = 64 * 1024;
+    static final int MAX_LINE_BYTES = FileLines.MAX_LINE_BYTES;
     /** How long a change is left to gather more before it is read; well inside the 50 ms latency goal. */
     static final Duration COALESCE = Duration.ofMillis(25);
 
@@ -61,8 +59,10 @@ public final class FileSource implements LogSource {
     private volatile WatchService watch;
 
     private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-    private byte[] partial = new byte[4096];
-    private int partialLength;
+    private final FileLines lines;
+    /** The sink of the run in progress, for {@link #translate}, which is made once: not a lambda per block. */
+    private LineSink sink;
+    private final FileLines.Target translate = this::translate;
     private long lastWake;
     private boolean watchingWrites;
     private final AtomicLong writeEvents = new AtomicLong();
@@ -70,6 +70,7 @@ public final class FileSource implements LogSource {
     public FileSource(Path path, FileLineFormat format, Instant startTime, Duration poll, System.Logger logger) {
         this.path = Objects.requireNonNull(path);
         this.format = format;
+        this.lines = new FileLines(format.marker());
         this.startTime = startTime;
         this.poll = poll;
         this.logger = logger;
@@ -94,6 +95,13 @@ public final class FileSource implements LogSource {
             }
 
             @Override
+            public void line(Instant timestamp, byte[] utf8, int offset, int length) {
+                if (!timestamp.isBefore(notBefore)) {
+                    sink.line(timestamp, utf8, offset, length);
+                }
+            }
+
+            @Override
             public void caughtUp() {
                 sink.caughtUp();
             }
@@ -105,6 +113,7 @@ public final class FileSource implements LogSource {
                 return;
             }
             watchWrites(directory, service, true);
+            this.sink = filtered;
             Opened opened = open();
             FileChannel channel = opened.channel();
             Object key = opened.key();
@@ -119,7 +128,7 @@ public final class FileSource implements LogSource {
                     if (now != null && !Objects.equals(now.fileKey(), key)) {
                         // Renamed away (or deleted) and a new file in its place: finish the old one first.
                         readAvailable(channel, filtered);
-                        flushPartial(filtered);
+                        lines.finish(translate);
                         channel.close();
                         rotations.incrementAndGet();
                         logger.log(Level.INFO, "log file replaced, reading the new one source={0}", path);
@@ -131,7 +140,7 @@ public final class FileSource implements LogSource {
                     if (now != null && now.size() < channel.position()) {
                         // Truncated in place (copytruncate): what follows is new.
                         truncations.incrementAndGet();
-                        partialLength = 0;
+                        lines.reset();
                         channel.position(0);
                         logger.log(Level.INFO, "log file truncated, reading it from the start source={0}", path);
                         continue;
@@ -273,50 +282,18 @@ public final class FileSource implements LogSource {
                 return total;
             }
             total += n;
-            byte[] bytes = buffer.array();
-            int start = 0;
-            for (int i = 0; i < n; i++) {
-                if (bytes[i] == '\n') {
-                    emit(bytes, start, i - start, sink);
-                    start = i + 1;
-                }
-            }
-            append(bytes, start, n - start);
+            lines.read(buffer.array(), n, translate);
             sink.caughtUp();
         }
     }
 
-    private void emit(byte[] bytes, int offset, int length, LineSink sink) {
-        String line;
-        if (partialLength == 0) {
-            line = new String(bytes, offset, Math.min(length, MAX_LINE_BYTES), StandardCharsets.UTF_8);
-        } else {
-            append(bytes, offset, length);
-            line = new String(partial, 0, partialLength, StandardCharsets.UTF_8);
-            partialLength = 0;
-        }
-        if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
-            line = line.substring(0, line.length() - 1);
-        }
-        if (!format.translateLine(line, sink) && unparsed.getAndIncrement() == 0) {
+    /**
+     * One line, as bytes: the format takes stamp and message from them and decodes only what it must
+     * (one copy of the message at most, none of the line).
+     */
+    private void translate(byte[] line, int from, int to, int lastMarker) {
+        if (!format.translate(line, from, to, lastMarker, sink) && unparsed.getAndIncrement() == 0) {
             logger.log(Level.WARNING, "log line does not fit the timestamp/message expressions, skipped (first time; counted from now on) source={0}", path);
-        }
-    }
-
-    private void append(byte[] bytes, int offset, int length) {
-        int room = MAX_LINE_BYTES - partialLength;
-        int take = Math.min(room, length);
-        if (partialLength + take > partial.length) {
-            partial = Arrays.copyOf(partial, Math.min(MAX_LINE_BYTES, Math.max(partial.length * 2, partialLength + take)));
-        }
-        System.arraycopy(bytes, offset, partial, partialLength, take);
-        partialLength += take;
-    }
-
-    /** A last line without its newline, in a file that will not grow again. */
-    private void flushPartial(LineSink sink) {
-        if (partialLength > 0) {
-            emit(partial, 0, 0, sink);
         }
     }
 

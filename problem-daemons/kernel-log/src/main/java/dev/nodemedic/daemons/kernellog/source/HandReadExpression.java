@@ -27,9 +27,105 @@ import java.util.Optional;
  * {@code \n} are subtle there; lines read from a file never hold one).
  */
 abstract sealed class HandReadExpression {
+    /** {@link #find}: the expression does not match the line. */
+    static final long NO_MATCH = -1;
+    /** {@link #find}: the bytes alone cannot tell (see there); decode the line and ask RE2/J. */
+    static final long UNDECIDED = -2;
 
     /** The text the expression takes from {@code line}, or null when it does not match. No newline in {@code line}. */
     abstract String extract(String line);
+
+    /**
+     * {@link #extract(String)} of the line whose UTF-8 bytes are {@code line[from, to)} (no newline), without
+     * decoding it: where the text starts and ends in the bytes ({@link #start}, {@link #end}), {@link #NO_MATCH},
+     * or {@link #UNDECIDED}. The result is that of the decoded line because the literals are ASCII (else:
+     * undecided) and an ASCII byte is always its character in UTF-8, never part of a multi-byte or
+     * malformed sequence; any other byte belongs to a non-ASCII character, which each class takes or
+     * leaves as a whole (see {@link CharClass}), and a run of bytes is not empty exactly when its
+     * characters are not. So every boundary found lies next to an ASCII byte or at the line's end, and the
+     * bytes between two of them decode to the same text as that part of the decoded line. Only a count
+     * of characters ({@code .{n}} over non-ASCII text) needs decoding: undecided.
+     */
+    long find(byte[] line, int from, int to) {
+        return find(line, from, to, to);
+    }
+
+    /**
+     * {@link #find(byte[], int, int)}, told by whoever cut the line that no byte after {@code lastMarker}
+     * is {@link #marker()} ({@code from - 1}: none in the line; {@code to}: not known). An expression
+     * that searches the line from its end for a literal starting with that byte starts there.
+     */
+    abstract long find(byte[] line, int from, int to, int lastMarker);
+
+    /** The byte whose last place in a line {@link #find(byte[], int, int, int)} can use, or -1. */
+    int marker() {
+        return -1;
+    }
+
+    static long range(int start, int end) {
+        return (long) start << 32 | end;
+    }
+
+    static int start(long range) {
+        return (int) (range >>> 32);
+    }
+
+    static int end(long range) {
+        return (int) range;
+    }
+
+    /** The literal's bytes when it is ASCII (so one byte a char), else null. */
+    static byte[] ascii(String literal) {
+        byte[] out = new byte[literal.length()];
+        for (int i = 0; i < out.length; i++) {
+            char c = literal.charAt(i);
+            if (c >= 128) {
+                return null;
+            }
+            out[i] = (byte) c;
+        }
+        return out;
+    }
+
+    static boolean startsWith(byte[] line, int at, int to, byte[] literal) {
+        if (at < 0 || to - at < literal.length) {
+            return false;
+        }
+        for (int k = 0; k < literal.length; k++) {
+            if (line[at + k] != literal[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first {@code literal} in {@code line[from, to)}, or -1. */
+    static int indexOf(byte[] line, int from, int to, byte[] literal) {
+        if (literal.length == 0) {
+            return from <= to ? from : -1;
+        }
+        byte first = literal[0];
+        for (int i = from, last = to - literal.length; i <= last; i++) {
+            if (line[i] == first && startsWith(line, i, to, literal)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The last {@code literal} starting in {@code [lowest, highest]}, or -1. */
+    static int lastIndexOf(byte[] line, int lowest, int highest, byte[] literal) {
+        if (literal.length == 0) {
+            return highest >= lowest ? highest : -1;
+        }
+        byte first = literal[0];
+        for (int i = highest; i >= lowest; i--) {
+            if (line[i] == first && startsWith(line, i, i + literal.length, literal)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     /** The shape {@code regex} has, if it is one read by hand. */
     static Optional<HandReadExpression> recognise(String regex) {
@@ -72,6 +168,17 @@ abstract sealed class HandReadExpression {
             }
             return line.substring(0, width);
         }
+
+        @Override
+        long find(byte[] line, int from, int to, int lastMarker) {
+            int end = from + width;
+            for (int i = from; i < Math.min(end, to); i++) {
+                if (line[i] < 0) {
+                    return UNDECIDED; // characters, not bytes, are counted
+                }
+            }
+            return end <= to ? range(from, end) : NO_MATCH;
+        }
     }
 
     /** {@code A.*B(.*)}: after the last B that follows the first A. */
@@ -82,6 +189,8 @@ abstract sealed class HandReadExpression {
         private final String b;
         private final int tailMin;
         private final boolean tailOnly;
+        private final byte[] aBytes;
+        private final byte[] bBytes;
 
         AfterLast(boolean anchored, String a, int middleMin, String b, int tailMin, boolean tailOnly) {
             this.anchored = anchored;
@@ -90,6 +199,34 @@ abstract sealed class HandReadExpression {
             this.b = b;
             this.tailMin = tailMin;
             this.tailOnly = tailOnly;
+            this.aBytes = ascii(a);
+            this.bBytes = ascii(b);
+        }
+
+        @Override
+        int marker() {
+            return bBytes != null && bBytes.length > 0 ? bBytes[0] : -1;
+        }
+
+        @Override
+        long find(byte[] line, int from, int to, int lastMarker) {
+            if (aBytes == null || bBytes == null) {
+                return UNDECIDED;
+            }
+            int start = anchored ? (startsWith(line, from, to, aBytes) ? from : -1) : indexOf(line, from, to, aBytes);
+            if (start < 0) {
+                return NO_MATCH;
+            }
+            // Searched from the end: in a kern.log line the last "] " is the one closing the uptime.
+            int highest = to - bBytes.length - tailMin;
+            if (bBytes.length > 0) {
+                highest = Math.min(highest, lastMarker); // no B can start after the last byte B starts with
+            }
+            int last = lastIndexOf(line, start + aBytes.length + middleMin, highest, bBytes);
+            if (last < 0) {
+                return NO_MATCH;
+            }
+            return tailOnly ? range(last + bBytes.length, to) : range(start, to);
         }
 
         @Override
@@ -123,6 +260,8 @@ abstract sealed class HandReadExpression {
         private final int tailMin;
         private final boolean toEnd;
         private final Take take;
+        private final byte[] aBytes;
+        private final byte[] bBytes;
 
         ClassRun(boolean anchored, String a, CharClass c, int min, String b, CharClass tail, int tailMin, boolean toEnd, Take take) {
             this.anchored = anchored;
@@ -134,6 +273,58 @@ abstract sealed class HandReadExpression {
             this.tailMin = tailMin;
             this.toEnd = toEnd;
             this.take = take;
+            this.aBytes = ascii(a);
+            this.bBytes = ascii(b);
+        }
+
+        @Override
+        long find(byte[] line, int from, int to, int lastMarker) {
+            if (aBytes == null || bBytes == null) {
+                return UNDECIDED;
+            }
+            int at = from;
+            while (true) {
+                int start = anchored ? (at == from && startsWith(line, from, to, aBytes) ? from : -1) : indexOf(line, at, to, aBytes);
+                if (start < at) {
+                    return NO_MATCH;
+                }
+                int runStart = start + aBytes.length;
+                int runEnd = runStart;
+                while (runEnd < to && c.contains(line[runEnd])) {
+                    runEnd++;
+                }
+                int end = end(line, to, runStart + min, runEnd);
+                if (end >= 0) {
+                    if (take == Take.RUN) {
+                        return range(runStart, end);
+                    }
+                    int tailStart = end + bBytes.length;
+                    int tailEnd = tailStart;
+                    if (tail != null) {
+                        while (tailEnd < to && tail.contains(line[tailEnd])) {
+                            tailEnd++;
+                        }
+                    }
+                    return take == Take.TAIL ? range(tailStart, tailEnd) : range(start, tailEnd);
+                }
+                if (anchored) {
+                    return NO_MATCH;
+                }
+                at = Math.max(start + 1, runEnd - aBytes.length + 1);
+            }
+        }
+
+        private int end(byte[] line, int to, int lowest, int runEnd) {
+            if (toEnd && tail == null) {
+                int end = to - bBytes.length;
+                return end >= lowest && end <= runEnd && startsWith(line, end, to, bBytes) ? end : -1;
+            }
+            for (int end = runEnd; end >= lowest; end--) {
+                if (startsWith(line, end, to, bBytes) && (tailMin == 0 || end + bBytes.length < to && tail.contains(line[end + bBytes.length]))) {
+                    return end;
+                }
+            }
+            return -1;
         }
 
         @Override

@@ -1,11 +1,22 @@
 package dev.nodemedic.daemons.kernellog.source;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /** Where a source hands each line: its time and its message, already stripped of syslog's prefix. */
 @FunctionalInterface
 public interface LineSink {
     void line(Instant timestamp, String message);
+
+    /**
+     * A line whose message is {@code length} bytes of UTF-8 from {@code offset}, in an array the source
+     * reuses once this returns: a sink that keeps the message must decode it (the default does, and
+     * hands it to {@link #line(Instant, String)}). A file source hands its lines this way, so a sink
+     * that can look at bytes (the rule engine's prefilter) makes no {@code String} of most lines.
+     */
+    default void line(Instant timestamp, byte[] utf8, int offset, int length) {
+        line(timestamp, new String(utf8, offset, length, StandardCharsets.UTF_8));
+    }
 
     /**
      * The source has handed on all it read for now (a block of a file, a record, an entry): what the

@@ -3,9 +3,11 @@ package dev.nodemedic.daemons.kernellog.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.daemons.npdrules.RuleType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
@@ -98,6 +100,7 @@ class RuleEngineEquivalenceTest {
         List<String> log = realLookingLog(random, 8_000, 0.05);
 
         assertSameMatches(npdRuleSets(), bufferSize, log);
+        assertSameMatchesFromBytes(npdRuleSets(), bufferSize, utf8(log, random, false));
     }
 
     @RepeatedTest(60)
@@ -112,7 +115,9 @@ class RuleEngineEquivalenceTest {
             log.add(RandomPatterns.line(random));
         }
 
-        assertSameMatches(rules, 1 + random.nextInt(6), log);
+        int bufferSize = 1 + random.nextInt(6);
+        assertSameMatches(rules, bufferSize, log);
+        assertSameMatchesFromBytes(rules, bufferSize, utf8(log, random, true));
     }
 
     @Test
@@ -149,6 +154,60 @@ class RuleEngineEquivalenceTest {
         }
         // 12 rules on 100,000 lines: NPD runs 1.2 million regular expressions.
         assertThat(engine.regexRuns()).isLessThan(2_000);
+    }
+
+    /** Not UTF-8: a lone continuation byte, cut sequences, an overlong form, an encoded surrogate, bytes never used. */
+    private static final List<byte[]> MALFORMED = List.of(new byte[] {(byte) 0x80}, new byte[] {(byte) 0xe2, (byte) 0x82},
+            new byte[] {(byte) 0xc0, (byte) 0xaf}, new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, new byte[] {(byte) 0xff},
+            new byte[] {(byte) 0xf0, (byte) 0x9f, (byte) 0x98});
+
+    /** The lines as a file holds them, in UTF-8; with {@code malformed}, one in five gets a malformed sequence somewhere. */
+    static List<byte[]> utf8(List<String> log, Random random, boolean malformed) {
+        List<byte[]> out = new ArrayList<>();
+        for (String line : log) {
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            if (malformed && random.nextInt(5) == 0) {
+                byte[] bad = MALFORMED.get(random.nextInt(MALFORMED.size()));
+                int at = random.nextInt(bytes.length + 1);
+                byte[] spoilt = new byte[bytes.length + bad.length];
+                System.arraycopy(bytes, 0, spoilt, 0, at);
+                System.arraycopy(bad, 0, spoilt, at, bad.length);
+                System.arraycopy(bytes, at, spoilt, at + bad.length, bytes.length - at);
+                bytes = spoilt;
+            }
+            out.add(bytes);
+        }
+        return out;
+    }
+
+    /**
+     * The engine fed UTF-8 bytes (as a file source feeds it, at an offset in a larger reused array) finds
+     * what NPD's matching finds in the decoded lines.
+     */
+    private static void assertSameMatchesFromBytes(List<Rule> rules, int bufferSize, List<byte[]> log) {
+        RuleEngine engine = new RuleEngine(rules, bufferSize);
+        NaiveRuleMatcher naive = new NaiveRuleMatcher(rules, bufferSize);
+        List<Match> fromEngine = new ArrayList<>();
+        List<Match> fromNaive = new ArrayList<>();
+        byte[] block = new byte[4096];
+        for (int i = 0; i < log.size(); i++) {
+            Instant at = T0.plusMillis(i);
+            byte[] line = log.get(i);
+            // What surrounds the line in the array is another line's: literals the rules look for.
+            Arrays.fill(block, (byte) 'x');
+            byte[] around = "Killed process blocked for more than \n".getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(around, 0, block, 0, around.length);
+            int offset = 1 + i % 64;
+            System.arraycopy(line, 0, block, offset, line.length);
+            System.arraycopy(around, 0, block, offset + line.length, around.length);
+            engine.push(block, offset, line.length, at, fromEngine::add);
+            String decoded = new String(line, StandardCharsets.UTF_8);
+            fromNaive.addAll(naive.push(decoded, at));
+            if (fromEngine.size() != fromNaive.size()) {
+                assertThat(fromEngine).as("matches after line %d (%s), rules %s", i + 1, decoded, rules).isEqualTo(fromNaive);
+            }
+        }
+        assertThat(fromEngine).as("rules %s", rules).isEqualTo(fromNaive);
     }
 
     private static List<Match> assertSameMatches(List<Rule> rules, int bufferSize, List<String> log) {

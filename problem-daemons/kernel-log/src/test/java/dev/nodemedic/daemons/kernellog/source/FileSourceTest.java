@@ -4,6 +4,7 @@ import static dev.nodemedic.daemon.api.RecordingDaemonContext.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.daemon.api.ManualClock;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,10 @@ class FileSourceTest {
     private Thread thread;
 
     private void follow(Path file, Instant startTime) {
-        FileLineFormat format = new FileLineFormat("^.{15}", "kernel: (?:\\[\\s*[\\d.]+\\] )?(.*)", "Jan _2 15:04:05", ZoneOffset.UTC, CLOCK);
+        follow(file, startTime, new FileLineFormat("^.{15}", "kernel: (?:\\[\\s*[\\d.]+\\] )?(.*)", "Jan _2 15:04:05", ZoneOffset.UTC, CLOCK));
+    }
+
+    private void follow(Path file, Instant startTime, FileLineFormat format) {
         source = new FileSource(file, format, startTime, Duration.ofMillis(50), System.getLogger("test"));
         thread = Thread.ofPlatform().name("file-source-test").start(() -> {
             try {
@@ -67,6 +71,50 @@ class FileSourceTest {
     private void awaitSeen(String... messages) throws InterruptedException {
         awaitTrue("lines " + List.of(messages) + ", seen " + seen, WAIT, () -> seen.size() >= messages.length);
         assertThat(seen).containsExactly(messages);
+    }
+
+    /**
+     * The source hands on a line's bytes, not its text: what reaches the sink is still what NPD's
+     * expressions (RE2/J here) take from the decoded line, for CRLF lines, multi-byte and malformed UTF-8,
+     * lines that do not match, a line across two reads and one longer than {@link FileSource#MAX_LINE_BYTES}.
+     */
+    @Test
+    void linesOfEveryKindReachTheSinkAsRe2jTakesThemFromTheDecodedLine() throws Exception {
+        String npdMessage = "kernel: \\[.*\\] (.*)";
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        String prefix = "Nov 23 11:59:30 node-1 kernel: [ 1234.567890] ";
+        file.writeBytes((prefix + "crlf line\r\n").getBytes(StandardCharsets.UTF_8));
+        file.writeBytes((prefix + "naïve ünïcode 中文 \uD83D\uDE00 [x] y\n").getBytes(StandardCharsets.UTF_8));
+        file.writeBytes(prefix.getBytes(StandardCharsets.UTF_8));
+        file.writeBytes(new byte[] {'b', 'a', 'd', ' ', (byte) 0xff, ' ', (byte) 0xe2, (byte) 0x82, ']', ' ', (byte) 0xc3, '\r', '\n'});
+        file.writeBytes("Nov 23 11:59:30 node-1 systemd[1]: no kernel here\n".getBytes(StandardCharsets.UTF_8));
+        file.writeBytes("Nov 23 11:59:3\u00e9 node-1 kernel: [ 1.0] stamp not ASCII\n".getBytes(StandardCharsets.UTF_8));
+        // Across the first 64 KiB read, and a line cut at MAX_LINE_BYTES inside a multi-byte character.
+        file.writeBytes((prefix + "x".repeat(65_536 - file.size() - prefix.length() - 10) + "] across a read\n").getBytes(StandardCharsets.UTF_8));
+        file.writeBytes((prefix + "é".repeat(FileSource.MAX_LINE_BYTES) + "] too long\r\n").getBytes(StandardCharsets.UTF_8));
+        file.writeBytes((prefix + "last\n").getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = file.toByteArray();
+        Path log = dir.resolve("kern.log");
+        Files.write(log, bytes);
+        // What the source is documented to do, with RE2/J on the decoded line.
+        FileLineFormat re2j = new FileLineFormat("^.{15}", npdMessage, "Jan _2 15:04:05", ZoneOffset.UTC, CLOCK, false);
+        List<String> expected = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                int end = Math.min(i, start + FileSource.MAX_LINE_BYTES);
+                if (end > start && bytes[end - 1] == '\r') {
+                    end--;
+                }
+                re2j.translate(new String(bytes, start, end - start, StandardCharsets.UTF_8), (at, message) -> expected.add(message));
+                start = i + 1;
+            }
+        }
+        assertThat(expected).hasSize(6).contains("crlf line", "y", "\ufffd", "across a read", "last");
+
+        follow(log, Instant.EPOCH, new FileLineFormat("^.{15}", npdMessage, "Jan _2 15:04:05", ZoneOffset.UTC, CLOCK));
+
+        awaitSeen(expected.toArray(String[]::new));
     }
 
     @Test
