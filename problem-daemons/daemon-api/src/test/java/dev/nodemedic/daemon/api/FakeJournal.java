@@ -82,6 +82,13 @@ public final class FakeJournal implements Journal {
     private final List<Followed> followed = new CopyOnWriteArrayList<>();
     private final List<Entry> written = new CopyOnWriteArrayList<>();
     private volatile Optional<String> unreadable = Optional.empty();
+    /** What a new subscriber hears at once, as the agent's reader tells a newcomer what it already knows; empty: nothing yet. */
+    private volatile Optional<Consumer<Subscriber>> standing = Optional.empty();
+    private final List<Read> reads = new CopyOnWriteArrayList<>();
+
+    /** One {@link #read} a command made. */
+    public record Read(Query query, Instant since, Instant until) {
+    }
 
     public FakeJournal(Clock clock) {
         this.clock = clock;
@@ -91,11 +98,22 @@ public final class FakeJournal implements Journal {
     public Subscription follow(Query query, Position from, Subscriber subscriber) {
         Followed one = new Followed(query, from, clock.instant(), subscriber);
         followed.add(one);
+        standing.ifPresent(one::tell);
+        if (unreadable.isEmpty() && standing.isPresent()) {
+            // As the agent's reader does for a newcomer: what the journal holds from its position on.
+            for (Entry entry : written) {
+                if (one.wants(entry.realtime(), entry.fields())) {
+                    Entry heard = narrowed(entry, query);
+                    one.tell(s -> s.entry(heard));
+                }
+            }
+        }
         return one;
     }
 
     @Override
     public long read(Query query, Instant since, Instant until, Duration limit, Consumer<Entry> entries) throws IOException {
+        reads.add(new Read(query, since, until));
         if (unreadable.isPresent()) {
             throw new IOException(unreadable.get());
         }
@@ -119,19 +137,29 @@ public final class FakeJournal implements Journal {
         return followed.stream().filter(f -> !f.closed).toList();
     }
 
-    /** The journal can be read: every open subscriber hears {@code following()}. */
+    /** The commands' reads so far, oldest first. */
+    public List<Read> reads() {
+        return List.copyOf(reads);
+    }
+
+    /** The journal can be read: every open subscriber hears {@code following()}, and so does every later one. */
     public void following() {
         unreadable = Optional.empty();
+        standing = Optional.of(Subscriber::following);
         followed.forEach(f -> f.tell(Subscriber::following));
     }
 
-    /** The journal cannot be read: open subscribers hear it, and {@link #read} throws it, until {@link #following()}. */
+    /** The journal cannot be read: open subscribers and later ones hear it, and {@link #read} throws it, until {@link #following()}. */
     public void unavailable(String why, Duration retryIn) {
         unreadable = Optional.of(why);
+        standing = Optional.of(s -> s.unavailable(why, retryIn));
         followed.forEach(f -> f.tell(s -> s.unavailable(why, retryIn)));
     }
 
-    /** Writes an entry with the fields queries match on; every open subscription it matches hears it, with the fields it asked for. */
+    /**
+     * Writes an entry with the fields queries match on; every open subscription it matches hears it, with the
+     * fields it asked for, and so do later subscriptions whose position it is after while the journal is followed.
+     */
     public void write(Instant realtime, String message, Map<String, String> fields) {
         Entry entry = new Entry(realtime, message, fields);
         written.add(entry);
