@@ -5,6 +5,9 @@
 #   detector-core/src/bench/footprint-cluster.sh [idle-seconds=300] [storm lines/s=10000] [storm seconds=60] [kubeconfig]
 # The agent finds the API server as in a pod (auto-configuration), or with 'kubeconfig' through --kubeconfig.
 #   NMT=1 detector-core/src/bench/footprint-cluster.sh 300
+# With FAKE_JOURNAL=1 the node has a journal (journalctl played by the journal tests' kind of script, first
+# on the agent's PATH) and kernel-log reads it as kubelet-health does: the run shows the journal readers.
+#   FAKE_JOURNAL=1 detector-core/src/bench/footprint-cluster.sh 60 10000 0
 # Builds the distribution (AOT cache included) and the test classes through the reactor first (nothing
 # is installed; SKIP_BUILD=1 reuses them); needs python3; the workload is shared/bench's generator.
 set -euo pipefail

@@ -4,6 +4,7 @@ import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.http.AgentInfo;
 import dev.nodemedic.core.http.MetricsServer;
 import dev.nodemedic.core.http.StatusServer;
+import dev.nodemedic.core.journal.HostJournal;
 import dev.nodemedic.core.plugins.AgentConfigReloads;
 import dev.nodemedic.core.plugins.ConfigReloads;
 import dev.nodemedic.core.plugins.InstancePlanner;
@@ -68,10 +69,11 @@ public final class Agent implements AutoCloseable {
     private final StatusServer status;
     private final MetricsServer metrics;
     private final ClusterLink cluster;
+    private final HostJournal journal;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Agent(Vertx vertx, ScheduledExecutorService loop, PluginHost host, Supervisor supervisor, DaemonRoster roster, RemoteDaemons remote,
-            Reporter reporter, StatusServer status, MetricsServer metrics, ClusterLink cluster) {
+            Reporter reporter, StatusServer status, MetricsServer metrics, ClusterLink cluster, HostJournal journal) {
         this.vertx = vertx;
         this.loop = loop;
         this.host = host;
@@ -82,6 +84,7 @@ public final class Agent implements AutoCloseable {
         this.status = status;
         this.metrics = metrics;
         this.cluster = cluster;
+        this.journal = journal;
     }
 
     /**
@@ -109,6 +112,8 @@ public final class Agent implements AutoCloseable {
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("supervision").daemon(true).factory());
         ClusterLink cluster = new ClusterLink(connector);
+        // One journal reader for the node: every daemon that follows the journal shares its one journalctl.
+        HostJournal journal = HostJournal.forNode(clock);
         try {
             PrometheusExporter prometheus = new PrometheusExporter();
             List<Exporter> exporters = List.of(new LogExporter(nodeName, clock), prometheus, cluster);
@@ -116,7 +121,7 @@ public final class Agent implements AutoCloseable {
             DaemonRoster roster = new DaemonRoster(new DaemonMetrics(prometheus.registry()));
             InstanceNames names = new InstanceNames();
             Supervisor supervisor = new Supervisor(reporter, clock, loop, config.supervision(), prometheus.registry(), roster::plugins, names,
-                    HostServices.of(Vertx.class, vertx));
+                    HostServices.of(Vertx.class, vertx).withJournal(journal));
             RemoteDaemons remote = new RemoteDaemons(reporter, clock, names, config.report(), prometheus.registry(), roster::remotes);
             // In a cluster the agent runs as root: a jar anyone else could have written is refused there.
             JarTrust.Enforcement enforcement = "cluster".equals(mode) ? JarTrust.Enforcement.REFUSE : JarTrust.Enforcement.WARN;
@@ -180,9 +185,10 @@ public final class Agent implements AutoCloseable {
             // otherwise take our types there for stale ones and delete them), and after the servers
             // listen: building the client is the slowest part of a start in a cluster.
             cluster.connect(vertx, prometheus.registry(), reporter.book());
-            return new Agent(vertx, loop, host, supervisor, roster, remote, reporter, status, metrics, cluster);
+            return new Agent(vertx, loop, host, supervisor, roster, remote, reporter, status, metrics, cluster, journal);
         } catch (Exception | Error e) {
             loop.shutdownNow();
+            journal.close();
             cluster.close();
             vertx.close();
             throw e;
@@ -237,6 +243,7 @@ public final class Agent implements AutoCloseable {
             }).get(2, TimeUnit.MINUTES);
         } finally {
             loop.shutdownNow();
+            journal.close();
             cluster.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             log.info("agent stopped");

@@ -1,11 +1,13 @@
 package dev.nodemedic.core;
 
+import dev.nodemedic.core.journal.HostJournal;
 import dev.nodemedic.core.plugins.JarTrust;
 import dev.nodemedic.core.plugins.LoadOutcome;
 import dev.nodemedic.core.plugins.PluginHost;
 import dev.nodemedic.daemon.api.CommandContext;
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.api.DaemonCommand;
+import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,6 +54,8 @@ final class PluginCommands {
                     return made;
                 }
             };
+            // The agent's journal reader, made only for a command that reads the journal.
+            HostJournal[] journal = new HostJournal[1];
             CommandContext context = new CommandContext() {
                 @Override
                 public PrintStream out() {
@@ -77,12 +81,24 @@ final class PluginCommands {
                 public Duration duration(String text) {
                     return ConfigBinder.parseDuration(text);
                 }
+
+                @Override
+                public Journal journal() {
+                    if (journal[0] == null) {
+                        journal[0] = HostJournal.forNode(clock());
+                    }
+                    return journal[0];
+                }
             };
             try {
                 return OptionalInt.of(command.run(context, args));
             } catch (Exception e) {
                 err.println("nodemedic " + name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
                 return OptionalInt.of(1);
+            } finally {
+                if (journal[0] != null) {
+                    journal[0].close();
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.nodemedic.core.supervision;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.DaemonContext;
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemon.api.MetricFamily;
 import dev.nodemedic.reporter.Reporter;
 import io.micrometer.core.instrument.Counter;
@@ -43,6 +44,8 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
     private final System.Logger logger;
     private final MeterRegistry registry;
     private final HostServices hostServices;
+    /** The node's journal as this start sees it: closed with it. */
+    private final InstanceJournal journal;
     /** This start's gauges and what they read (a double's bits): removed on close, so a dead daemon's value is never scraped. */
     private final Map<Gauge, AtomicLong> gauges = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -60,6 +63,7 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
         this.logger = System.getLogger("daemon." + spec.instanceName());
         this.scheduler = new FailureReportingScheduler(Thread.ofVirtual().name(spec.instanceName() + "-scheduler").factory());
         scheduler.setRemoveOnCancelPolicy(true);
+        this.journal = new InstanceJournal(hostServices.journal(), this::fail, () -> counter("journal_entries_missed", Map.of()));
     }
 
     @Override
@@ -169,6 +173,11 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
         return hostServices.find(type);
     }
 
+    @Override
+    public Journal journal() {
+        return journal;
+    }
+
     /** Prometheus names: a typo here would be a new series forever, so refuse at start, where the daemon sees it. */
     private static void requireMetricName(String what, String name) {
         if (name == null || !name.matches("[a-z][a-z0-9_]*") || name.equals("daemon")) {
@@ -205,6 +214,7 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
             }
         }
         gauges.keySet().forEach(registry::remove);
+        journal.close();
         scheduler.shutdownNow();
         threads.forEach(Thread::interrupt);
     }

@@ -46,6 +46,13 @@ import java.util.stream.Stream;
  *
  * <p>Arguments: distribution dir, work dir, gen_kernlog.py path, idle seconds, storm lines/s, storm
  * seconds, and optionally {@code kubeconfig}.
+ *
+ * <p>With {@code FAKE_JOURNAL=1} the node is a journald node: a journalctl played by a script (as the
+ * journal tests' stand-in: {@code --lines=1} prints an entry, a follower is {@code tail -f} of a file of
+ * entries) comes first on the agent's PATH, and kernel-log reads the journal with the shipped
+ * {@code kernel-monitor-journald.json}, as kubelet-health does for its unit: what the run shows is how many
+ * journal readers the agent starts for the two. The storm still writes the kernel log file, which then
+ * nobody reads.
  */
 public final class ClusterFootprint {
     private static final List<String> DAEMONSET_PLUGINS = List.of("custom-plugin", "disk-pressure", "kernel-log", "kubelet-health");
@@ -79,8 +86,11 @@ public final class ClusterFootprint {
             }
         }
         Path log = Files.writeString(work.resolve("kern.log"), "");
-        Path rules = Files.writeString(work.resolve("kernel-monitor.json"),
-                Files.readString(dist.resolve("config/kernel-monitor-filelog.json")).replace("/var/log/kern.log", log.toString()));
+        boolean fakeJournal = System.getenv().getOrDefault("FAKE_JOURNAL", "").equals("1");
+        Path rules = fakeJournal ? Files.copy(dist.resolve("config/kernel-monitor-journald.json"), work.resolve("kernel-monitor.json"))
+                : Files.writeString(work.resolve("kernel-monitor.json"),
+                        Files.readString(dist.resolve("config/kernel-monitor-filelog.json")).replace("/var/log/kern.log", log.toString()));
+        Path fakeBin = fakeJournal ? fakeJournalctl(work) : null;
 
         try (StrategicMergeMockServer api = StrategicMergeMockServer.startTls()) {
             // The mock's first TLS handshake, on a cold JVM of a busy machine, can take longer than the client's default 10 s.
@@ -113,6 +123,11 @@ public final class ClusterFootprint {
                         "KUBERNETES_TRUST_CERTIFICATES", "true", "KUBERNETES_AUTH_TRYKUBECONFIG", "false", "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
             }
             System.out.println("API server configuration: " + (withKubeconfig ? "--kubeconfig file" : "auto-configuration, no kubeconfig (as in a pod)"));
+            if (fakeJournal) {
+                launch.environment().put("PATH", fakeBin + ":" + System.getenv("PATH"));
+                System.out.println("journal: journalctl played by a script on the agent's PATH (" + fakeBin.resolve("journalctl")
+                        + "); kernel-log on kernel-monitor-journald.json, kubelet-health on its unit");
+            }
             Process agent = launch.start();
             try {
                 awaitHealthy(agent, statusPort, work);
@@ -132,6 +147,25 @@ public final class ClusterFootprint {
                 agent.waitFor(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** A journalctl as the journal tests play it: its journal is a file of {@code -o json} entries, one of the kernel's and one of the kubelet's. */
+    private static Path fakeJournalctl(Path work) throws IOException {
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        long micros = System.currentTimeMillis() * 1000;
+        Files.writeString(work.resolve("journal.json"), """
+                {"__CURSOR":"s=1","__REALTIME_TIMESTAMP":"%d","_TRANSPORT":"kernel","SYSLOG_IDENTIFIER":"kernel","MESSAGE":"Linux version 6.1.0"}
+                {"__CURSOR":"s=2","__REALTIME_TIMESTAMP":"%d","_SYSTEMD_UNIT":"kubelet.service","MESSAGE":"I1207 kubelet.go:2329] Starting kubelet main sync loop"}
+                """.formatted(micros - 2_000_000, micros - 1_000_000));
+        Path script = bin.resolve("journalctl");
+        Files.writeString(script, """
+                #!/bin/sh
+                echo "$*" >> '%s'
+                case " $* " in *" --lines=1 "*) head -n 1 '%s'; exit 0;; esac
+                exec tail -n +1 -f '%s'
+                """.formatted(work.resolve("journalctl.calls"), work.resolve("journal.json"), work.resolve("journal.json")));
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
     }
 
     private static void storm(ProcessHandle agent, String generator, Path log, int rate, int seconds, Path work) throws IOException, InterruptedException {

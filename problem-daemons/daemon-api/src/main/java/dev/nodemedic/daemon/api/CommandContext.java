@@ -30,4 +30,15 @@ public interface CommandContext {
      * @throws IllegalArgumentException saying what is expected
      */
     Duration duration(String text);
+
+    /**
+     * The node's systemd journal, read by the agent's own journal reader, as a daemon's
+     * {@link DaemonContext#journal()} is: a command that counts recent lines uses
+     * {@link Journal#read}. The default answers every read with an {@link java.io.IOException}.
+     *
+     * @since 1.5.0
+     */
+    default Journal journal() {
+        return Journal.unavailable("this nodemedic shares no systemd journal with its commands");
+    }
 }

@@ -127,6 +127,19 @@ public interface DaemonContext<C> {
     }
 
     /**
+     * The node's systemd journal, which the agent reads once for every daemon that follows it (see
+     * {@link Journal}): follow a query from a position, get the entries on a thread the agent gives, and
+     * hear when the journal cannot be read. Subscriptions still open when this start of the instance
+     * ends are closed by the agent. The default, for a host that shares no journal, answers every
+     * subscriber {@code unavailable}.
+     *
+     * @since 1.5.0
+     */
+    default Journal journal() {
+        return Journal.unavailable("this agent shares no systemd journal with its daemons (it offers daemon-api " + DaemonApi.VERSION + ")");
+    }
+
+    /**
      * Reports that this instance cannot go on, from a thread the context does not own (a library's
      * callback, say). Same effect as throwing from {@link ProblemDaemon#start}.
      */

@@ -41,6 +41,7 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final Map<Class<?>, Object> hostServices = new ConcurrentHashMap<>();
+    private volatile Journal journal = DaemonContext.super.journal();
     private final AtomicReference<List<MetricFamily>> published = new AtomicReference<>(List.of());
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger threadCount = new AtomicInteger();
@@ -174,6 +175,17 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     @Override
     public <T> Optional<T> hostService(Class<T> type) {
         return Optional.ofNullable(hostServices.get(type)).map(type::cast);
+    }
+
+    /** Offers {@code journal} (a {@link FakeJournal}, usually) as the agent offers its journal reader through {@link #journal()}. */
+    public RecordingDaemonContext<C> withJournal(Journal journal) {
+        this.journal = journal;
+        return this;
+    }
+
+    @Override
+    public Journal journal() {
+        return journal;
     }
 
     @Override

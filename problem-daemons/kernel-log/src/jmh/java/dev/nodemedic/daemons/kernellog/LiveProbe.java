@@ -52,8 +52,8 @@ public final class LiveProbe {
         Path log = dir.resolve("kern.log");
         Files.writeString(log, "");
         Files.writeString(dir.resolve("uptime"), "1000.0 1000.0\n");
-        Host host = new Host(dir.resolve("no-kmsg"), List.of(log), dir.resolve("uptime"), "journalctl", ZoneId.systemDefault(),
-                Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(30));
+        Host host = new Host(dir.resolve("no-kmsg"), List.of(log), dir.resolve("uptime"), ZoneId.systemDefault(),
+                Duration.ofMillis(250), Duration.ofSeconds(6), Duration.ofSeconds(30));
         KernelLogConfig config = new ConfigBinder().defaults(KernelLogConfig.class);
         Map<Long, Long> detected = new ConcurrentHashMap<>();
         ProbeContext context = new ProbeContext(config, message -> {

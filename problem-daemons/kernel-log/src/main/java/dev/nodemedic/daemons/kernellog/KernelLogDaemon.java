@@ -139,7 +139,7 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         // Fixed at start: a source found later is read from here, so a line written while none could be
         // read still counts if the source keeps it (the kernel's ring, a file, the journal).
         startTime = boot.startTime(now, config.lookback(), config.delay());
-        selection = new SourceSelection(host, context.clock(), context.logger());
+        selection = new SourceSelection(host, context.clock(), context.logger(), context.journal());
         for (String kind : KINDS) {
             sourceUp.put(kind, context.gauge("kernel_log_source_up", Map.of("source", kind)));
         }

@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.kernellog;
 
+import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemons.kernellog.config.KernelLogConfig;
 import dev.nodemedic.daemons.kernellog.config.PluginConfig;
 import dev.nodemedic.daemons.kernellog.source.BootTime;
@@ -8,7 +9,6 @@ import dev.nodemedic.daemons.kernellog.source.FileSource;
 import dev.nodemedic.daemons.kernellog.source.JournaldSource;
 import dev.nodemedic.daemons.kernellog.source.KmsgSource;
 import dev.nodemedic.daemons.kernellog.source.LogSource;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -23,8 +23,9 @@ import java.util.Optional;
 /**
  * Opens the source a config asks for. With no {@code plugin} (our default), the first this host can
  * read: kmsg, else a syslog file, else journald. A source counts only once it can deliver: the device
- * opens, the file is there, the journal holds an entry; a journalctl that finds no journal is no
- * source, or the node would look healthy to an agent that reads nothing.
+ * opens, the file is there, the agent's journal reader says it follows (it does only once the journal
+ * holds an entry); a journal that cannot be read is no source, or the node would look healthy to an
+ * agent that reads nothing.
  */
 final class SourceSelection {
     /** What one attempt came to: a source to read, or every source tried and why none will do. */
@@ -47,11 +48,14 @@ final class SourceSelection {
     private final Host host;
     private final Clock clock;
     private final System.Logger logger;
+    private final Journal journal;
 
-    SourceSelection(Host host, Clock clock, System.Logger logger) {
+    /** @param journal the agent's journal reader ({@code DaemonContext.journal()}) */
+    SourceSelection(Host host, Clock clock, System.Logger logger, Journal journal) {
         this.host = host;
         this.clock = clock;
         this.logger = logger;
+        this.journal = journal;
     }
 
     /**
@@ -63,7 +67,7 @@ final class SourceSelection {
         Optional<Outcome> opened = switch (config.plugin()) {
             case KMSG -> kmsg(kmsgPath(config), boot, startTime, tried).map(source -> new Outcome.Opened(source, "plugin kmsg"));
             case FILELOG -> filelog(config, startTime, tried).map(source -> new Outcome.Opened(source, "plugin filelog"));
-            case JOURNALD -> journald(config.logPath(), "SYSLOG_IDENTIFIER=" + config.pluginConfig().source(), startTime, tried)
+            case JOURNALD -> journald(config.logPath(), Journal.Query.identifier(config.pluginConfig().source()), startTime, tried)
                     .map(source -> new Outcome.Opened(source, "plugin journald"));
             case AUTO -> auto(config, boot, startTime, tried);
         };
@@ -103,11 +107,7 @@ final class SourceSelection {
                 tried.add(file + ": " + (Files.exists(file) ? "not readable" : "not there"));
             }
         }
-        if (!onPath(host.journalctl())) {
-            tried.add(host.journalctl() + ": not found on PATH");
-            return Optional.empty();
-        }
-        return journald("", "_TRANSPORT=kernel", startTime, tried).map(source -> new Outcome.Opened(source, passedOver(tried)));
+        return journald("", Journal.Query.kernel(), startTime, tried).map(source -> new Outcome.Opened(source, passedOver(tried)));
     }
 
     private static String passedOver(List<String> tried) {
@@ -132,20 +132,19 @@ final class SourceSelection {
         return Optional.of(new FileSource(path, format, startTime, host.filePoll(), logger));
     }
 
-    private Optional<LogSource> journald(String directory, String match, Instant startTime, List<String> tried) throws InterruptedException {
+    private Optional<LogSource> journald(String directory, Journal.Query match, Instant startTime, List<String> tried) throws InterruptedException {
         // NPD checks the directory itself, because the journal library would create a missing one.
         if (!directory.isEmpty() && !Files.isDirectory(Path.of(directory))) {
             tried.add(directory + ": journal directory not there; check logPath (hosts with a volatile journal keep it in /run/log/journal)");
             return Optional.empty();
         }
-        JournaldSource.Command command = new JournaldSource.Command(host.journalctl(), directory, match);
+        Journal.Query query = directory.isEmpty() ? match : match.in(Path.of(directory));
         try {
-            JournaldSource.requireEntries(command, host.journalCheck());
+            return Optional.of(JournaldSource.follow(journal, query, startTime, host.journalCheck(), logger));
         } catch (IOException e) {
             tried.add(e.getMessage());
             return Optional.empty();
         }
-        return Optional.of(new JournaldSource(command, startTime, host.journalBackoff(), host.journalMaxBackoff(), logger));
     }
 
     /** The operating system's words without the path, which the caller puts first. */
@@ -158,21 +157,5 @@ final class SourceSelection {
         }
         String message = e.getMessage();
         return message == null ? e.getClass().getSimpleName() : message;
-    }
-
-    private static boolean onPath(String command) {
-        if (command.contains(File.separator)) {
-            return Files.isExecutable(Path.of(command));
-        }
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -2,6 +2,8 @@ package dev.nodemedic.daemons.kernellog;
 
 import dev.nodemedic.daemon.api.CommandContext;
 import dev.nodemedic.daemon.api.ConfigException;
+import dev.nodemedic.daemon.api.FakeJournal;
+import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,9 +20,16 @@ final class FakeCommandContext implements CommandContext {
     private final PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
     private final ConfigBinder binder = new ConfigBinder();
     private final Clock clock;
+    private final FakeJournal journal;
 
     FakeCommandContext(Clock clock) {
         this.clock = clock;
+        this.journal = new FakeJournal(clock);
+    }
+
+    @Override
+    public FakeJournal journal() {
+        return journal;
     }
 
     @Override

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.daemon.api.FakeJournal;
+import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import dev.nodemedic.daemon.api.Severity;
@@ -39,6 +41,8 @@ class KernelLogDaemonTest {
     private final ConfigBinder binder = new ConfigBinder();
     private Path kernLog;
     private Host host;
+    /** The agent's journal reader as this test plays it; by default it answers as on a node without journalctl. */
+    private final FakeJournal journal = new FakeJournal(clock);
     private KernelLogDaemon daemon;
     private RecordingDaemonContext<KernelLogConfig> context;
 
@@ -46,13 +50,13 @@ class KernelLogDaemonTest {
     void host() throws IOException {
         kernLog = dir.resolve("kern.log");
         Files.writeString(dir.resolve("uptime"), "3600.25 7000.00\n");
-        host = host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log"), kernLog), dir.resolve("no-journalctl").toString());
+        host = host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log"), kernLog));
+        journal.unavailable(dir.resolve("no-journalctl") + ": not found on PATH", Duration.ofSeconds(1));
     }
 
-    /** This test's host: its files, a fake journalctl, and waits short enough for a test. */
-    private Host host(Path kmsg, List<Path> syslogFiles, String journalctl) {
-        return new Host(kmsg, syslogFiles, dir.resolve("uptime"), journalctl, ZoneOffset.UTC, Duration.ofMillis(50), Duration.ofMillis(10),
-                Duration.ofMillis(100), Duration.ofSeconds(5), RETRY);
+    /** This test's host: its files, and waits short enough for a test. */
+    private Host host(Path kmsg, List<Path> syslogFiles) {
+        return new Host(kmsg, syslogFiles, dir.resolve("uptime"), ZoneOffset.UTC, Duration.ofMillis(50), Duration.ofSeconds(5), RETRY);
     }
 
     @AfterEach
@@ -71,7 +75,7 @@ class KernelLogDaemonTest {
     private void start(String configJson) throws Exception {
         KernelLogConfig config = binder.bind("kernel-monitor.json", configJson, KernelLogConfig.class);
         daemon = new KernelLogDaemon(host);
-        context = new RecordingDaemonContext<>(daemon, config, clock);
+        context = new RecordingDaemonContext<>(daemon, config, clock).withJournal(journal);
         daemon.start(context);
     }
 
@@ -223,20 +227,42 @@ class KernelLogDaemonTest {
 
     @Test
     void withNeitherKmsgNorASyslogFileItFollowsTheJournalsKernelTransport() throws Exception {
-        Path journalctl = dir.resolve("journalctl");
-        Files.writeString(journalctl, """
-                #!/bin/sh
-                echo "$*" > "$(dirname "$0")/args"
-                echo '{"__CURSOR":"s=1","__REALTIME_TIMESTAMP":"1795435201000000","MESSAGE":"Buffer I/O error on dev sdb1, logical block 0, async page read"}'
-                exec sleep 600
-                """);
-        Files.setPosixFilePermissions(journalctl, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        host = host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log")), journalctl.toString());
+        journal.following();
+        host = host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log")));
         start("{}");
+
+        journal.write(Instant.ofEpochSecond(1_795_435_201), "Buffer I/O error on dev sdb1, logical block 0, async page read\n", Map.of("_TRANSPORT", "kernel"));
 
         awaitTrue("an IOError event", WAIT, () -> !context.events().isEmpty());
         assertThat(context.events()).extracting(Event::reason).containsExactly("IOError");
-        assertThat(Files.readString(dir.resolve("args"))).contains("--follow", "_TRANSPORT=kernel");
+        assertThat(journal.open()).singleElement().satisfies(followed -> {
+            assertThat(followed.query()).isEqualTo(Journal.Query.kernel());
+            assertThat(followed.from()).isEqualTo(Journal.Position.since(clock.instant()));
+        });
+        assertThat(sourceUp("journald")).isEqualTo(1);
+    }
+
+    @Test
+    void npdsJournaldPluginFollowsItsIdentifierInItsJournalDirectoryFromItsLookback() throws Exception {
+        journal.following();
+        Path journalDir = Files.createDirectory(dir.resolve("journal"));
+        start("""
+                {"plugin": "journald", "logPath": "%s", "pluginConfig": {"source": "dockerd"}, "lookback": "5m",
+                 "conditions": [{"type": "ContainerRuntimeUnhealthy", "reason": "ContainerRuntimeIsHealthy", "message": "Container runtime on the node is functioning properly"}],
+                 "rules": [{"type": "temporary", "reason": "CorruptDockerImage", "pattern": "Error trying v2 registry: failed to register layer: rename /var/lib/docker/image/(.+) (.+): directory not empty.*"}]}
+                """.formatted(journalDir));
+        journal.write(clock.instant().minus(Duration.ofMinutes(4)), "Error trying v2 registry: failed to register layer: rename /var/lib/docker/image/a b: directory not empty.",
+                Map.of("SYSLOG_IDENTIFIER", "dockerd"));
+        journal.write(clock.instant().minus(Duration.ofMinutes(3)), "Error trying v2 registry: failed to register layer: rename /var/lib/docker/image/c d: directory not empty.",
+                Map.of("SYSLOG_IDENTIFIER", "containerd"));
+
+        awaitTrue("a CorruptDockerImage event", WAIT, () -> !context.events().isEmpty());
+        journal.flush();
+        assertThat(context.events()).extracting(Event::reason).containsExactly("CorruptDockerImage");
+        assertThat(journal.open()).singleElement().satisfies(followed -> {
+            assertThat(followed.query()).isEqualTo(Journal.Query.identifier("dockerd").in(journalDir));
+            assertThat(followed.from()).isEqualTo(Journal.Position.since(clock.instant().minus(Duration.ofMinutes(5))));
+        });
     }
 
     private static final String SOURCE_UP = "kernel_log_source_up";
@@ -298,60 +324,33 @@ class KernelLogDaemonTest {
 
     @Test
     void lookingAgainAndFindingTheSameWritesTheSameCondition() throws Exception {
-        Path journalctl = fakeJournalctl();
-        host = host(dir.resolve("no-kmsg"), List.of(kernLog), journalctl.toString());
+        host = host(dir.resolve("no-kmsg"), List.of(kernLog));
         start("{}");
         Condition first = context.condition("KernelDeadlock");
         clock.advance(Duration.ofMinutes(1));
 
-        awaitTrue("three more looks", WAIT, () -> journalctlCalls().size() >= 4);
+        awaitTrue("three more looks", WAIT, () -> journal.subscriptions().size() >= 4);
 
         assertThat(context.condition("KernelDeadlock")).as("same status, reason, message and transition time").isEqualTo(first);
-    }
-
-    /**
-     * journalctl 252 as it behaves with no journal files: "No journal files were found." and exit 0
-     * (it would wait forever with --follow). Once a file "journal" exists next to it, it prints that
-     * file's entries, and with --follow then waits as the real one does.
-     */
-    private Path fakeJournalctl() throws IOException {
-        Path journalctl = dir.resolve("journalctl");
-        Files.writeString(journalctl, """
-                #!/bin/sh
-                here=$(dirname "$0")
-                echo "$*" >> "$here/calls.log"
-                if [ ! -e "$here/journal" ]; then echo "No journal files were found." >&2; exit 0; fi
-                cat "$here/journal"
-                case "$*" in *--follow*) exec sleep 600;; esac
-                """);
-        Files.setPosixFilePermissions(journalctl, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        return journalctl;
-    }
-
-    private List<String> journalctlCalls() {
-        try {
-            return Files.exists(dir.resolve("calls.log")) ? Files.readAllLines(dir.resolve("calls.log")) : List.of();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        assertThat(journal.open()).as("a look that found no journal leaves no subscription").isEmpty();
     }
 
     @Test
-    void aJournalctlThatFindsNoJournalIsNoSourceAndTheJournalIsReadOnceItAppears() throws Exception {
-        Path journalctl = fakeJournalctl();
-        host = host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log")), journalctl.toString());
+    void aJournalThatCannotBeReadIsNoSourceAndItIsReadOnceItCan() throws Exception {
+        String noEntry = "journalctl found no journal entry (\"No journal files were found.\", exit status 0); mount the host's journal"
+                + " (/var/log/journal, or /run/log/journal where it is volatile) and its /etc/machine-id into the pod";
+        journal.unavailable(noEntry, Duration.ofSeconds(1));
+        host = host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log")));
         start("{}");
 
-        assertUnknownForWantOfALog(journalctl + " found no journal entry (\"No journal files were found.\", exit status 0); mount the host's journal");
-        assertThat(journalctlCalls()).allSatisfy(call -> assertThat(call).doesNotContain("--follow"));
-
-        Files.writeString(dir.resolve("journal"),
-                "{\"__CURSOR\":\"s=1\",\"__REALTIME_TIMESTAMP\":\"1795435202000000\",\"MESSAGE\":\"INFO: task docker:77 blocked for more than 120 seconds.\"}\n");
+        assertUnknownForWantOfALog(noEntry);
+        journal.write(Instant.ofEpochSecond(1_795_435_202), "INFO: task docker:77 blocked for more than 120 seconds.", Map.of("_TRANSPORT", "kernel"));
+        journal.following();
 
         awaitTrue("KernelDeadlock True from the journal", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
         awaitTrue("ReadonlyFilesystem known again", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.FALSE);
         assertThat(sourceUp("journald")).isEqualTo(1);
-        assertThat(journalctlCalls()).last().asString().contains("--follow", "_TRANSPORT=kernel");
+        assertThat(journal.open()).singleElement().extracting(FakeJournal.Followed::query).isEqualTo(Journal.Query.kernel());
     }
 
     @Test
@@ -390,8 +389,8 @@ class KernelLogDaemonTest {
 
     @Test
     void aNamedJournalDirectoryThatIsNotThereIsUnknown() throws Exception {
-        Path journalctl = fakeJournalctl();
-        host = host(dir.resolve("no-kmsg"), List.of(), journalctl.toString());
+        journal.following();
+        host = host(dir.resolve("no-kmsg"), List.of());
         start("""
                 {"plugin": "journald", "logPath": "%s", "pluginConfig": {"source": "kernel"},
                  "conditions": [{"type": "KernelDeadlock", "reason": "KernelHasNoDeadlock", "message": "kernel has no deadlock"}],
@@ -400,6 +399,6 @@ class KernelLogDaemonTest {
 
         assertThat(context.condition("KernelDeadlock").status()).isEqualTo(ConditionStatus.UNKNOWN);
         assertThat(context.condition("KernelDeadlock").message()).contains(dir.resolve("no-journal") + ": journal directory not there; check logPath");
-        assertThat(journalctlCalls()).as("journalctl is not asked about a directory that is not there").isEmpty();
+        assertThat(journal.subscriptions()).as("the journal is not asked about a directory that is not there").isEmpty();
     }
 }

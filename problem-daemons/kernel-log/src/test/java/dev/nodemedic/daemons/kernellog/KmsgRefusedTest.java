@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.nodemedic.daemon.api.Condition;
+import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import dev.nodemedic.daemons.kernellog.config.KernelLogConfig;
@@ -33,11 +34,13 @@ class KmsgRefusedTest {
     /** The child: the daemon with its defaults on this machine's /dev/kmsg, nothing else to read; prints KernelDeadlock. */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
-        Host host = new Host(Path.of("/dev/kmsg"), List.of(dir.resolve("no-kern.log")), Path.of("/proc/uptime"), dir.resolve("no-journalctl").toString(),
-                ZoneOffset.UTC, Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(30));
+        Host host = new Host(Path.of("/dev/kmsg"), List.of(dir.resolve("no-kern.log")), Path.of("/proc/uptime"),
+                ZoneOffset.UTC, Duration.ofMillis(250), Duration.ofSeconds(6), Duration.ofSeconds(30));
         KernelLogDaemon daemon = new KernelLogDaemon(host);
         KernelLogConfig config = new ConfigBinder().defaults(KernelLogConfig.class);
-        try (RecordingDaemonContext<KernelLogConfig> context = new RecordingDaemonContext<>(daemon, config, Clock.systemUTC())) {
+        // The agent's journal reader as it answers on a node without journalctl.
+        Journal noJournalctl = Journal.unavailable(dir.resolve("no-journalctl") + ": not found on PATH");
+        try (RecordingDaemonContext<KernelLogConfig> context = new RecordingDaemonContext<>(daemon, config, Clock.systemUTC()).withJournal(noJournalctl)) {
             daemon.start(context);
             Condition deadlock = context.condition("KernelDeadlock");
             System.out.println("KernelDeadlock " + deadlock.status().apiValue() + " " + deadlock.reason() + " " + deadlock.message());

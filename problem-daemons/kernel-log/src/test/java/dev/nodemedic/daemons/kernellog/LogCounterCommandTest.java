@@ -2,25 +2,26 @@ package dev.nodemedic.daemons.kernellog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.daemon.api.FakeJournal;
+import dev.nodemedic.daemon.api.Journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * NPD's log-counter flags, as NPD's own {@code *-monitor-counter.json} pass them, against journalctl
- * played by a script that prints the journal it holds (JSON, as {@code journalctl -o json} does) and
- * writes down what it was asked.
+ * NPD's log-counter flags, as NPD's own {@code *-monitor-counter.json} pass them, against the agent's
+ * journal reader played by a {@code FakeJournal} that holds the entries and writes down what it was
+ * asked (the reader's own journalctl calls are tested in detector-core's {@code JournalctlTest}).
  */
 class LogCounterCommandTest {
     private static final Instant NOW = Instant.parse("2026-12-07T06:00:00Z");
@@ -32,7 +33,6 @@ class LogCounterCommandTest {
     Path dir;
 
     private Path journalDir;
-    private final List<String> entries = new ArrayList<>();
     private FakeCommandContext context;
 
     @BeforeEach
@@ -43,34 +43,13 @@ class LogCounterCommandTest {
     }
 
     private void logged(Duration ago, String identifier, String message) {
-        long micros = NOW.minus(ago).getEpochSecond() * 1_000_000 + NOW.minus(ago).getNano() / 1000;
-        entries.add("{\"__CURSOR\":\"s=" + entries.size() + "\",\"__REALTIME_TIMESTAMP\":\"" + micros + "\",\"SYSLOG_IDENTIFIER\":\"" + identifier
-                + "\",\"MESSAGE\":\"" + message + "\"}");
+        context.journal().write(NOW.minus(ago), message, Map.of("SYSLOG_IDENTIFIER", identifier));
     }
 
-    /** Prints the entries whose SYSLOG_IDENTIFIER the last argument names (all of them for --lines=1, as the check asks). */
     private int run(List<String> args) throws Exception {
-        Files.write(dir.resolve("entries.jsonl"), entries);
-        Path journalctl = dir.resolve("journalctl");
-        Files.writeString(journalctl, """
-                #!/bin/sh
-                here=$(dirname "$0")
-                echo "$*" >> "$here/calls.log"
-                for last in "$@"; do :; done
-                case "$last" in
-                  SYSLOG_IDENTIFIER=*) grep -F "\\"SYSLOG_IDENTIFIER\\":\\"${last#SYSLOG_IDENTIFIER=}\\"" "$here/entries.jsonl" ;;
-                  *) head -n 1 "$here/entries.jsonl" ;;
-                esac
-                exit 0
-                """);
-        Files.setPosixFilePermissions(journalctl, PosixFilePermissions.fromString("rwx------"));
-        Host host = new Host(dir.resolve("kmsg"), List.of(), dir.resolve("uptime"), journalctl.toString(), ZoneId.of("UTC"),
-                Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(20), Duration.ofSeconds(1));
+        Host host = new Host(dir.resolve("kmsg"), List.of(), dir.resolve("uptime"), ZoneId.of("UTC"), Duration.ofMillis(50), Duration.ofSeconds(20),
+                Duration.ofSeconds(1));
         return new LogCounterCommand(host).run(context, args.stream().map(a -> a.replace("JOURNAL", journalDir.toString())).toList());
-    }
-
-    private List<String> calls() throws IOException {
-        return Files.readAllLines(dir.resolve("calls.log"));
     }
 
     @Test
@@ -82,10 +61,8 @@ class LogCounterCommandTest {
 
         assertThat(run(KUBELET_RESTARTS)).isEqualTo(1);
         assertThat(context.printed()).isEqualTo("Found 5 matching logs, which meets the threshold of 5\n");
-        assertThat(calls()).last().asString()
-                .contains("--output=json", "--directory=" + journalDir, "--since=@" + NOW.minus(Duration.ofMinutes(20)).getEpochSecond())
-                .doesNotContain("--follow")
-                .endsWith("SYSLOG_IDENTIFIER=systemd");
+        assertThat(context.journal().reads()).containsExactly(
+                new FakeJournal.Read(Journal.Query.identifier("systemd").in(journalDir), NOW.minus(Duration.ofMinutes(20)), NOW));
     }
 
     @Test
@@ -111,7 +88,7 @@ class LogCounterCommandTest {
 
         assertThat(run(KUBELET_RESTARTS)).as("3 of 5 are within 5 minutes of boot").isZero();
 
-        entries.clear();
+        context = new FakeCommandContext(Clock.fixed(NOW, ZoneOffset.UTC));
         for (int i = 1; i <= 5; i++) {
             logged(Duration.ofSeconds(50 * i), "systemd", "Started Kubernetes kubelet.");
         }
@@ -134,6 +111,9 @@ class LogCounterCommandTest {
 
     @Test
     void aJournalWithNoEntryIsUnknownNotHealthy() throws Exception {
+        // What the agent's reader says of a journal without a single entry (JournalctlTest holds it to that).
+        context.journal().unavailable("journalctl --directory=" + journalDir + " found no journal entry (\"No journal files were found.\", exit status 0);"
+                + " check that " + journalDir + " holds the host's journal files", Duration.ZERO);
         int exit = run(KUBELET_RESTARTS);
 
         assertThat(exit).isEqualTo(2);

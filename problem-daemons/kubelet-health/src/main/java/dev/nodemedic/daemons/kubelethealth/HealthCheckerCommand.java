@@ -1,6 +1,7 @@
 package dev.nodemedic.daemons.kubelethealth;
 
 import dev.nodemedic.daemon.api.CommandContext;
+import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemon.api.DaemonCommand;
 import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemons.kubelethealth.HealthCheckerOptions.Component;
@@ -36,7 +37,7 @@ public final class HealthCheckerCommand implements DaemonCommand {
     static final int OK = 0;
     static final int NON_OK = 1;
     static final int UNKNOWN = 2;
-    /** NPD's CmdTimeout: systemctl, pkill and journalctl get this long. */
+    /** NPD's CmdTimeout: systemctl, pkill and the journal read get this long. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
     /** What a check found. */
@@ -57,7 +58,7 @@ public final class HealthCheckerCommand implements DaemonCommand {
         this(System.getenv());
     }
 
-    /** @param environment NPD's HOST_ADDRESS, KUBELET_PORT, KUBEPROXY_PORT, and the PATH systemctl, journalctl, docker and pkill are found on */
+    /** @param environment NPD's HOST_ADDRESS, KUBELET_PORT, KUBEPROXY_PORT, and the PATH systemctl, docker and pkill are found on */
     HealthCheckerCommand(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
     }
@@ -107,7 +108,7 @@ public final class HealthCheckerCommand implements DaemonCommand {
         }
         Verdict logs;
         try {
-            logs = countLogPatterns(options, uptime, now);
+            logs = countLogPatterns(options, uptime, now, context.journal());
         } catch (IOException e) {
             context.out().println("error checking " + component + " health: " + e.getMessage());
             return UNKNOWN;
@@ -176,7 +177,7 @@ public final class HealthCheckerCommand implements DaemonCommand {
      * NPD's {@code --log-pattern}: each pattern's lines in the unit's journal since it started (or within
      * {@code --loopback-time}, when set and shorter), unhealthy at the pattern's count.
      */
-    private Verdict countLogPatterns(HealthCheckerOptions options, UnitUptime uptime, Instant now) throws IOException, InterruptedException {
+    private Verdict countLogPatterns(HealthCheckerOptions options, UnitUptime uptime, Instant now, Journal journal) throws IOException, InterruptedException {
         if (options.logPatterns().isEmpty()) {
             return new Verdict.Healthy();
         }
@@ -185,12 +186,13 @@ public final class HealthCheckerCommand implements DaemonCommand {
             case UnitUptime.Uptime.Unknown unknown -> throw new IOException("cannot tell since when to count log patterns: " + unknown.why());
         };
         Duration back = !options.loopbackTime().isZero() && up.compareTo(options.loopbackTime()) > 0 ? options.loopbackTime() : up;
-        Path journalctl = executable("journalctl").orElseThrow(() -> new IOException("journalctl is not on PATH, for --log-pattern"));
         Map<Pattern, int[]> seen = new LinkedHashMap<>();
         options.logPatterns().keySet().forEach(p -> seen.put(p, new int[1]));
-        new JournalSource(journalctl, options.service(), Optional.empty()).readSince(now.minus(back), COMMAND_TIMEOUT, line -> {
+        // NPD runs journalctl --unit U --since T; the agent's journal reader reads the same window, and fails a journal
+        // it cannot read or that holds nothing (which NPD's grep would count as 0, healthy).
+        journal.read(Journal.Query.unit(options.service()), now.minus(back), now, COMMAND_TIMEOUT, entry -> {
             for (Map.Entry<Pattern, int[]> e : seen.entrySet()) {
-                if (e.getKey().matcher(line).find()) {
+                if (e.getKey().matcher(entry.message()).find()) {
                     e.getValue()[0]++;
                 }
             }

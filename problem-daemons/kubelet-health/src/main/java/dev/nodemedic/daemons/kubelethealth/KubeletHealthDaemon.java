@@ -43,16 +43,16 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
     static final String NO_RESTARTS_REASON = "NoFrequentKubeletRestart";
     static final String NO_RESTARTS_MESSAGE = "kubelet is functioning properly";
 
-    /** The first retry of a failed log source; doubling from there. */
+    /** The first retry of a failed log file; doubling from there (the agent's journal reader retries the journal itself). */
     static final Duration LOG_FIRST_BACKOFF = Duration.ofSeconds(1);
     /**
-     * Well inside PLEG's quiet period: journalctl starts again at the end, so the lines of a retry's gap are
-     * lost, and a gap shorter than the quiet period cannot make a PLEG episode look over.
+     * Well inside PLEG's quiet period: a file followed again starts at its end, so the lines of a retry's gap
+     * are lost, and a gap shorter than the quiet period cannot make a PLEG episode look over.
      */
     static final Duration LOG_MAX_BACKOFF = Duration.ofMinutes(1);
     /** The backstop for file systems whose changes the watch service does not report. */
     static final Duration LOG_FILE_POLL = Duration.ofSeconds(1);
-    /** How long stop() waits for the log follower, journalctl included, to end. */
+    /** How long stop() waits for the log follower to end. */
     static final Duration LOG_STOP_WAIT = Duration.ofSeconds(3);
 
     private DaemonContext<KubeletHealthConfig> context;
@@ -135,7 +135,10 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
         this.unitRestarts = new UnitRestarts(config.systemctl(), config.kubeletUnit(), config.timeout());
         this.restartHistory = new RestartHistory(config.restartWindow());
         KubeletLogSource source = config.pleg().logFile().<KubeletLogSource>map(file -> new LogFileSource(file, LOG_FILE_POLL))
-                .orElseGet(() -> new JournalSource(config.pleg().journalctl(), config.kubeletUnit(), config.pleg().journalDirectory()));
+                .orElseGet(() -> new KubeletJournal(context.journal(), config.kubeletUnit(), config.pleg().journalDirectory()));
+        config.pleg().journalctl().ifPresent(ignored -> context.logger().log(Level.WARNING,
+                "pleg.journalctl is ignored: the agent's journal reader, shared by every daemon, runs the journalctl on its PATH instance={0} journalctl={1}",
+                context.instanceName(), ignored));
         this.plegWatch = new PlegWatch(context, config.pleg(), config.kubeletUnit(), source.kind());
         this.kubeletLog = new KubeletLogFollower(source, plegWatch, LOG_FIRST_BACKOFF, LOG_MAX_BACKOFF, context.logger());
         if (config.repair().enableRepair()) {
@@ -266,13 +269,13 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
         }
         if (kubeletLog != null) {
             kubeletLog.stop();
-            // journalctl gets a moment to exit on SIGTERM before it is killed: wait for that, within the core's bound on stop().
+            // The follower's thread ends once its source is closed: wait for that, within the core's bound on stop().
             try {
                 if (!kubeletLog.awaitEnd(LOG_STOP_WAIT)) {
                     context.logger().log(Level.WARNING, "kubelet log follower did not end within {0}", GoDuration.formatShort(LOG_STOP_WAIT));
                 }
             } catch (InterruptedException e) {
-                // The core gave up waiting for stop(); the follower ends on its own, its process is already signalled.
+                // The core gave up waiting for stop(); the follower ends on its own, its source already closed.
                 Thread.currentThread().interrupt();
             }
         }

@@ -10,15 +10,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Keeps a {@link KubeletLogSource} following on its own thread: when the source fails (journalctl
- * died, the file vanished) it is started again after a backoff that doubles up to a bound and starts
- * over once lines flow again. Every failure is handed to the listener; it never ends the daemon.
+ * Keeps a {@link KubeletLogSource} following on its own thread: when the source fails (the file
+ * vanished) it is started again after a backoff that doubles up to a bound and starts over once lines
+ * flow again. Every failure is handed to the listener; it never ends the daemon. The journal does not
+ * fail here: the agent's journal reader retries it and says so through {@link Listener#unavailable}.
  */
 final class KubeletLogFollower {
     /** What the follower reports: the source's lines, and whether it can be read. */
     interface Listener extends KubeletLogSource.Sink {
-        /** The source failed and will be tried again after {@code retryIn}. */
-        void unavailable(String why, Duration retryIn);
     }
 
     private final KubeletLogSource source;
@@ -108,7 +107,8 @@ final class KubeletLogFollower {
     /** Counts a run's lines, so a source that read something before failing is retried soon. */
     private static final class LineCount implements KubeletLogSource.Sink {
         private final KubeletLogSource.Sink sink;
-        private long lines;
+        /** Written by whichever thread delivers lines (the journal's is the agent's), read by the follower's once the run ended. */
+        private volatile long lines;
 
         LineCount(KubeletLogSource.Sink sink) {
             this.sink = sink;
@@ -123,6 +123,11 @@ final class KubeletLogFollower {
         public void line(String line) {
             lines++;
             sink.line(line);
+        }
+
+        @Override
+        public void unavailable(String why, Duration retryIn) {
+            sink.unavailable(why, retryIn);
         }
     }
 }

@@ -27,7 +27,7 @@ final class PlegWatch implements KubeletLogFollower.Listener {
     static final String UNAVAILABLE_REASON = "KubeletLogUnavailable";
     /**
      * How long a restarted source must keep following before an Unknown condition goes back to what the
-     * lines say: a journalctl that dies at once would otherwise flap the condition on every retry.
+     * lines say: a source that fails at once would otherwise flap the condition on every retry.
      */
     static final Duration SETTLE = Duration.ofSeconds(10);
 

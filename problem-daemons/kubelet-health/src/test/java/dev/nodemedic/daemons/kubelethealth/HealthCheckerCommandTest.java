@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.nodemedic.daemon.api.CommandContext;
 import dev.nodemedic.daemon.api.ConfigException;
+import dev.nodemedic.daemon.api.FakeJournal;
+import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * NPD's health-checker flags, as NPD's own {@code health-checker-*.json} pass them, against a stand-in
- * kubelet (a real HTTP server on a free port, reached through NPD's KUBELET_PORT) and stand-in systemctl,
- * crictl and journalctl: real shell scripts on the PATH the command is given, recording their calls.
+ * kubelet (a real HTTP server on a free port, reached through NPD's KUBELET_PORT), stand-in systemctl and
+ * crictl (real shell scripts on the PATH the command is given, recording their calls), and the agent's
+ * journal reader played by a {@link FakeJournal}.
  */
 class HealthCheckerCommandTest {
     private static final Instant NOW = Instant.parse("2026-12-07T06:00:00Z");
@@ -51,6 +54,7 @@ class HealthCheckerCommandTest {
     private HttpServer kubelet;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final FakeJournal journal = new FakeJournal(Clock.fixed(NOW, ZoneOffset.UTC));
 
     @BeforeEach
     void standIns() throws IOException {
@@ -178,16 +182,28 @@ class HealthCheckerCommandTest {
 
     @Test
     void logPatternsCountTheUnitsJournalSinceItStarted() throws Exception {
-        script("journalctl", "echo \"journalctl $*\" >> '" + dir.resolve("calls") + "'\n"
-                + "printf 'I1207 ok\\nE1207 PLEG is not healthy: pleg was last seen active 3m0s ago\\nE1207 pleg IS NOT HEALTHY\\n'");
+        Map<String, String> kubelet = Map.of("_SYSTEMD_UNIT", "kubelet.service");
+        journal.following();
+        journal.write(NOW.minusSeconds(200), "I1207 ok", kubelet);
+        journal.write(NOW.minusSeconds(100), "E1207 PLEG is not healthy: pleg was last seen active 3m0s ago", kubelet);
+        journal.write(NOW.minusSeconds(50), "E1207 pleg IS NOT HEALTHY", kubelet);
+        journal.write(NOW.minusSeconds(40), "E1207 PLEG is not healthy, says another unit", Map.of("_SYSTEMD_UNIT", "containerd.service"));
         List<String> args = List.of("--component=kubelet", "--enable-repair=false", "--log-pattern=2:PLEG is not healthy");
 
         assertThat(run(args)).as("two lines match, case-insensitively").isEqualTo(1);
-        assertThat(calls()).contains("journalctl --unit=kubelet --since=@" + NOW.minus(Duration.ofMinutes(5)).getEpochSecond() + " --output=cat --no-pager");
+        assertThat(journal.reads()).containsExactly(new FakeJournal.Read(Journal.Query.unit("kubelet"), NOW.minus(Duration.ofMinutes(5)), NOW));
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("occurred 2 times in the journal of kubelet within 5m");
 
         assertThat(run(List.of("--component=kubelet", "--enable-repair=false", "--log-pattern=3:PLEG is not healthy", "--loopback-time=1m"))).isZero();
-        assertThat(calls()).last().asString().contains("--since=@" + NOW.minus(Duration.ofMinutes(1)).getEpochSecond());
+        assertThat(journal.reads()).last().extracting(FakeJournal.Read::since).isEqualTo(NOW.minus(Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void aJournalThatCannotBeReadForLogPatternsIsUnknown() throws Exception {
+        journal.unavailable("journalctl found no journal entry (it printed nothing, exit status 0); mount the host's journal", Duration.ZERO);
+
+        assertThat(run(List.of("--component=kubelet", "--enable-repair=false", "--log-pattern=2:PLEG is not healthy"))).isEqualTo(2);
+        assertThat(printed()).startsWith("error checking kubelet health: journalctl found no journal entry");
     }
 
     @Test
@@ -231,6 +247,11 @@ class HealthCheckerCommandTest {
             @Override
             public Duration duration(String text) {
                 return ConfigBinder.parseDuration(text);
+            }
+
+            @Override
+            public Journal journal() {
+                return journal;
             }
         };
     }

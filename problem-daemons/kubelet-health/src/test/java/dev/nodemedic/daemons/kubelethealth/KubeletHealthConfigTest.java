@@ -30,7 +30,7 @@ class KubeletHealthConfigTest {
         assertThat(config.systemctl()).isEqualTo(Path.of("/usr/bin/systemctl"));
         assertThat(config.restartThreshold()).isEqualTo(5);
         assertThat(config.restartWindow()).isEqualTo(Duration.ofMinutes(20));
-        assertThat(config.pleg()).isEqualTo(new PlegConfig(Optional.empty(), Path.of("/usr/bin/journalctl"), Optional.empty(),
+        assertThat(config.pleg()).isEqualTo(new PlegConfig(Optional.empty(), Optional.empty(), Optional.empty(),
                 Duration.ofMinutes(3), Duration.ofMinutes(5)));
         assertThat(config.repair()).isEqualTo(new RepairConfig(false, Duration.ofMinutes(1),
                 List.of("/usr/bin/systemctl", "kill", "--kill-who=main", "kubelet"), Duration.ofSeconds(10), 3));
@@ -54,6 +54,7 @@ class KubeletHealthConfigTest {
         KubeletHealthConfig config = binder.bind("kubelet-health.yaml", """
                 pleg:
                   logFile: /var/log/kubelet.log
+                  journalctl: /usr/bin/journalctl
                   journalDirectory: /var/log/journal
                   persistFor: 2m
                   quietPeriod: 10m
@@ -67,6 +68,7 @@ class KubeletHealthConfigTest {
 
         assertThat(config.pleg().logFile()).contains(Path.of("/var/log/kubelet.log"));
         assertThat(config.pleg().journalDirectory()).contains(Path.of("/var/log/journal"));
+        assertThat(config.pleg().journalctl()).as("still accepted, though the agent's journal reader runs journalctl now").contains(Path.of("/usr/bin/journalctl"));
         assertThat(config.pleg().persistFor()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.pleg().quietPeriod()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.repair()).isEqualTo(new RepairConfig(true, Duration.ofMinutes(5),

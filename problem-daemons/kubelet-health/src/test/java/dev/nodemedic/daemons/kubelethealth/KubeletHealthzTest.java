@@ -208,7 +208,7 @@ class KubeletHealthzTest {
     void theSchedulerLooksWithoutBeingAsked() throws Exception {
         behaviour.set(Kubelet.FAILING);
         KubeletHealthConfig config = new KubeletHealthConfig(healthz(), Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Optional.of(dir.resolve("none.pem")), null,
-                null, dir.resolve("no-systemctl"), null, null, new PlegConfig(null, dir.resolve("no-journalctl"), null, null, null), null);
+                null, dir.resolve("no-systemctl"), null, null, new PlegConfig(null, null, null, null, null), null);
         context = new RecordingDaemonContext<>(daemon, config, clock);
 
         daemon.start(context);

@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemon.api.ConditionStatus;
+import dev.nodemedic.daemon.api.FakeJournal;
+import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -24,17 +22,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PLEG trouble read from the journal through a stand-in journalctl: a real shell script, run as the
- * daemon's child process, that follows a file the test appends the kubelet's lines to.
+ * PLEG trouble read from the kubelet's unit in the journal, through the agent's journal reader played
+ * by a {@link FakeJournal}. The reader's journalctl itself (one for the node, restarted after its
+ * cursor, a journal without entries, no journalctl) is tested with real processes in detector-core.
  */
 class PlegJournalTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String STALLED = "E0610 17:39:22.920969 1980 kubelet.go:2353] \"Skipping pod synchronization\" "
             + "err=\"PLEG is not healthy: pleg was last seen active 3m10.5s ago; threshold is 3m0s\"";
+    private static final Map<String, String> KUBELET = Map.of("_SYSTEMD_UNIT", "kubelet.service");
 
     @TempDir
     Path dir;
     private final ManualClock clock = new ManualClock();
+    private final FakeJournal journal = new FakeJournal(clock);
     private final KubeletHealthDaemon daemon = new KubeletHealthDaemon();
     private RecordingDaemonContext<KubeletHealthConfig> context;
 
@@ -48,43 +49,21 @@ class PlegJournalTest {
         }
     }
 
-    private Path journalctl(String script) throws IOException {
-        Path path = dir.resolve("journalctl");
-        Files.writeString(path, "#!/bin/sh\n" + script + "\n");
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return path;
-    }
-
-    /** Records its arguments and pid, then becomes (exec) a tail of the kubelet's lines: the pid stays the child's. */
-    private Path followingJournalctl() throws IOException {
-        Files.writeString(dir.resolve("journal"), "");
-        return journalctl("echo \"$@\" > '" + dir.resolve("args") + "'\necho $$ > '" + dir.resolve("pid") + "'\n"
-                + "exec tail -n +1 -f '" + dir.resolve("journal") + "'");
-    }
-
-    private void kubeletLogs(String line) throws IOException {
-        Files.writeString(dir.resolve("journal"), line + "\n", StandardOpenOption.APPEND);
-    }
-
-    private void follow(Path journalctl) throws IOException {
+    private void follow(Optional<Path> journalDirectory) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         KubeletHealthConfig config = new KubeletHealthConfig(URI.create("http://127.0.0.1:" + port + "/healthz"), Duration.ofSeconds(1),
                 Duration.ofMinutes(5), null, Optional.of(dir.resolve("kubelet.pem")), null, "kubelet.service", dir.resolve("no-systemctl"), null, null,
-                new PlegConfig(null, journalctl, null, null, null), null);
-        context = new RecordingDaemonContext<>(daemon, config, clock);
+                new PlegConfig(null, null, journalDirectory, null, null), null);
+        context = new RecordingDaemonContext<>(daemon, config, clock).withJournal(journal);
         daemon.open(context);
         daemon.followKubeletLog();
     }
 
-    private static String readIfThere(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private void kubeletLogs(String line) {
+        journal.write(clock.instant(), line, KUBELET);
     }
 
     private Condition pleg() {
@@ -96,23 +75,32 @@ class PlegJournalTest {
     }
 
     @Test
-    void journalctlFollowsTheKubeletsUnitFromTheEnd() throws Exception {
-        follow(followingJournalctl());
+    void itFollowsTheKubeletsUnitFromNowInTheJournalNamed() throws Exception {
+        journal.following();
+        follow(Optional.of(dir));
 
-        awaitTrue("journalctl to start", WAIT, () -> Files.exists(dir.resolve("pid")));
-        assertThat(Files.readString(dir.resolve("args")).strip()).isEqualTo("--unit=kubelet.service --follow --lines=0 --output=cat --no-pager");
+        awaitTrue("the subscription", WAIT, () -> !journal.open().isEmpty());
+        assertThat(journal.open()).singleElement().satisfies(followed -> {
+            assertThat(followed.query()).isEqualTo(Journal.Query.unit("kubelet.service").in(dir));
+            assertThat(followed.from()).isEqualTo(Journal.Position.fromNow());
+        });
     }
 
     @Test
     void stalledLinesBecomeEventsAndPersistingOnesTheCondition() throws Exception {
-        follow(followingJournalctl());
+        journal.following();
+        follow(Optional.empty());
+        awaitTrue("the subscription", WAIT, () -> !journal.open().isEmpty());
 
         kubeletLogs("I0610 17:39:22.920920 1980 kubelet.go:2329] \"Starting kubelet main sync loop\"");
         kubeletLogs(STALLED);
+        kubeletLogs("containerd's line");
+        journal.write(clock.instant(), STALLED, Map.of("_SYSTEMD_UNIT", "containerd.service"));
         awaitTrue("the first PLEG event", WAIT, () -> context.events().size() == 1);
+        journal.flush();
         assertThat(context.events().getFirst().reason()).isEqualTo("PLEGUnhealthy");
         assertThat(context.events().getFirst().message()).isEqualTo("PLEG is not healthy: pleg was last seen active 3m10.5s ago; threshold is 3m0s");
-        assertThat(linesRead()).isEqualTo(2);
+        assertThat(linesRead()).as("the unit's lines only").isEqualTo(3);
         assertThat(pleg().status()).isEqualTo(ConditionStatus.FALSE);
 
         for (int minute = 1; minute <= 3; minute++) {
@@ -129,51 +117,49 @@ class PlegJournalTest {
     }
 
     @Test
-    void aJournalctlThatExitsIsUnknownWithItsOwnWords() throws Exception {
-        Path journalctl = journalctl("echo 'Failed to open journal: Permission denied' >&2\nexit 1");
-        follow(journalctl);
+    void aJournalThatCannotBeReadIsUnknownWithTheReadersWords() throws Exception {
+        journal.unavailable("journalctl exited with status 1 before it read any entry: Failed to open journal: Permission denied (journal)", Duration.ofSeconds(2));
+        follow(Optional.empty());
 
         awaitTrue("PLEGUnhealthy to go Unknown", WAIT, () -> pleg().status() == ConditionStatus.UNKNOWN);
         assertThat(pleg().reason()).isEqualTo("KubeletLogUnavailable");
-        assertThat(pleg().message()).isEqualTo("the kubelet's log cannot be read for PLEG trouble: " + journalctl
-                + " exited with status 1: Failed to open journal: Permission denied; retrying in 1s");
+        assertThat(pleg().message()).isEqualTo("the kubelet's log cannot be read for PLEG trouble: journalctl exited with status 1 before it read any entry:"
+                + " Failed to open journal: Permission denied (journal); or set pleg.logFile to the file the kubelet logs to; retrying in 2s");
         assertThat(context.failures()).as("the daemon keeps running").isEmpty();
     }
 
     @Test
     void noJournalctlIsUnknownAndSaysWhatToDo() throws Exception {
-        Path missing = dir.resolve("no-journalctl");
-        follow(missing);
+        journal.unavailable("journalctl: not found on PATH; install systemd's journalctl in the agent's image (the agent reads the node's journal with it)",
+                Duration.ofSeconds(1));
+        follow(Optional.empty());
 
         awaitTrue("PLEGUnhealthy to go Unknown", WAIT, () -> pleg().status() == ConditionStatus.UNKNOWN);
-        assertThat(pleg().message()).isEqualTo("the kubelet's log cannot be read for PLEG trouble: " + missing
-                + " is not there to read the kubelet's journal; put journalctl in the agent's image and mount the host's journal, "
-                + "or set pleg.logFile to the file the kubelet logs to; retrying in 1s");
+        assertThat(pleg().message()).isEqualTo("the kubelet's log cannot be read for PLEG trouble: journalctl: not found on PATH; install systemd's journalctl"
+                + " in the agent's image (the agent reads the node's journal with it); or set pleg.logFile to the file the kubelet logs to; retrying in 1s");
     }
 
     @Test
-    void aJournalctlThatCameBackIsReadAgain() throws Exception {
-        // Fails the first time (as journalctl does while the journal is rotated away), follows the second.
-        Files.writeString(dir.resolve("journal"), "");
-        follow(journalctl("if [ ! -e '" + dir.resolve("failed-once") + "' ]; then touch '" + dir.resolve("failed-once") + "'; echo 'Failed to get journal fields' >&2; exit 1; fi\n"
-                + "exec tail -n +1 -f '" + dir.resolve("journal") + "'"));
+    void aJournalThatCameBackIsReadAgain() throws Exception {
+        journal.unavailable("journalctl exited with status 1 before it read any entry: Failed to get journal fields", Duration.ofSeconds(1));
+        follow(Optional.empty());
         awaitTrue("PLEGUnhealthy to go Unknown", WAIT, () -> pleg().status() == ConditionStatus.UNKNOWN);
 
+        journal.following();
         kubeletLogs(STALLED);
 
-        awaitTrue("the PLEG line after the restart", Duration.ofSeconds(20), () -> context.events().size() == 1);
+        awaitTrue("the PLEG line after the journal came back", WAIT, () -> context.events().size() == 1);
         assertThat(pleg().status()).isEqualTo(ConditionStatus.FALSE);
     }
 
     @Test
-    void stoppingTheDaemonEndsJournalctl() throws Exception {
-        follow(followingJournalctl());
-        awaitTrue("journalctl to start", WAIT, () -> !readIfThere(dir.resolve("pid")).isBlank());
-        long pid = Long.parseLong(Files.readString(dir.resolve("pid")).strip());
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+    void stoppingTheDaemonEndsItsSubscription() throws Exception {
+        journal.following();
+        follow(Optional.empty());
+        awaitTrue("the subscription", WAIT, () -> !journal.open().isEmpty());
 
         daemon.stop();
 
-        awaitTrue("journalctl (pid " + pid + ") to end", WAIT, () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        awaitTrue("the subscription closed", WAIT, () -> journal.open().isEmpty());
     }
 }

@@ -67,7 +67,7 @@ class PlegLogFileTest {
         }
         KubeletHealthConfig config = new KubeletHealthConfig(URI.create("http://127.0.0.1:" + port + "/healthz"), Duration.ofSeconds(1),
                 Duration.ofMinutes(5), null, Optional.of(dir.resolve("kubelet.pem")), null, null, dir.resolve("no-systemctl"), null, null,
-                new PlegConfig(Optional.of(log()), dir.resolve("no-journalctl"), null, null, null), null);
+                new PlegConfig(Optional.of(log()), null, null, null, null), null);
         context = new RecordingDaemonContext<>(daemon, config, clock);
         daemon.open(context);
         daemon.followKubeletLog();

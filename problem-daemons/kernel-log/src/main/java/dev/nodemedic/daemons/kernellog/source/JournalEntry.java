@@ -4,7 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The fields we use of one line of {@code journalctl -o json}: a flat JSON object whose values are
+ * The fields {@code nodemedic rules test --format journal} uses of one line of a saved
+ * {@code journalctl -o json} (the running daemon gets its entries from the agent's journal reader): a flat JSON object whose values are
  * strings, except that a field journald holds as binary (a MESSAGE with control characters) comes as
  * an array of byte values, and an absent one as null.
  *
