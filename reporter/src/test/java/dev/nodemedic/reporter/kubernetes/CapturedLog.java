@@ -7,14 +7,16 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** The reporter's log lines during one test, through slf4j-jdk14. */
+/** The reporter's log lines during one test, and those of the api-server library it writes Events with, through slf4j-jdk14. */
 final class CapturedLog extends Handler implements AutoCloseable {
-    private final Logger logger = Logger.getLogger("dev.nodemedic.reporter");
+    private final List<Logger> loggers = List.of(Logger.getLogger("dev.nodemedic.reporter"), Logger.getLogger("dev.nodemedic.apiserver"));
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     CapturedLog() {
-        logger.setLevel(Level.INFO);
-        logger.addHandler(this);
+        for (Logger logger : loggers) {
+            logger.setLevel(Level.INFO);
+            logger.addHandler(this);
+        }
     }
 
     List<String> lines() {
@@ -32,6 +34,6 @@ final class CapturedLog extends Handler implements AutoCloseable {
 
     @Override
     public void close() {
-        logger.removeHandler(this);
+        loggers.forEach(logger -> logger.removeHandler(this));
     }
 }

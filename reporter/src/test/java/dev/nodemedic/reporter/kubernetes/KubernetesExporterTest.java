@@ -469,7 +469,7 @@ class KubernetesExporterTest {
             assertThat(e.getFirstTimestamp()).isEqualTo("2026-01-01T01:00:00Z");
             assertThat(e.getLastTimestamp()).isEqualTo("2026-01-01T01:00:30Z");
         });
-        // CRUD mode consumes the body of what it answers; the body itself is NodeEventWriterTest's.
+        // CRUD mode consumes the body of what it answers; the body itself is api-server's EventWriterTest's.
         assertThat(matching("PATCH", EVENTS_PATH)).singleElement()
                 .satisfies(patch -> assertThat(patch.contentType()).startsWith("application/merge-patch+json"));
         // The writer counts a patch once it has read the answer, which may be just after the store shows it.
@@ -548,11 +548,11 @@ class KubernetesExporterTest {
         for (int i = 0; i < 20; i++) {
             reporter.emit("kernel-log", new Event("disk-daemon-" + i, Severity.WARNING, "IOError", "I/O error on sda", clock.instant()));
         }
-        await("a failed create", () -> logged(l -> l.startsWith("WARNING the API server failed (503); create events is retried")));
+        await("a failed create", () -> logged(l -> l.startsWith("WARNING create events failed node=node-a code=503 detail=\"unavailable\"; retried with backoff")));
         assertThat(prometheus.scrape()).contains("nodemedic_events_dropped_total{reason=\"buffer_full\"} 15.0");
 
         server.clearExpectations();
         awaitStepping("the buffered events", Duration.ofMillis(100), () -> client.v1().events().inNamespace("default").list().getItems().size() == 5);
-        await("the recovery line", () -> logged(l -> l.startsWith("INFO events written again after the API server recovered node=node-a was=SERVER_ERROR")));
+        await("the recovery line", () -> logged(l -> l.startsWith("INFO events written again after the API server recovered node=node-a was=503")));
     }
 }
