@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.event;
 
+import dev.nodemedic.apiserver.Backoff;
 import dev.nodemedic.apiserver.events.EventCorrelator;
 import dev.nodemedic.apiserver.events.EventLimits;
 import dev.nodemedic.apiserver.events.EventMetrics;
@@ -10,9 +11,9 @@ import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.remedy.action.Mode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,15 +23,15 @@ import org.slf4j.LoggerFactory;
  * reason on one node within ten minutes starts a combined Event, and each node's Events cost at most 25
  * API calls at once and one more per five minutes (client-go's defaults). The Event is written on the
  * caller's thread before {@link #record} returns; one the API server failed waits, with at most
- * {@link #BUFFER} others, for its backoff to end and goes out with the next Event recorded. In
+ * {@link #BUFFER} others, for its backoff to end (the agent's: 100 ms doubling, capped by the kind of
+ * failure) and goes out with the next Event recorded. A failed write is logged by the writer in
+ * api-server's words ({@code ApiFailure}) with the controller's advice ({@code Caller.CONTROLLER}). In
  * {@link Mode#DRY_RUN} nothing is written: the Event is logged as it would have been.
  */
 public final class RemedyEventRecorder implements RemedyEvents {
     private static final Logger log = LoggerFactory.getLogger(RemedyEventRecorder.class);
     /** Events held while the API server fails; the agent's default too. */
     static final int BUFFER = 100;
-    /** The longest pause between tries. One controller, not a fleet, so no jitter is needed. */
-    static final Duration RETRY_CAP = Duration.ofSeconds(30);
 
     private final Clock clock;
     private final Mode mode;
@@ -44,10 +45,7 @@ public final class RemedyEventRecorder implements RemedyEvents {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.correlator = new EventCorrelator(EventLimits.CLIENT_GO);
-        PendingEvents pending = new PendingEvents(BUFFER, (failures, cause) -> {
-            Duration doubled = Duration.ofSeconds(1L << Math.min(failures - 1, 5));
-            return doubled.compareTo(RETRY_CAP) > 0 ? RETRY_CAP : doubled;
-        });
+        PendingEvents pending = new PendingEvents(BUFFER, Backoff.DEFAULT, RandomGenerator.getDefault());
         this.writer = new EventWriter(client, new EventReporter.Controller(instance), pending, EventLimits.CLIENT_GO, metrics, clock);
     }
 

@@ -14,6 +14,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
@@ -84,6 +89,44 @@ class RemedyEventRecorderTest {
         events.record("node-a", RemedyReason.RemedyBlockedByBudget, "maxInFlight 1 reached");
 
         assertThat(events()).hasSize(3).allSatisfy(e -> assertThat(e.getCount()).isEqualTo(1));
+    }
+
+    @Test
+    void aWriteTheApiServerForbidsIsLoggedWithTheControllersAdviceAndWrittenAfterItsBackoff() {
+        server.expect().post().withPath("/api/v1/namespaces/default/events")
+                .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"message\":\"events is forbidden\"}").once();
+        // The writer is api-server's; its logger is held here so that JUL keeps the handler on it.
+        Logger writerLog = Logger.getLogger("dev.nodemedic.apiserver.events");
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(record.getLevel() + " " + record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        writerLog.setLevel(Level.INFO);
+        writerLog.addHandler(capture);
+        try {
+            RemedyEventRecorder events = recorder(Mode.APPLY, "r");
+            events.record("node-a", RemedyReason.RemedyCordoned, "policy p cordoned node node-a");
+
+            assertThat(lines).singleElement().asString().startsWith("WARNING RBAC forbids create events (403): the controller's ClusterRole lacks this verb");
+            assertThat(events()).isEmpty();
+
+            clock.advance(Duration.ofMinutes(1));
+            events.record("node-b", RemedyReason.RemedyCordoned, "policy p cordoned node node-b");
+            assertThat(events()).extracting(e -> e.getInvolvedObject().getName()).containsExactly("node-a", "node-b");
+        } finally {
+            writerLog.removeHandler(capture);
+        }
     }
 
     @Test

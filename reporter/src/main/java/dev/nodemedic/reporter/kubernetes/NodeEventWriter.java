@@ -1,6 +1,5 @@
 package dev.nodemedic.reporter.kubernetes;
 
-import dev.nodemedic.apiserver.ApiFailure;
 import dev.nodemedic.apiserver.Backoff;
 import dev.nodemedic.apiserver.events.EventDecision;
 import dev.nodemedic.apiserver.events.EventReporter;
@@ -24,8 +23,7 @@ final class NodeEventWriter {
 
     NodeEventWriter(KubernetesClient client, KubernetesSettings settings, Clock clock, ApiMetrics metrics, ScheduledExecutorService executor,
                     Backoff backoff, RandomGenerator random) {
-        // The agent's backoff: its cap follows the kind of failure, as for node status.
-        PendingEvents pending = new PendingEvents(settings.eventBuffer(), (failures, cause) -> backoff.after(failures, ApiFailure.of(cause).kind().retryCap(), random));
+        PendingEvents pending = new PendingEvents(settings.eventBuffer(), backoff, random);
         this.writer = new EventWriter(client, new EventReporter.OnTheNode(), pending, settings.eventLimits(), metrics, clock);
         this.clock = clock;
         this.wakeup = new Wakeup("event writer node=" + settings.node(), executor, clock, this::step, settings.maxIdle());

@@ -548,11 +548,11 @@ class KubernetesExporterTest {
         for (int i = 0; i < 20; i++) {
             reporter.emit("kernel-log", new Event("disk-daemon-" + i, Severity.WARNING, "IOError", "I/O error on sda", clock.instant()));
         }
-        await("a failed create", () -> logged(l -> l.startsWith("WARNING create events failed node=node-a code=503 detail=\"unavailable\"; retried with backoff")));
+        await("a failed create", () -> logged(l -> l.startsWith("WARNING the API server failed (503); create events is retried with backoff up to every 1s node=node-a code=503 detail=\"unavailable\"")));
         assertThat(prometheus.scrape()).contains("nodemedic_events_dropped_total{reason=\"buffer_full\"} 15.0");
 
         server.clearExpectations();
         awaitStepping("the buffered events", Duration.ofMillis(100), () -> client.v1().events().inNamespace("default").list().getItems().size() == 5);
-        await("the recovery line", () -> logged(l -> l.startsWith("INFO events written again after the API server recovered node=node-a was=503")));
+        await("the recovery line", () -> logged(l -> l.startsWith("INFO events written again after the API server recovered node=node-a was=SERVER_ERROR")));
     }
 }

@@ -1,5 +1,6 @@
 package dev.nodemedic.apiserver.events;
 
+import dev.nodemedic.apiserver.Caller;
 import java.util.Objects;
 
 /**
@@ -8,8 +9,15 @@ import java.util.Objects;
  * control plane and names its pod.
  */
 public sealed interface EventReporter {
+    /** Whose RBAC and configuration a failed write's log line points at. */
+    Caller caller();
+
     /** The node agent: host and reporting instance are the node itself. */
     record OnTheNode() implements EventReporter {
+        @Override
+        public Caller caller() {
+            return Caller.AGENT;
+        }
     }
 
     /**
@@ -20,6 +28,11 @@ public sealed interface EventReporter {
     record Controller(String instance) implements EventReporter {
         public Controller {
             Objects.requireNonNull(instance, "instance");
+        }
+
+        @Override
+        public Caller caller() {
+            return Caller.CONTROLLER;
         }
     }
 }

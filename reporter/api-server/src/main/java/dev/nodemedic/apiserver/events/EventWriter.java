@@ -1,5 +1,7 @@
 package dev.nodemedic.apiserver.events;
 
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.ApiTime;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,8 +10,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -124,20 +124,20 @@ public final class EventWriter {
                 // The process is stopping and shut its scheduler down; the Event stays where it was.
                 return false;
             }
-            String code = e.getCode() <= 0 ? "none" : Integer.toString(e.getCode());
-            metrics.eventRequest(verb, code);
-            return switch (pending.failed(decision, e, clock.instant())) {
+            ApiFailure failure = ApiFailure.of(e);
+            metrics.eventRequest(verb, failure.codeLabel());
+            return switch (pending.failed(decision, failure, clock.instant())) {
                 case PendingEvents.AfterFailure.WriteAs again -> true;
                 case PendingEvents.AfterFailure.Rejected rejected -> {
                     metrics.eventDropped("rejected");
-                    log.warn("event rejected by the API server node={} source={} eventReason={} code={} detail=\"{}\"; it is dropped",
-                            record.node(), record.source(), record.reason(), rejected.code(), detail(e));
+                    log.warn("event dropped node={} source={} eventReason={}: {}", record.node(), record.source(), record.reason(),
+                            failure.explain(verb + " event " + record.name(), reporter.caller()));
                     yield true;
                 }
                 case PendingEvents.AfterFailure.Retry retry -> {
                     if (retry.newTrouble()) {
-                        log.warn("{} events failed node={} code={} detail=\"{}\"; retried with backoff, next at {}{}", verb, record.node(), code, detail(e),
-                                retry.at(), e.getCode() == 403 ? "; RBAC must allow events create and patch" : "");
+                        log.warn("{} node={} code={} detail=\"{}\" next={}", failure.explainRetried(record.node(), verb + " events", reporter.caller()),
+                                record.node(), failure.codeLabel(), failure.detail(), retry.at());
                     }
                     yield false;
                 }
@@ -146,7 +146,7 @@ public final class EventWriter {
         metrics.eventRequest(verb, verb.equals("create") ? "201" : "200");
         metrics.eventSent(verb);
         pending.written(decision).ifPresent(r -> log.info("events written again after the API server recovered node={} was={} droppedMeanwhile={}",
-                record.node(), r.wasCode() == 0 ? "none" : r.wasCode(), r.droppedMeanwhile()));
+                record.node(), r.was().kind(), r.droppedMeanwhile()));
         return true;
     }
 
@@ -166,8 +166,8 @@ public final class EventWriter {
                 .withMessage(record.message())
                 .withType(record.severity().eventType())
                 .withCount(record.count())
-                .withFirstTimestamp(apiTime(record.firstTimestamp()))
-                .withLastTimestamp(apiTime(record.lastTimestamp()))
+                .withFirstTimestamp(ApiTime.format(record.firstTimestamp()))
+                .withLastTimestamp(ApiTime.format(record.lastTimestamp()))
                 .withReportingComponent(record.source());
         return switch (reporter) {
             case EventReporter.OnTheNode onTheNode -> event.withNewSource().withComponent(record.source()).withHost(node).endSource()
@@ -186,19 +186,8 @@ public final class EventWriter {
     static String countPatch(EventRecord record) {
         var body = JSON.createObjectNode();
         body.put("count", record.count());
-        body.put("lastTimestamp", apiTime(record.lastTimestamp()));
+        body.put("lastTimestamp", ApiTime.format(record.lastTimestamp()));
         body.put("message", record.message());
         return JSON.writeValueAsString(body);
-    }
-
-    /** The API's time format for these fields: RFC 3339 in whole seconds. */
-    private static String apiTime(Instant instant) {
-        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
-    }
-
-    /** What the server said, or else the first line of what the client saw. */
-    private static String detail(KubernetesClientException e) {
-        String said = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : String.valueOf(e.getMessage());
-        return said.lines().findFirst().orElse(said);
     }
 }

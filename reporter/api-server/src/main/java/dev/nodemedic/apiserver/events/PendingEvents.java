@@ -1,19 +1,23 @@
 package dev.nodemedic.apiserver.events;
 
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.Backoff;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SequencedMap;
+import java.util.random.RandomGenerator;
 
 /**
  * The Events waiting to be written and what becomes of each write: the pure part of {@link EventWriter},
  * as {@code NodeStatusSync} is for node status. It does no I/O and reads no clock; it says what to write
  * next, folds a repeat into the entry of an Event not written yet (keyed by the Event's name, so the
  * newest count wins), holds at most {@code capacity} Events while the API server is away, and after a
- * failed write says whether to write again as the other verb, drop, or wait out a backoff. Its answers
+ * failed write says whether to write again as the other verb, drop, or wait out a backoff: api-server's
+ * {@link Backoff} capped by the {@link ApiFailure.Kind}, as for node status, so that a fleet of agents
+ * does not come back to a returning API server in step. Its answers
  * carry what the writer logs and counts, once per run rather than once per event. Thread-safe:
  * decisions come from the emitters' threads, outcomes from the writer's.
  */
@@ -55,14 +59,14 @@ public final class PendingEvents {
         record WriteAs(EventDecision now) implements AfterFailure {
         }
 
-        /** The API server refused the Event itself (a 4xx that a retry cannot change): dropped. */
-        record Rejected(int code) implements AfterFailure {
+        /** The API server refused the Event itself ({@link ApiFailure.Kind#REJECTED}, which a retry cannot change): dropped. */
+        record Rejected(ApiFailure failure) implements AfterFailure {
         }
 
         /**
          * Kept; nothing is written before {@code at}.
          *
-         * @param newTrouble the first failure, or one with another code than the last: worth one log line
+         * @param newTrouble the first failure, or one of another kind than the last: worth one log line
          */
         record Retry(Instant at, boolean newTrouble) implements AfterFailure {
         }
@@ -71,28 +75,33 @@ public final class PendingEvents {
     /**
      * The API server takes Events again after failing.
      *
-     * @param wasCode           the last failure's HTTP status, 0 when no answer came
+     * @param was               the last failure
      * @param droppedMeanwhile  events dropped for want of room in the meantime
      */
-    public record Recovered(int wasCode, long droppedMeanwhile) {
+    public record Recovered(ApiFailure was, long droppedMeanwhile) {
     }
 
     private final int capacity;
-    private final RetryDelay retryDelay;
+    private final Backoff backoff;
+    private final RandomGenerator random;
     private final SequencedMap<String, EventDecision> buffer = new LinkedHashMap<>();
     private final LruMap<SpamKey, Long> droppedByBudget = new LruMap<>(TRACKED_BUDGETS);
     private long droppedFull;
     private Instant retryAt = Instant.MIN;
     private int failures;
-    private Optional<Integer> failingCode = Optional.empty();
+    private Optional<ApiFailure> failing = Optional.empty();
 
-    /** @param capacity Events held while the API server is away; more are dropped and counted */
-    public PendingEvents(int capacity, RetryDelay retryDelay) {
+    /**
+     * @param capacity Events held while the API server is away; more are dropped and counted
+     * @param random   the backoff's jitter
+     */
+    public PendingEvents(int capacity, Backoff backoff, RandomGenerator random) {
         if (capacity < 1) {
             throw new IllegalArgumentException("the Event buffer must hold at least 1 Event, capacity was " + capacity);
         }
         this.capacity = capacity;
-        this.retryDelay = Objects.requireNonNull(retryDelay, "retryDelay");
+        this.backoff = Objects.requireNonNull(backoff, "backoff");
+        this.random = Objects.requireNonNull(random, "random");
     }
 
     /** Takes the correlator's decision: a drop is only remembered, anything else waits to be written. */
@@ -134,52 +143,46 @@ public final class PendingEvents {
     /** {@code sent} was written; says so if that ends a run of failures. */
     public synchronized Optional<Recovered> written(EventDecision sent) {
         done(sent);
-        Optional<Recovered> recovered = failingCode.map(code -> new Recovered(code, droppedFull));
+        Optional<Recovered> recovered = failing.map(was -> new Recovered(was, droppedFull));
         failures = 0;
         retryAt = Instant.MIN;
-        failingCode = Optional.empty();
+        failing = Optional.empty();
         if (droppedFull > 0 && buffer.size() < capacity) {
             droppedFull = 0;
         }
         return recovered;
     }
 
-    /** Writing {@code sent} failed with {@code error} at {@code now}. */
-    public synchronized AfterFailure failed(EventDecision sent, KubernetesClientException error, Instant now) {
-        int code = Math.max(error.getCode(), 0);
+    /** Writing {@code sent} failed with {@code failure} at {@code now}. */
+    public synchronized AfterFailure failed(EventDecision sent, ApiFailure failure, Instant now) {
         String name = sent.record().name();
         // The entry may have taken a newer count while the write was out; what it becomes uses that.
         EventRecord current = Optional.ofNullable(buffer.get(name)).orElse(sent).record();
-        if (code == 404 && sent instanceof EventDecision.Patch) {
+        if (failure.notFound() && sent instanceof EventDecision.Patch) {
             // The Event expired (the API server keeps them an hour) or its create was dropped: as client-go, create it.
             EventDecision create = new EventDecision.Create(current, false);
             buffer.put(name, create);
             return new AfterFailure.WriteAs(create);
         }
-        if (code == 409 && sent instanceof EventDecision.Create) {
+        if (failure.conflict() && sent instanceof EventDecision.Create) {
             // A create whose answer was lost and that was stored after all: patch it instead.
             EventDecision patch = new EventDecision.Patch(current);
             buffer.put(name, patch);
             return new AfterFailure.WriteAs(patch);
         }
-        if (rejected(code)) {
+        if (failure.kind() == ApiFailure.Kind.REJECTED) {
             done(sent);
-            return new AfterFailure.Rejected(code);
+            return new AfterFailure.Rejected(failure);
         }
         failures++;
-        retryAt = now.plus(retryDelay.after(failures, error));
-        boolean newTrouble = failingCode.map(c -> c != code).orElse(true);
-        failingCode = Optional.of(code);
+        retryAt = now.plus(backoff.after(failures, failure.kind().retryCap(), random));
+        boolean newTrouble = failing.map(f -> f.kind() != failure.kind()).orElse(true);
+        failing = Optional.of(failure);
         return new AfterFailure.Retry(retryAt, newTrouble);
     }
 
     public synchronized int buffered() {
         return buffer.size();
-    }
-
-    /** A 4xx about the Event itself (invalid, too large); not our credentials, a throttle or a timeout, which pass. */
-    private static boolean rejected(int code) {
-        return code >= 400 && code < 500 && code != 401 && code != 403 && code != 404 && code != 408 && code != 409 && code != 429;
     }
 
     private void done(EventDecision sent) {

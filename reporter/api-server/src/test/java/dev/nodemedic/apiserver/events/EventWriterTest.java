@@ -2,6 +2,7 @@ package dev.nodemedic.apiserver.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.apiserver.Backoff;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.daemon.api.Severity;
@@ -16,7 +17,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
@@ -54,11 +61,24 @@ class EventWriterTest {
         }
     }
 
+    /** Always the top of the backoff's range: a server error's first pause is its 1 s cap. */
+    private static final RandomGenerator HIGHEST = new RandomGenerator() {
+        @Override
+        public long nextLong() {
+            throw new UnsupportedOperationException("only bounded draws");
+        }
+
+        @Override
+        public long nextLong(long bound) {
+            return bound - 1;
+        }
+    };
+
     /** As both processes configure theirs: no retries inside the client, so the writer's own backoff is what is tested. */
     private EventWriter writer(EventReporter reporter) {
         KubernetesClient noRetries = new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build()).build();
-        return new EventWriter(noRetries, reporter, new PendingEvents(100, (failures, cause) -> Duration.ofSeconds(1)), EventLimits.CLIENT_GO, metrics, clock);
+        return new EventWriter(noRetries, reporter, new PendingEvents(100, new Backoff(Duration.ofSeconds(1)), HIGHEST), EventLimits.CLIENT_GO, metrics, clock);
     }
 
     private void emit(EventWriter writer, String node, Event event) {
@@ -170,6 +190,51 @@ class EventWriterTest {
         assertThat(writer.writeDue()).isEmpty();
         assertThat(events()).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
         assertThat(metrics.seen).containsExactly("request create 503", "request create 201", "sent create");
+    }
+
+    @Test
+    void aFailedWriteIsLoggedOncePerKindInApiFailuresWordsWithTheWritersAdvice() {
+        server.expect().post().withPath(EVENTS_PATH).andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"message\":\"events is forbidden\"}").times(2);
+        server.expect().post().withPath(EVENTS_PATH).andReturn(422, "{\"kind\":\"Status\",\"code\":422,\"message\":\"Event is invalid\"}").once();
+        Logger writerLog = Logger.getLogger(EventWriter.class.getName());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(record.getLevel() + " " + record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        writerLog.setLevel(Level.INFO);
+        writerLog.addHandler(capture);
+        try {
+            EventWriter writer = writer(new EventReporter.OnTheNode());
+            Event event = oom("Killed process 42 (java)");
+            writer.offer(correlator.decide("node-a", event, clock.instant()));
+            writer.writeDue();
+            clock.advance(Duration.ofMinutes(1));
+            writer.writeDue();
+
+            assertThat(lines).as("one line for the run of 403s").singleElement().isEqualTo(
+                    "WARNING RBAC forbids create events (403): the agent's ClusterRole needs nodes get and watch, nodes/status patch, events create and patch;"
+                            + " create events is retried with backoff up to every 30s node=node-a code=403 detail=\"events is forbidden\" next=2026-01-01T00:00:01Z");
+
+            clock.advance(Duration.ofMinutes(1));
+            writer.writeDue();
+            assertThat(lines).last().asString().startsWith("WARNING event dropped node=node-a source=kernel-monitor eventReason=OOMKilling: create event node-a.")
+                    .endsWith(" failed (422): Event is invalid");
+            assertThat(writer.buffered()).isZero();
+            assertThat(metrics.seen).containsExactly("request create 403", "request create 403", "request create 422", "dropped rejected");
+        } finally {
+            writerLog.removeHandler(capture);
+        }
     }
 
     @Test

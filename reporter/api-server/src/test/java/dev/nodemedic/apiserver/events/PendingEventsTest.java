@@ -2,23 +2,38 @@ package dev.nodemedic.apiserver.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.Backoff;
 import dev.nodemedic.daemon.api.Severity;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class PendingEventsTest {
     private static final Instant T0 = Instant.parse("2026-01-01T01:00:00Z");
-    private final PendingEvents pending = new PendingEvents(3, (failures, cause) -> Duration.ofSeconds(failures));
+    /** Always the top of the backoff's range, so each pause is its ceiling: 1 s doubling, capped by the kind. */
+    private static final RandomGenerator HIGHEST = new RandomGenerator() {
+        @Override
+        public long nextLong() {
+            throw new UnsupportedOperationException("only bounded draws");
+        }
+
+        @Override
+        public long nextLong(long bound) {
+            return bound - 1;
+        }
+    };
+    private final PendingEvents pending = new PendingEvents(3, new Backoff(Duration.ofSeconds(1)), HIGHEST);
 
     private static EventRecord record(String name, String source, int count) {
         return new EventRecord(name, source, "node-a", Severity.WARNING, "OOMKilling", "Killed process 42 (java)", count, T0, T0.plusSeconds(count));
     }
 
-    private static KubernetesClientException answer(int code) {
-        return new KubernetesClientException("answer " + code, code, null);
+    private static ApiFailure answer(int code) {
+        return ApiFailure.of(new KubernetesClientException("answer " + code, code, null));
     }
 
     @Test
@@ -107,25 +122,29 @@ class PendingEventsTest {
         var create = new EventDecision.Create(record("e1", "kernel-monitor", 1), false);
         pending.offer(create);
 
-        assertThat(pending.failed(create, answer(422), T0)).isEqualTo(new PendingEvents.AfterFailure.Rejected(422));
+        assertThat(pending.failed(create, answer(422), T0)).isEqualTo(new PendingEvents.AfterFailure.Rejected(answer(422)));
         assertThat(pending.buffered()).isZero();
     }
 
     @Test
-    void failuresBackOffSayNewTroubleOnceAndRecoveryEndsTheRun() {
+    void failuresBackOffCappedByTheirKindSayNewTroubleOnceAndRecoveryEndsTheRun() {
         var create = new EventDecision.Create(record("e1", "kernel-monitor", 1), false);
         pending.offer(create);
 
         assertThat(pending.failed(create, answer(503), T0)).isEqualTo(new PendingEvents.AfterFailure.Retry(T0.plusSeconds(1), true));
         assertThat(pending.next(T0.plusMillis(999))).isEmpty();
         assertThat(pending.due()).contains(T0.plusSeconds(1));
-        assertThat(pending.failed(create, answer(503), T0.plusSeconds(1))).isEqualTo(new PendingEvents.AfterFailure.Retry(T0.plusSeconds(3), false));
-        assertThat(pending.failed(create, answer(403), T0.plusSeconds(3))).as("another code is news").isEqualTo(new PendingEvents.AfterFailure.Retry(T0.plusSeconds(6), true));
-        assertThat(pending.failed(create, new KubernetesClientException("connection refused"), T0.plusSeconds(6)))
-                .isEqualTo(new PendingEvents.AfterFailure.Retry(T0.plusSeconds(10), true));
+        assertThat(pending.failed(create, answer(503), T0.plusSeconds(1))).as("a server error's cap is 1 s")
+                .isEqualTo(new PendingEvents.AfterFailure.Retry(T0.plusSeconds(2), false));
+        assertThat(pending.failed(create, answer(502), T0.plusSeconds(2))).as("another server error is the same trouble")
+                .isEqualTo(new PendingEvents.AfterFailure.Retry(T0.plusSeconds(3), false));
+        assertThat(pending.failed(create, answer(403), T0.plusSeconds(3))).as("another kind is news; a person must act, so up to 30 s")
+                .isEqualTo(new PendingEvents.AfterFailure.Retry(T0.plusSeconds(11), true));
+        ApiFailure refused = ApiFailure.of(new KubernetesClientException("connection refused"));
+        assertThat(pending.failed(create, refused, T0.plusSeconds(11))).isEqualTo(new PendingEvents.AfterFailure.Retry(T0.plusSeconds(12), true));
 
-        assertThat(pending.next(T0.plusSeconds(10))).contains(create);
-        assertThat(pending.written(create)).isEqualTo(Optional.of(new PendingEvents.Recovered(0, 0)));
+        assertThat(pending.next(T0.plusSeconds(12))).contains(create);
+        assertThat(pending.written(create)).isEqualTo(Optional.of(new PendingEvents.Recovered(refused, 0)));
         assertThat(pending.written(create)).as("only once").isEmpty();
     }
 
@@ -138,7 +157,7 @@ class PendingEventsTest {
         pending.offer(new EventDecision.Create(record("e4", "kernel-monitor", 1), false));
         pending.failed(failing, answer(500), T0);
 
-        assertThat(pending.written(failing)).contains(new PendingEvents.Recovered(500, 1));
+        assertThat(pending.written(failing)).contains(new PendingEvents.Recovered(answer(500), 1));
         assertThat(pending.offer(new EventDecision.Create(record("e5", "kernel-monitor", 1), false))).isEqualTo(new PendingEvents.Offered.Queued(0));
         assertThat(pending.offer(new EventDecision.Create(record("e6", "kernel-monitor", 1), false))).as("full again: a new run")
                 .isEqualTo(new PendingEvents.Offered.BufferFull(true, 0));
