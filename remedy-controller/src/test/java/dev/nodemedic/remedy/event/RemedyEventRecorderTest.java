@@ -2,6 +2,7 @@ package dev.nodemedic.remedy.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.apiserver.logging.CapturedLog;
 import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.remedy.action.ApiCalls;
 import dev.nodemedic.remedy.action.Mode;
@@ -14,11 +15,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
@@ -95,37 +91,16 @@ class RemedyEventRecorderTest {
     void aWriteTheApiServerForbidsIsLoggedWithTheControllersAdviceAndWrittenAfterItsBackoff() {
         server.expect().post().withPath("/api/v1/namespaces/default/events")
                 .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"message\":\"events is forbidden\"}").once();
-        // The writer is api-server's; its logger is held here so that JUL keeps the handler on it.
-        Logger writerLog = Logger.getLogger("dev.nodemedic.apiserver.events");
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(record.getLevel() + " " + record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        writerLog.setLevel(Level.INFO);
-        writerLog.addHandler(capture);
-        try {
+        try (CapturedLog log = new CapturedLog("dev.nodemedic.apiserver.events")) {
             RemedyEventRecorder events = recorder(Mode.APPLY, "r");
             events.record("node-a", RemedyReason.RemedyCordoned, "policy p cordoned node node-a");
 
-            assertThat(lines).singleElement().asString().startsWith("WARNING RBAC forbids create events (403): the controller's ClusterRole lacks this verb");
+            assertThat(log.lines()).singleElement().asString().startsWith("WARNING RBAC forbids create events (403): the controller's ClusterRole lacks this verb");
             assertThat(events()).isEmpty();
 
             clock.advance(Duration.ofMinutes(1));
             events.record("node-b", RemedyReason.RemedyCordoned, "policy p cordoned node node-b");
             assertThat(events()).extracting(e -> e.getInvolvedObject().getName()).containsExactly("node-a", "node-b");
-        } finally {
-            writerLog.removeHandler(capture);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.nodemedic.reporter.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.apiserver.logging.CapturedLog;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.Event;
@@ -92,7 +93,7 @@ class KubernetesExporterTest {
         api = StrategicMergeMockServer.start();
         server = api.server();
         client = api.client();
-        log = new CapturedLog();
+        log = new CapturedLog("dev.nodemedic.reporter", "dev.nodemedic.apiserver");
         scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("nodemedic-kubernetes-", 0).daemon().factory());
         ours = KubernetesClients.onVertx(vertx, KubernetesClients.tuned(new ConfigBuilder(client.getConfiguration()).build(), Duration.ofMillis(500)));
         prometheus = new PrometheusExporter();

@@ -3,6 +3,7 @@ package dev.nodemedic.apiserver.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.apiserver.Backoff;
+import dev.nodemedic.apiserver.logging.CapturedLog;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.daemon.api.Severity;
@@ -17,12 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
@@ -196,25 +192,7 @@ class EventWriterTest {
     void aFailedWriteIsLoggedOncePerKindInApiFailuresWordsWithTheWritersAdvice() {
         server.expect().post().withPath(EVENTS_PATH).andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"message\":\"events is forbidden\"}").times(2);
         server.expect().post().withPath(EVENTS_PATH).andReturn(422, "{\"kind\":\"Status\",\"code\":422,\"message\":\"Event is invalid\"}").once();
-        Logger writerLog = Logger.getLogger(EventWriter.class.getName());
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(record.getLevel() + " " + record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        writerLog.setLevel(Level.INFO);
-        writerLog.addHandler(capture);
-        try {
+        try (CapturedLog log = new CapturedLog(EventWriter.class.getName())) {
             EventWriter writer = writer(new EventReporter.OnTheNode());
             Event event = oom("Killed process 42 (java)");
             writer.offer(correlator.decide("node-a", event, clock.instant()));
@@ -222,18 +200,16 @@ class EventWriterTest {
             clock.advance(Duration.ofMinutes(1));
             writer.writeDue();
 
-            assertThat(lines).as("one line for the run of 403s").singleElement().isEqualTo(
+            assertThat(log.lines()).as("one line for the run of 403s").singleElement().isEqualTo(
                     "WARNING RBAC forbids create events (403): the agent's ClusterRole needs nodes get and watch, nodes/status patch, events create and patch;"
                             + " create events is retried with backoff up to every 30s node=node-a code=403 detail=\"events is forbidden\" next=2026-01-01T00:00:01Z");
 
             clock.advance(Duration.ofMinutes(1));
             writer.writeDue();
-            assertThat(lines).last().asString().startsWith("WARNING event dropped node=node-a source=kernel-monitor eventReason=OOMKilling: create event node-a.")
+            assertThat(log.lines()).last().asString().startsWith("WARNING event dropped node=node-a source=kernel-monitor eventReason=OOMKilling: create event node-a.")
                     .endsWith(" failed (422): Event is invalid");
             assertThat(writer.buffered()).isZero();
             assertThat(metrics.seen).containsExactly("request create 403", "request create 403", "request create 422", "dropped rejected");
-        } finally {
-            writerLog.removeHandler(capture);
         }
     }
 
