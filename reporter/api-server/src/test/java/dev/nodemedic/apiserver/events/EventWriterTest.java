@@ -3,6 +3,7 @@ package dev.nodemedic.apiserver.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.apiserver.Backoff;
+import dev.nodemedic.apiserver.FixedRandom;
 import dev.nodemedic.apiserver.logging.CapturedLog;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.daemon.api.ManualClock;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
@@ -57,24 +57,12 @@ class EventWriterTest {
         }
     }
 
-    /** Always the top of the backoff's range: a server error's first pause is its 1 s cap. */
-    private static final RandomGenerator HIGHEST = new RandomGenerator() {
-        @Override
-        public long nextLong() {
-            throw new UnsupportedOperationException("only bounded draws");
-        }
-
-        @Override
-        public long nextLong(long bound) {
-            return bound - 1;
-        }
-    };
 
     /** As both processes configure theirs: no retries inside the client, so the writer's own backoff is what is tested. */
     private EventWriter writer(EventReporter reporter) {
         KubernetesClient noRetries = new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build()).build();
-        return new EventWriter(noRetries, reporter, new PendingEvents(100, new Backoff(Duration.ofSeconds(1)), HIGHEST), EventLimits.CLIENT_GO, metrics, clock);
+        return new EventWriter(noRetries, reporter, new PendingEvents(100, new Backoff(Duration.ofSeconds(1)), FixedRandom.HIGHEST), EventLimits.CLIENT_GO, metrics, clock);
     }
 
     private void emit(EventWriter writer, String node, Event event) {

@@ -4,29 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.apiserver.ApiFailure;
 import dev.nodemedic.apiserver.Backoff;
+import dev.nodemedic.apiserver.FixedRandom;
 import dev.nodemedic.daemon.api.Severity;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class PendingEventsTest {
     private static final Instant T0 = Instant.parse("2026-01-01T01:00:00Z");
-    /** Always the top of the backoff's range, so each pause is its ceiling: 1 s doubling, capped by the kind. */
-    private static final RandomGenerator HIGHEST = new RandomGenerator() {
-        @Override
-        public long nextLong() {
-            throw new UnsupportedOperationException("only bounded draws");
-        }
-
-        @Override
-        public long nextLong(long bound) {
-            return bound - 1;
-        }
-    };
-    private final PendingEvents pending = new PendingEvents(3, new Backoff(Duration.ofSeconds(1)), HIGHEST);
+    /** Each pause is the backoff's ceiling: 1 s doubling, capped by the kind of failure. */
+    private final PendingEvents pending = new PendingEvents(3, new Backoff(Duration.ofSeconds(1)), FixedRandom.HIGHEST);
 
     private static EventRecord record(String name, String source, int count) {
         return new EventRecord(name, source, "node-a", Severity.WARNING, "OOMKilling", "Killed process 42 (java)", count, T0, T0.plusSeconds(count));
