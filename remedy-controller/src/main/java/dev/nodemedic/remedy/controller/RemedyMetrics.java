@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.controller;
 
+import dev.nodemedic.apiserver.events.EventMetrics;
 import dev.nodemedic.remedy.engine.Blocker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,13 +22,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code nodemedic_remedy_untrusted_ledgers_total{reason}}: ledgers read and not believed as they were:
  *     {@code unreadable} (ignored), {@code future_time} (its times moved back to now), {@code node_annotation}
  *     (a ledger on a Node, where the controller no longer keeps it; ignored)</li>
+ * <li>{@code nodemedic_remedy_events_sent_total{verb}}, {@code nodemedic_remedy_events_aggregated_total},
+ *     {@code nodemedic_remedy_events_dropped_total{reason}} ({@code rate_limited}, {@code buffer_full},
+ *     {@code rejected}) and {@code nodemedic_remedy_event_requests_total{verb,code}}: the Events on nodes,
+ *     counted as the node agent counts its own</li>
  * </ul>
  * One per process, handed to the controller of each leadership term: Micrometer keeps the first gauge
  * registered under a name and tags and ignores the object of any later registration, so gauges made
  * per term would go on reading the first term's numbers. The gauges' values are set by whichever
  * controller is running and zeroed when it stops ({@link #reset}).
  */
-public final class RemedyMetrics {
+public final class RemedyMetrics implements EventMetrics {
     private final MeterRegistry registry;
     // Written by the running controller's thread, zeroed by the thread that ends its term, read by scrapes.
     private final Map<String, PolicyGauges> gauges = new ConcurrentHashMap<>();
@@ -66,6 +71,26 @@ public final class RemedyMetrics {
 
     void untrustedLedger(String reason) {
         Counter.builder("nodemedic_remedy_untrusted_ledgers_total").tags("reason", reason).register(registry).increment();
+    }
+
+    @Override
+    public void eventRequest(String verb, String code) {
+        Counter.builder("nodemedic_remedy_event_requests_total").tags("verb", verb, "code", code).register(registry).increment();
+    }
+
+    @Override
+    public void eventSent(String verb) {
+        Counter.builder("nodemedic_remedy_events_sent_total").tags("verb", verb).register(registry).increment();
+    }
+
+    @Override
+    public void eventAggregated() {
+        Counter.builder("nodemedic_remedy_events_aggregated_total").register(registry).increment();
+    }
+
+    @Override
+    public void eventDropped(String reason) {
+        Counter.builder("nodemedic_remedy_events_dropped_total").tags("reason", reason).register(registry).increment();
     }
 
     void becameBlocked(String policy, Blocker blocker) {

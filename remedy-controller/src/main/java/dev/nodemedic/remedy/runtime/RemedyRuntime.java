@@ -10,7 +10,7 @@ import dev.nodemedic.remedy.controller.ControllerSettings;
 import dev.nodemedic.remedy.controller.RemedyController;
 import dev.nodemedic.remedy.controller.RemedyMetrics;
 import dev.nodemedic.remedy.event.NodeConditionPatch;
-import dev.nodemedic.remedy.event.NodeEvents;
+import dev.nodemedic.remedy.event.RemedyEventRecorder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -218,7 +218,7 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
     }
 
     private Actions actions(ClusterPods pods, Mode mode) {
-        NodeEvents events = new NodeEvents(client, clock, mode, options.lease().identity());
+        RemedyEventRecorder events = new RemedyEventRecorder(client, clock, mode, options.lease().identity(), metrics);
         return new Actions(mode,
                 new KubernetesNodeActions(client, events, clock, mode),
                 new EvictionDrainer(client, pods, events, clock, mode, new SplittableRandom()),

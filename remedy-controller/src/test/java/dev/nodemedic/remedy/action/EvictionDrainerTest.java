@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.nodemedic.daemon.api.ManualClock;
-import dev.nodemedic.remedy.event.NodeEvents;
+import dev.nodemedic.remedy.controller.RemedyMetrics;
+import dev.nodemedic.remedy.event.RemedyEventRecorder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,7 +54,7 @@ class EvictionDrainerTest {
     }
 
     private EvictionDrainer drainer(Mode mode) {
-        return new EvictionDrainer(noRetries, pods, new NodeEvents(client, clock, mode, "r"), clock, mode, new SplittableRandom(7));
+        return new EvictionDrainer(noRetries, pods, new RemedyEventRecorder(client, clock, mode, "r", new RemedyMetrics(new SimpleMeterRegistry())), clock, mode, new SplittableRandom(7));
     }
 
     private static PodBuilder pod(String namespace, String name, String node) {

@@ -3,7 +3,8 @@ package dev.nodemedic.remedy.action;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.daemon.api.ManualClock;
-import dev.nodemedic.remedy.event.NodeEvents;
+import dev.nodemedic.remedy.controller.RemedyMetrics;
+import dev.nodemedic.remedy.event.RemedyEventRecorder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,7 @@ class KubernetesNodeActionsTest {
     private final ManualClock clock = new ManualClock();
 
     private NodeActions actions(Mode mode) {
-        return new KubernetesNodeActions(client, new NodeEvents(client, clock, mode, "remedy-0"), clock, mode);
+        return new KubernetesNodeActions(client, new RemedyEventRecorder(client, clock, mode, "remedy-0", new RemedyMetrics(new SimpleMeterRegistry())), clock, mode);
     }
 
     private Node seed(NodeBuilder node) {

@@ -13,7 +13,7 @@ import dev.nodemedic.remedy.action.Mode;
 import dev.nodemedic.remedy.engine.Ledger;
 import dev.nodemedic.remedy.engine.LedgerCodec;
 import dev.nodemedic.remedy.event.NodeConditionPatch;
-import dev.nodemedic.remedy.event.NodeEvents;
+import dev.nodemedic.remedy.event.RemedyEventRecorder;
 import dev.nodemedic.remedy.policy.Budgets;
 import dev.nodemedic.remedy.policy.ConditionRule;
 import dev.nodemedic.remedy.policy.NodeRemedyLedger;
@@ -73,7 +73,7 @@ class RemedyControllerTest {
     }
 
     private Actions actions(Mode mode) {
-        NodeEvents events = new NodeEvents(client, clock, mode, "remedy-0");
+        RemedyEventRecorder events = new RemedyEventRecorder(client, clock, mode, "remedy-0", metrics);
         ClusterPods pods = ClusterPods.start(client);
         toClose.add(pods);
         return new Actions(mode, new KubernetesNodeActions(client, events, clock, mode),

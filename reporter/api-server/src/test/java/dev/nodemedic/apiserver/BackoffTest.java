@@ -1,18 +1,15 @@
 package dev.nodemedic.apiserver;
 
+import static dev.nodemedic.apiserver.FixedRandom.HIGHEST;
+import static dev.nodemedic.apiserver.FixedRandom.LOWEST;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
-    /** Always the lowest or the highest pause the jitter allows. */
-    private static final RandomGenerator LOWEST = new FixedRandom(false);
-    private static final RandomGenerator HIGHEST = new FixedRandom(true);
-
     private final Backoff backoff = new Backoff(Duration.ofSeconds(5));
 
     @Test
@@ -47,17 +44,5 @@ class BackoffTest {
     @Test
     void theFirstStepMustBePositive() {
         assertThatThrownBy(() -> new Backoff(Duration.ZERO)).hasMessage("the first backoff step must be positive, was PT0S");
-    }
-
-    private record FixedRandom(boolean highest) implements RandomGenerator {
-        @Override
-        public long nextLong() {
-            throw new UnsupportedOperationException("only bounded draws");
-        }
-
-        @Override
-        public long nextLong(long bound) {
-            return highest ? bound - 1 : 0;
-        }
     }
 }

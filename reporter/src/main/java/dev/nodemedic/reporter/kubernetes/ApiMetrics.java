@@ -1,5 +1,6 @@
 package dev.nodemedic.reporter.kubernetes;
 
+import dev.nodemedic.apiserver.events.EventMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +12,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The exporter's own metrics, named {@code nodemedic_*} in the Prometheus exposition. */
-final class ApiMetrics {
+final class ApiMetrics implements EventMetrics {
     private final MeterRegistry registry;
     private final Timer patchLatency;
     private final Counter aggregated;
@@ -44,7 +45,13 @@ final class ApiMetrics {
         patchLatency.record(latency);
     }
 
-    void eventSent(String verb) {
+    @Override
+    public void eventRequest(String verb, String code) {
+        request(verb, "events", code);
+    }
+
+    @Override
+    public void eventSent(String verb) {
         Counter.builder("nodemedic.events.sent")
                 .description("Events written to the API server: create for a new Event, patch for a repeat's count")
                 .tag("verb", verb)
@@ -52,11 +59,13 @@ final class ApiMetrics {
                 .increment();
     }
 
-    void eventAggregated() {
+    @Override
+    public void eventAggregated() {
         aggregated.increment();
     }
 
-    void eventDropped(String reason) {
+    @Override
+    public void eventDropped(String reason) {
         Counter.builder("nodemedic.events.dropped")
                 .description("Events not written: rate_limited (token bucket), buffer_full (API server away), rejected (by the API server)")
                 .tag("reason", reason)

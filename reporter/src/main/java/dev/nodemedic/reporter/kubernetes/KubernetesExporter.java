@@ -1,11 +1,11 @@
 package dev.nodemedic.reporter.kubernetes;
 
 import dev.nodemedic.apiserver.Backoff;
+import dev.nodemedic.apiserver.events.EventCorrelator;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.reporter.BookSnapshot;
 import dev.nodemedic.reporter.ConditionBook;
 import dev.nodemedic.reporter.Exporter;
-import dev.nodemedic.reporter.events.EventCorrelator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -32,6 +32,7 @@ public final class KubernetesExporter implements Exporter, AutoCloseable {
     private final NodeEventWriter events;
     private final EventCorrelator correlator;
     private final Clock clock;
+    private final String node;
 
     /**
      * @param client    built by {@link KubernetesClients#onVertx}; needs nodes get and watch, nodes/status patch, events create and patch
@@ -45,7 +46,8 @@ public final class KubernetesExporter implements Exporter, AutoCloseable {
     KubernetesExporter(KubernetesClient client, KubernetesSettings settings, Clock clock, ScheduledExecutorService executor, MeterRegistry registry,
                        RandomGenerator random) {
         this.clock = clock;
-        this.correlator = new EventCorrelator(settings.node(), settings.eventLimits());
+        this.node = settings.node();
+        this.correlator = new EventCorrelator(settings.eventLimits());
         NodeStatusSync sync = new NodeStatusSync(settings.debounce(), settings.heartbeat(), Backoff.DEFAULT, random);
         ApiMetrics metrics = new ApiMetrics(registry, clock, sync::lastWrite);
         this.status = new NodeStatusWriter(client, settings, sync, clock, metrics, executor);
@@ -70,7 +72,7 @@ public final class KubernetesExporter implements Exporter, AutoCloseable {
 
     @Override
     public void eventEmitted(String owner, Event event) {
-        events.offer(correlator.decide(event, clock.instant()));
+        events.offer(correlator.decide(node, event, clock.instant()));
     }
 
     /** Stops scheduling writes; a write in flight finishes. Leaves the client and executor to the agent. */

@@ -1,6 +1,6 @@
 package dev.nodemedic.reporter.kubernetes;
 
-import dev.nodemedic.reporter.events.EventLimits;
+import dev.nodemedic.apiserver.events.EventLimits;
 import java.time.Duration;
 import java.util.Objects;
 

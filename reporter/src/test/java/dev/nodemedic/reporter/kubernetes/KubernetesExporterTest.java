@@ -2,6 +2,7 @@ package dev.nodemedic.reporter.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.apiserver.logging.CapturedLog;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.Event;
@@ -92,7 +93,7 @@ class KubernetesExporterTest {
         api = StrategicMergeMockServer.start();
         server = api.server();
         client = api.client();
-        log = new CapturedLog();
+        log = new CapturedLog("dev.nodemedic.reporter", "dev.nodemedic.apiserver");
         scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("nodemedic-kubernetes-", 0).daemon().factory());
         ours = KubernetesClients.onVertx(vertx, KubernetesClients.tuned(new ConfigBuilder(client.getConfiguration()).build(), Duration.ofMillis(500)));
         prometheus = new PrometheusExporter();
@@ -469,7 +470,7 @@ class KubernetesExporterTest {
             assertThat(e.getFirstTimestamp()).isEqualTo("2026-01-01T01:00:00Z");
             assertThat(e.getLastTimestamp()).isEqualTo("2026-01-01T01:00:30Z");
         });
-        // CRUD mode consumes the body of what it answers; the body itself is NodeEventWriterTest's.
+        // CRUD mode consumes the body of what it answers; the body itself is api-server's EventWriterTest's.
         assertThat(matching("PATCH", EVENTS_PATH)).singleElement()
                 .satisfies(patch -> assertThat(patch.contentType()).startsWith("application/merge-patch+json"));
         // The writer counts a patch once it has read the answer, which may be just after the store shows it.
@@ -548,7 +549,7 @@ class KubernetesExporterTest {
         for (int i = 0; i < 20; i++) {
             reporter.emit("kernel-log", new Event("disk-daemon-" + i, Severity.WARNING, "IOError", "I/O error on sda", clock.instant()));
         }
-        await("a failed create", () -> logged(l -> l.startsWith("WARNING the API server failed (503); create events is retried")));
+        await("a failed create", () -> logged(l -> l.startsWith("WARNING the API server failed (503); create events is retried with backoff up to every 1s node=node-a code=503 detail=\"unavailable\"")));
         assertThat(prometheus.scrape()).contains("nodemedic_events_dropped_total{reason=\"buffer_full\"} 15.0");
 
         server.clearExpectations();

@@ -2,6 +2,7 @@ package dev.nodemedic.reporter.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.apiserver.logging.CapturedLog;
 import dev.nodemedic.daemon.api.ConditionDeclaration;
 import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.reporter.RecentEvents;
@@ -30,7 +31,7 @@ class UnreachableApiServerTest {
         Vertx vertx = Vertx.vertx();
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("nodemedic-kubernetes-", 0).daemon().factory());
         PrometheusExporter prometheus = new PrometheusExporter();
-        try (CapturedLog log = new CapturedLog();
+        try (CapturedLog log = new CapturedLog("dev.nodemedic.reporter", "dev.nodemedic.apiserver");
              KubernetesClient client = KubernetesClients.onVertx(vertx, KubernetesClients.tuned(
                      new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + closedPort).build(), Duration.ofSeconds(1)));
              KubernetesExporter exporter = new KubernetesExporter(client,

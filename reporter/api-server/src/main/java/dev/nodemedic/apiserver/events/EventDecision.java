@@ -1,4 +1,4 @@
-package dev.nodemedic.reporter.events;
+package dev.nodemedic.apiserver.events;
 
 /**
  * What the correlator decided for one emitted event. The caller does the I/O this asks for; the

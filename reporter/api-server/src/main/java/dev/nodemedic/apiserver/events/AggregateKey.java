@@ -1,4 +1,4 @@
-package dev.nodemedic.reporter.events;
+package dev.nodemedic.apiserver.events;
 
 import dev.nodemedic.daemon.api.Severity;
 import java.util.Objects;

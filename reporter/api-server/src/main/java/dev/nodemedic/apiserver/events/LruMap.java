@@ -1,4 +1,4 @@
-package dev.nodemedic.reporter.events;
+package dev.nodemedic.apiserver.events;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +39,10 @@ final class LruMap<K, V> {
 
     void put(K key, V value) {
         entries.put(key, value);
+    }
+
+    Optional<V> remove(K key) {
+        return Optional.ofNullable(entries.remove(key));
     }
 
     int size() {

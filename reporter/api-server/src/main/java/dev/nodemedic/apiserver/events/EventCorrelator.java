@@ -1,4 +1,4 @@
-package dev.nodemedic.reporter.events;
+package dev.nodemedic.apiserver.events;
 
 import dev.nodemedic.daemon.api.Event;
 import java.time.Duration;
@@ -8,10 +8,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * client-go's event correlator ({@code tools/record/events_cache.go}) for one node, in its three
- * stages: aggregate similar events, count exact repeats, and filter spam with a token bucket per
+ * client-go's event correlator ({@code tools/record/events_cache.go}) for Events about Nodes, in its
+ * three stages: aggregate similar events, count exact repeats, and filter spam with a token bucket per
  * (source, node). {@link #decide} returns what to do; it does no I/O. Every cache is a bounded LRU and
- * time comes in as {@code now}, so a test steps it. Thread-safe: daemons emit from their own threads.
+ * time comes in as {@code now}, so a test steps it. The node agent has one for its node, the remedy
+ * controller one for every node it acts on; as in client-go, the caches are shared by all involved
+ * objects. Thread-safe: daemons emit from their own threads.
  */
 public final class EventCorrelator {
     /** client-go's prefix for an aggregated event's message; people and tools search for it. */
@@ -26,22 +28,22 @@ public final class EventCorrelator {
         }
     }
 
-    private final String node;
     private final EventLimits limits;
     private final LruMap<AggregateKey, SimilarMessages> similar;
     private final LruMap<EventIdentity, EventRecord> observed;
     private final EventBudget budget;
     private long lastNameNanos;
 
-    public EventCorrelator(String node, EventLimits limits) {
-        this.node = Objects.requireNonNull(node, "node");
+    public EventCorrelator(EventLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.similar = new LruMap<>(limits.cacheEntries());
         this.observed = new LruMap<>(limits.cacheEntries());
         this.budget = new EventBudget(limits.burst(), limits.refillEvery(), limits.cacheEntries());
     }
 
-    public synchronized EventDecision decide(Event event, Instant now) {
+    /** @param node the Node the event is about: its involved object, and part of every key */
+    public synchronized EventDecision decide(String node, Event event, Instant now) {
+        Objects.requireNonNull(node, "node");
         AggregateKey key = new AggregateKey(event.source(), node, event.severity(), event.reason());
 
         SimilarMessages group = similar.get(key)
@@ -61,7 +63,7 @@ public final class EventCorrelator {
 
         Optional<EventRecord> last = observed.get(identity);
         EventRecord next = last.map(l -> l.repeated(message, now))
-                .orElseGet(() -> new EventRecord(newName(now), event.source(), node, event.severity(), event.reason(), message, 1, now, now));
+                .orElseGet(() -> new EventRecord(newName(node, now), event.source(), node, event.severity(), event.reason(), message, 1, now, now));
         // Recorded before the spam filter, as in client-go: a dropped repeat still counts, and the
         // next patch that gets through carries the true count.
         observed.put(identity, next);
@@ -79,9 +81,9 @@ public final class EventCorrelator {
 
     /**
      * {@code <node>.<unix nanos in hex>} as client-go names events; two events in one nanosecond (a
-     * stepped clock in tests, a coarse clock on a VM) still get distinct names.
+     * stepped clock in tests, a coarse clock on a VM, two nodes at once) still get distinct names.
      */
-    private String newName(Instant now) {
+    private String newName(String node, Instant now) {
         long nanos = Duration.between(Instant.EPOCH, now).toNanos();
         lastNameNanos = Math.max(nanos, lastNameNanos + 1);
         return node + "." + Long.toHexString(lastNameNanos);

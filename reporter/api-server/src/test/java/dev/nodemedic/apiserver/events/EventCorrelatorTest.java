@@ -1,4 +1,4 @@
-package dev.nodemedic.reporter.events;
+package dev.nodemedic.apiserver.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class EventCorrelatorTest {
     private final ManualClock clock = new ManualClock();
-    private final EventCorrelator correlator = new EventCorrelator("node-a", EventLimits.CLIENT_GO);
+    private final EventCorrelator correlator = new EventCorrelator(EventLimits.CLIENT_GO);
 
     private Event oom(String message) {
         return new Event("kernel-monitor", Severity.WARNING, "OOMKilling", message, clock.instant());
@@ -20,7 +20,7 @@ class EventCorrelatorTest {
 
     @Test
     void aFirstEventIsCreatedOnTheNode() {
-        EventDecision decision = correlator.decide(oom("Killed process 42 (java)"), clock.instant());
+        EventDecision decision = correlator.decide("node-a", oom("Killed process 42 (java)"), clock.instant());
 
         assertThat(decision).isInstanceOf(EventDecision.Create.class);
         EventRecord record = decision.record();
@@ -34,10 +34,10 @@ class EventCorrelatorTest {
 
     @Test
     void repeatedOomKillsBecomeOneEventWithCount() {
-        EventRecord first = correlator.decide(oom("Killed process 42 (java)"), clock.instant()).record();
+        EventRecord first = correlator.decide("node-a", oom("Killed process 42 (java)"), clock.instant()).record();
         clock.advance(Duration.ofSeconds(30));
 
-        EventDecision again = correlator.decide(oom("Killed process 42 (java)"), clock.instant());
+        EventDecision again = correlator.decide("node-a", oom("Killed process 42 (java)"), clock.instant());
 
         assertThat(again).isInstanceOf(EventDecision.Patch.class);
         assertThat(again.record().name()).isEqualTo(first.name());
@@ -50,7 +50,7 @@ class EventCorrelatorTest {
     void fromTheTenthDistinctMessageSimilarEventsAreCombined() {
         List<EventDecision> decisions = new ArrayList<>();
         for (int pid = 1; pid <= 12; pid++) {
-            decisions.add(correlator.decide(oom("Killed process " + pid), clock.instant()));
+            decisions.add(correlator.decide("node-a", oom("Killed process " + pid), clock.instant()));
             clock.advance(Duration.ofSeconds(1));
         }
 
@@ -70,11 +70,11 @@ class EventCorrelatorTest {
     @Test
     void distinctMessagesOlderThanTheWindowDoNotCountTowardsAggregation() {
         for (int pid = 1; pid <= 9; pid++) {
-            correlator.decide(oom("Killed process " + pid), clock.instant());
+            correlator.decide("node-a", oom("Killed process " + pid), clock.instant());
         }
         clock.advance(Duration.ofMinutes(10).plusSeconds(1));
 
-        EventDecision tenth = correlator.decide(oom("Killed process 10"), clock.instant());
+        EventDecision tenth = correlator.decide("node-a", oom("Killed process 10"), clock.instant());
 
         assertThat(tenth).isInstanceOf(EventDecision.Create.class);
         assertThat(((EventDecision.Create) tenth).combined()).isFalse();
@@ -83,10 +83,10 @@ class EventCorrelatorTest {
     @Test
     void differentReasonsAndSourcesAreNotAggregatedTogether() {
         for (int i = 1; i <= 9; i++) {
-            correlator.decide(oom("Killed process " + i), clock.instant());
+            correlator.decide("node-a", oom("Killed process " + i), clock.instant());
         }
-        EventDecision other = correlator.decide(new Event("kernel-monitor", Severity.WARNING, "TaskHung", "task x blocked", clock.instant()), clock.instant());
-        EventDecision otherSource = correlator.decide(new Event("docker-monitor", Severity.WARNING, "OOMKilling", "Killed process 99", clock.instant()), clock.instant());
+        EventDecision other = correlator.decide("node-a", new Event("kernel-monitor", Severity.WARNING, "TaskHung", "task x blocked", clock.instant()), clock.instant());
+        EventDecision otherSource = correlator.decide("node-a", new Event("docker-monitor", Severity.WARNING, "OOMKilling", "Killed process 99", clock.instant()), clock.instant());
 
         assertThat(((EventDecision.Create) other).combined()).isFalse();
         assertThat(((EventDecision.Create) otherSource).combined()).isFalse();
@@ -96,35 +96,35 @@ class EventCorrelatorTest {
     void aStormIsCutToTheBurstAndRefillsOneCallPerFiveMinutes() {
         List<EventDecision> decisions = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            decisions.add(correlator.decide(oom("Killed process 42 (java)"), clock.instant()));
+            decisions.add(correlator.decide("node-a", oom("Killed process 42 (java)"), clock.instant()));
         }
 
         assertThat(decisions.stream().filter(d -> !(d instanceof EventDecision.Drop))).hasSize(25);
-        assertThat(correlator.decide(oom("Killed process 42 (java)"), clock.instant())).isInstanceOf(EventDecision.Drop.class);
+        assertThat(correlator.decide("node-a", oom("Killed process 42 (java)"), clock.instant())).isInstanceOf(EventDecision.Drop.class);
 
         clock.advance(Duration.ofMinutes(5));
-        EventDecision refilled = correlator.decide(oom("Killed process 42 (java)"), clock.instant());
+        EventDecision refilled = correlator.decide("node-a", oom("Killed process 42 (java)"), clock.instant());
         assertThat(refilled).isInstanceOf(EventDecision.Patch.class);
         // Dropped repeats still counted: the patch that gets through carries the true count.
         assertThat(refilled.record().count()).isEqualTo(1002);
-        assertThat(correlator.decide(oom("Killed process 42 (java)"), clock.instant())).isInstanceOf(EventDecision.Drop.class);
+        assertThat(correlator.decide("node-a", oom("Killed process 42 (java)"), clock.instant())).isInstanceOf(EventDecision.Drop.class);
     }
 
     @Test
     void eachSourceHasItsOwnBudget() {
         for (int i = 0; i < 30; i++) {
-            correlator.decide(oom("Killed process " + i), clock.instant());
+            correlator.decide("node-a", oom("Killed process " + i), clock.instant());
         }
-        EventDecision other = correlator.decide(new Event("custom-plugin", Severity.WARNING, "NTPProblem", "ntp is down", clock.instant()), clock.instant());
+        EventDecision other = correlator.decide("node-a", new Event("custom-plugin", Severity.WARNING, "NTPProblem", "ntp is down", clock.instant()), clock.instant());
 
         assertThat(other).isInstanceOf(EventDecision.Create.class);
     }
 
     @Test
     void cachesStayBoundedThroughEndlessDistinctEvents() {
-        EventCorrelator small = new EventCorrelator("node-a", new EventLimits(10, Duration.ofMinutes(10), 25, Duration.ofMinutes(5), 64));
+        EventCorrelator small = new EventCorrelator(new EventLimits(10, Duration.ofMinutes(10), 25, Duration.ofMinutes(5), 64));
         for (int i = 0; i < 10_000; i++) {
-            small.decide(new Event("source-" + i, Severity.WARNING, "Reason" + i, "message " + i, clock.instant()), clock.instant());
+            small.decide("node-a", new Event("source-" + i, Severity.WARNING, "Reason" + i, "message " + i, clock.instant()), clock.instant());
         }
 
         assertThat(small.cachedEntries()).isLessThanOrEqualTo(128);
@@ -132,19 +132,33 @@ class EventCorrelatorTest {
 
     @Test
     void eventsInTheSameInstantStillGetDistinctNames() {
-        String first = correlator.decide(oom("a"), clock.instant()).record().name();
-        String second = correlator.decide(oom("b"), clock.instant()).record().name();
+        String first = correlator.decide("node-a", oom("a"), clock.instant()).record().name();
+        String second = correlator.decide("node-a", oom("b"), clock.instant()).record().name();
 
         assertThat(first).isNotEqualTo(second);
     }
 
     @Test
     void keysDoNotCollideWhenFieldsGlueTogether() {
-        EventCorrelator correlator = new EventCorrelator("node-a", EventLimits.CLIENT_GO);
-        EventRecord ab = correlator.decide(new Event("ab", Severity.WARNING, "C", "m", clock.instant()), clock.instant()).record();
-        EventDecision a = correlator.decide(new Event("a", Severity.WARNING, "bC", "m", clock.instant()), clock.instant());
+        EventCorrelator correlator = new EventCorrelator(EventLimits.CLIENT_GO);
+        EventRecord ab = correlator.decide("node-a", new Event("ab", Severity.WARNING, "C", "m", clock.instant()), clock.instant()).record();
+        EventDecision a = correlator.decide("node-a", new Event("a", Severity.WARNING, "bC", "m", clock.instant()), clock.instant());
 
         assertThat(a).isInstanceOf(EventDecision.Create.class);
         assertThat(a.record().name()).isNotEqualTo(ab.name());
+    }
+
+    @Test
+    void eachNodeHasItsOwnEventsAndBudget() {
+        for (int i = 0; i < 30; i++) {
+            correlator.decide("node-a", oom("Killed process 42 (java)"), clock.instant());
+        }
+
+        EventDecision onB = correlator.decide("node-b", oom("Killed process 42 (java)"), clock.instant());
+
+        assertThat(onB).isInstanceOf(EventDecision.Create.class);
+        assertThat(onB.record().node()).isEqualTo("node-b");
+        assertThat(onB.record().name()).startsWith("node-b.");
+        assertThat(onB.record().count()).isEqualTo(1);
     }
 }

@@ -1,4 +1,4 @@
-package dev.nodemedic.reporter.events;
+package dev.nodemedic.apiserver.events;
 
 import java.time.Duration;
 import java.time.Instant;

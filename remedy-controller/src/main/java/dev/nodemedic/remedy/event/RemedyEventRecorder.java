@@ -1,0 +1,62 @@
+package dev.nodemedic.remedy.event;
+
+import dev.nodemedic.apiserver.Backoff;
+import dev.nodemedic.apiserver.events.EventCorrelator;
+import dev.nodemedic.apiserver.events.EventLimits;
+import dev.nodemedic.apiserver.events.EventMetrics;
+import dev.nodemedic.apiserver.events.EventReporter;
+import dev.nodemedic.apiserver.events.EventWriter;
+import dev.nodemedic.apiserver.events.PendingEvents;
+import dev.nodemedic.daemon.api.Event;
+import dev.nodemedic.remedy.action.Mode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link RemedyEvents} as core/v1 Events, through the same correlator, budget and writer as the node
+ * agent's (api-server): an exact repeat counts up the existing Event, the tenth distinct message of one
+ * reason on one node within ten minutes starts a combined Event, and each node's Events cost at most 25
+ * API calls at once and one more per five minutes (client-go's defaults). The Event is written on the
+ * caller's thread before {@link #record} returns; one the API server failed waits, with at most
+ * {@link #BUFFER} others, for its backoff to end (the agent's: 100 ms doubling, capped by the kind of
+ * failure) and goes out with the next Event recorded. A failed write is logged by the writer in
+ * api-server's words ({@code ApiFailure}) with the controller's advice ({@code Caller.CONTROLLER}). In
+ * {@link Mode#DRY_RUN} nothing is written: the Event is logged as it would have been.
+ */
+public final class RemedyEventRecorder implements RemedyEvents {
+    private static final Logger log = LoggerFactory.getLogger(RemedyEventRecorder.class);
+    /** Events held while the API server fails; the agent's default too. */
+    static final int BUFFER = 100;
+
+    private final Clock clock;
+    private final Mode mode;
+    private final EventCorrelator correlator;
+    private final EventWriter writer;
+
+    /**
+     * @param instance the controller's identity ({@code POD_NAME}), the Events' {@code reportingInstance}
+     */
+    public RemedyEventRecorder(KubernetesClient client, Clock clock, Mode mode, String instance, EventMetrics metrics) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.correlator = new EventCorrelator(EventLimits.CLIENT_GO);
+        PendingEvents pending = new PendingEvents(BUFFER, Backoff.DEFAULT, RandomGenerator.getDefault());
+        this.writer = new EventWriter(client, new EventReporter.Controller(instance), pending, EventLimits.CLIENT_GO, metrics, clock);
+    }
+
+    @Override
+    public void record(String node, RemedyReason reason, String message) {
+        if (mode == Mode.DRY_RUN) {
+            log.info("dry-run, event not written node={} reason={}: {}", node, reason, message);
+            return;
+        }
+        Instant now = clock.instant();
+        writer.offer(correlator.decide(node, new Event(COMPONENT, reason.severity(), reason.name(), message, now), now));
+        writer.writeDue();
+    }
+}
