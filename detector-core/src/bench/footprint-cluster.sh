@@ -5,8 +5,9 @@
 #   detector-core/src/bench/footprint-cluster.sh [idle-seconds=300] [storm lines/s=10000] [storm seconds=60] [kubeconfig]
 # The agent finds the API server as in a pod (auto-configuration), or with 'kubeconfig' through --kubeconfig.
 #   NMT=1 detector-core/src/bench/footprint-cluster.sh 300
-# Builds the distribution (AOT cache included) and the test classes through the reactor first (nothing
+# Builds the distribution (AOT caches included) and the test classes through the reactor first (nothing
 # is installed; SKIP_BUILD=1 reuses them); needs python3; the workload is shared/bench's generator.
+# DIST=<folder> measures another distribution (a copy of an older build, for an A/B) with this build's bench.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 idle=${1:-300}
@@ -29,4 +30,4 @@ if [ -n "${NMT:-}" ]; then
   export NODEMEDIC_JAVA_OPTS="${NODEMEDIC_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
 fi
 "$java" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.nodemedic.core.bench.ClusterFootprint \
-  target/nodemedic "$work/run" "$generator" "$idle" "$rate" "$seconds" "${4:-}"
+  "${DIST:-target/nodemedic}" "$work/run" "$generator" "$idle" "$rate" "$seconds" "${4:-}"
