@@ -8,8 +8,9 @@
 # With FAKE_JOURNAL=1 the node has a journal (journalctl played by the journal tests' kind of script, first
 # on the agent's PATH) and kernel-log reads it as kubelet-health does: the run shows the journal readers.
 #   FAKE_JOURNAL=1 detector-core/src/bench/footprint-cluster.sh 60 10000 0
-# Builds the distribution (AOT cache included) and the test classes through the reactor first (nothing
+# Builds the distribution (AOT caches included) and the test classes through the reactor first (nothing
 # is installed; SKIP_BUILD=1 reuses them); needs python3; the workload is shared/bench's generator.
+# DIST=<folder> measures another distribution (a copy of an older build, for an A/B) with this build's bench.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 idle=${1:-300}
@@ -32,4 +33,4 @@ if [ -n "${NMT:-}" ]; then
   export NODEMEDIC_JAVA_OPTS="${NODEMEDIC_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
 fi
 "$java" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.nodemedic.core.bench.ClusterFootprint \
-  target/nodemedic "$work/run" "$generator" "$idle" "$rate" "$seconds" "${4:-}"
+  "${DIST:-target/nodemedic}" "$work/run" "$generator" "$idle" "$rate" "$seconds" "${4:-}"

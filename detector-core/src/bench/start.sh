@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Launcher start -> first /healthz 200, JVM start included, in local mode and in cluster mode against
-# fabric8's mock API server over TLS (and, in cluster mode, -> the first node status PATCH received).
+# fabric8's mock API server over TLS (and, in cluster mode, -> the first node status PATCH received),
+# with the JVM's CPU time (user+sys) at that first /healthz 200.
 #   detector-core/src/bench/start.sh [starts per mode]
-# Needs a built tree (./mvnw -B -DskipTests install, as latency.sh) and a Java 25.
+# Needs a built tree (./mvnw -B -DskipTests install, as latency.sh), or the class path footprint-cluster.sh
+# leaves in target/bench-classpath.txt; and a Java 25. DIST=<folder> starts another distribution (a
+# copy of an older build, for an A/B).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 starts=${1:-7}
 work=$(mktemp -d)
 [ -n "${KEEP:-}" ] && echo "work dir: $work" >&2 || trap 'rm -rf "$work"' EXIT
-../mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
+if [ -f target/bench-classpath.txt ]; then
+  cp target/bench-classpath.txt "$work/cp.txt"
+else
+  ../mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
+fi
 java=""
 for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java; do
   if "$candidate" -version 2>&1 | grep -q 'version "2[5-9]'; then java=$candidate; break; fi
 done
 [ -n "$java" ] || { echo "needs a Java 25" >&2; exit 1; }
-"$java" -cp "target/test-classes:target/classes:$(cat "$work/cp.txt")" dev.nodemedic.core.bench.StartToHealthz target/nodemedic "$work/run" "$starts"
+"$java" -cp "target/test-classes:target/classes:$(cat "$work/cp.txt")" dev.nodemedic.core.bench.StartToHealthz "${DIST:-target/nodemedic}" "$work/run" "$starts"

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Stages the agent distribution as the image holds it (/opt/nodemedic) and makes its AOT cache with the
+# Stages the agent distribution as the image holds it (/opt/nodemedic) and makes its AOT caches with the
 # image's own Java runtime: a cache only serves the JVM, runtime image, jar paths and jar times it was
 # made with, so the one detector-core made with the build's JDK does not apply in the image. The
 # training run happens in a chroot of the base (build-base.sh) on a copy of the staged files, at their
 # image paths and with the modification time Jib gives every file in the image (1970-01-01T00:00:01Z).
+# Two caches, as detector-core's build makes them: lib/nodemedic.aot from a local run (local runs and
+# every other command) and lib/nodemedic-cluster.aot from a cluster run against an API server address
+# that refuses connections (the DaemonSet's agent); the launcher picks by mode.
 # The staged files themselves keep their own times: Jib's layer cache tells a changed file by its time.
 #
 # Set by the module's pom:
@@ -25,7 +28,7 @@ app=$WORK/app/opt/nodemedic
 rm -rf "$WORK/app"
 mkdir -p "$app"
 cp -a "$DIST/." "$app/"
-rm -f "$app/lib/nodemedic.aot"
+rm -f "$app/lib/nodemedic.aot" "$app/lib/nodemedic-cluster.aot"
 
 if [ "$AOT" != true ]; then
   echo "stage-distribution: no AOT cache (aot.skip)"
@@ -50,16 +53,27 @@ else
     fail "making the AOT cache needs root or unprivileged user namespaces (unshare --map-root-user); build as root, or with -Daot.skip"
   userns=(--map-root-user)
 fi
-echo "stage-distribution: training the AOT cache with the image's runtime"
+echo "stage-distribution: training the AOT caches with the image's runtime"
 # shellcheck disable=SC2016 # the script runs in the new namespaces and expands its own arguments
 unshare "${userns[@]}" --mount --pid --fork --kill-child --mount-proc="$root/proc" sh -euc '
   root=$1
   mount --rbind /dev "$root/dev"
-  exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin JAVA_HOME=/opt/java/openjdk LANG=C.UTF-8 HOME=/root \
-    NODEMEDIC_JAVA_OPTS="-XX:AOTCacheOutput=/opt/nodemedic/lib/nodemedic.aot -Xlog:aot=error" \
+  train() {
+    cache=$1
+    shift
+    chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin JAVA_HOME=/opt/java/openjdk LANG=C.UTF-8 HOME=/root \
+      NODEMEDIC_JAVA_OPTS="-XX:AOTCacheOutput=/opt/nodemedic/lib/$cache -Xlog:aot=error" "$@"
+  }
+  train nodemedic.aot \
     /opt/nodemedic/bin/nodemedic run --local --stop-after 3s --config /training.yaml --plugins-dir /opt/nodemedic/plugins
+  # Auto-configured as in a pod, from fabric8s KUBERNETES_* variables, against a refused port.
+  train nodemedic-cluster.aot NODE_NAME=aot-training KUBERNETES_MASTER=https://127.0.0.1:1 KUBERNETES_AUTH_TOKEN=aot-training \
+    KUBERNETES_TRUST_CERTIFICATES=true KUBERNETES_AUTH_TRYKUBECONFIG=false KUBERNETES_AUTH_TRYSERVICEACCOUNT=false \
+    /opt/nodemedic/bin/nodemedic run --stop-after 3s --config /training.yaml --plugins-dir /opt/nodemedic/plugins
 ' training "$root"
-[ -s "$root/opt/nodemedic/lib/nodemedic.aot" ] || fail "the training run made no lib/nodemedic.aot"
-mv "$root/opt/nodemedic/lib/nodemedic.aot" "$app/lib/"
+for cache in nodemedic.aot nodemedic-cluster.aot; do
+  [ -s "$root/opt/nodemedic/lib/$cache" ] || fail "the training run made no lib/$cache"
+  mv "$root/opt/nodemedic/lib/$cache" "$app/lib/"
+  echo "stage-distribution: $app/lib/$cache ($(du -h "$app/lib/$cache" | cut -f1))"
+done
 rm -rf "$root"
-echo "stage-distribution: $app/lib/nodemedic.aot ($(du -h "$app/lib/nodemedic.aot" | cut -f1))"

@@ -24,8 +24,8 @@ class DetectorDaemonSetTest {
      * Measured in cluster mode, docs/benchmarks.md ("Agent footprint, cluster mode"): RSS of the JVM and
      * its journalctl children summed, idle, and at the peak of a kernel log storm.
      */
-    static final long MEASURED_IDLE_MIB = 139;
-    static final long MEASURED_STORM_PEAK_MIB = 147;
+    static final long MEASURED_IDLE_MIB = 126;
+    static final long MEASURED_STORM_PEAK_MIB = 133;
 
     @TempDir
     static Path scratch;

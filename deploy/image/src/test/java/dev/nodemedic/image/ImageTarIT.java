@@ -127,13 +127,15 @@ class ImageTarIT {
         }
     }
 
-    @Test
-    void theAotCacheIsNotOlderThanTheJarsItServes() {
+    /** One cache per mode: the launcher gives the cluster agent the one trained in cluster mode, everything else the local one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"nodemedic.aot", "nodemedic-cluster.aot"})
+    void theAotCacheIsNotOlderThanTheJarsItServes(String name) {
         if (!AOT) {
-            assertThat(root.entry(HOME + "lib/nodemedic.aot")).as("built with aot.skip: no cache").isEmpty();
+            assertThat(root.entry(HOME + "lib/" + name)).as("built with aot.skip: no cache").isEmpty();
             return;
         }
-        ImageRoot.Entry cache = root.entry(HOME + "lib/nodemedic.aot").orElseThrow(() -> new AssertionError("the image has no lib/nodemedic.aot"));
+        ImageRoot.Entry cache = root.entry(HOME + "lib/" + name).orElseThrow(() -> new AssertionError("the image has no lib/" + name));
         assertThat(cache.size()).isPositive();
         jars(DIST.resolve("lib")).forEach(jar -> assertThat(root.entry(HOME + "lib/" + jar.getFileName()).orElseThrow().modified())
                 .as("the launcher ignores a cache older than any jar").isLessThanOrEqualTo(cache.modified()));
@@ -171,6 +173,29 @@ class ImageTarIT {
         for (Path plugin : jars(DIST.resolve("plugins"))) {
             String id = pluginId(plugin);
             assertThat(run.output()).as("plugin %s loaded from the image", id).contains("plugin loaded plugin=" + id + " ");
+        }
+    }
+
+    @Test
+    void theAgentStartsInClusterModeOnTheClusterModeCache() throws Exception {
+        // NPD's DaemonSet's command, which reports to the API server as ours does but opens no report
+        // socket (whose folder the image's user may not make), against an API server address that
+        // refuses connections: the agent starts, retries and stops by itself. AOTMode=on makes the JVM
+        // refuse to start unless the cache the launcher picks for cluster mode is valid for the image's runtime.
+        List<String> command = List.of("/node-problem-detector", "--logtostderr", "--config.system-log-monitor=/" + HOME + "config/kernel-monitor.json",
+                "--stop-after", "3s");
+        List<String> env = new ArrayList<>(List.of("NODE_NAME=node-a", "KUBERNETES_MASTER=https://127.0.0.1:1", "KUBERNETES_AUTH_TOKEN=test",
+                "KUBERNETES_TRUST_CERTIFICATES=true", "KUBERNETES_AUTH_TRYKUBECONFIG=false", "KUBERNETES_AUTH_TRYSERVICEACCOUNT=false"));
+        if (AOT) {
+            env.add("NODEMEDIC_JAVA_OPTS=-XX:AOTMode=on -Xlog:aot=info");
+        }
+
+        ImageProcess.Result run = enter().run(command, env, Duration.ofMinutes(2));
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).as(run.output()).contains("agent started node=node-a mode=cluster").contains("agent stopped");
+        if (AOT) {
+            assertThat(run.output()).as(run.output()).contains("Opened AOT cache /opt/nodemedic/lib/nodemedic-cluster.aot");
         }
     }
 

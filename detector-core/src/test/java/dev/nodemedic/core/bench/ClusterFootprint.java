@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,7 +38,8 @@ import java.util.stream.Stream;
  * ({@code /proc/<pid>/smaps_rollup}), the JVM's threads by name and, when the run has native memory
  * tracking on ({@code NODEMEDIC_JAVA_OPTS=-XX:NativeMemoryTracking=summary}), jcmd's breakdown. Then the
  * shared generator appends kernel log lines at the storm rate and the peak of the sum over the agent's
- * processes is sampled every 100 ms. Run by detector-core/src/bench/footprint-cluster.sh.
+ * processes is sampled every 100 ms. Last, after a full GC: the heap's live objects, metaspace and the
+ * classes loaded (from the AOT cache and not). Run by detector-core/src/bench/footprint-cluster.sh.
  *
  * <p>The agent finds the API server as in a pod, through fabric8's auto-configuration (here its
  * {@code KUBERNETES_*} variables instead of the service account's files), or with {@code kubeconfig}
@@ -142,6 +144,7 @@ public final class ClusterFootprint {
                 if (stormSeconds > 0) {
                     storm(agent.toHandle(), generator, log, stormRate, stormSeconds, work);
                 }
+                printLiveAfterFullGc(agent.pid());
             } finally {
                 agent.destroy();
                 agent.waitFor(30, TimeUnit.SECONDS);
@@ -233,7 +236,7 @@ public final class ClusterFootprint {
         // the processes; private dirty is what only that process holds (what ending it would free).
         System.out.printf("all together: RSS %d kB = %.1f MiB; PSS %d kB = %.1f MiB; private dirty %d kB = %.1f MiB%n", total, total / 1024.0, proportional,
                 proportional / 1024.0, privateDirty, privateDirty / 1024.0);
-        long aot = mappedRss(agent.pid(), "nodemedic.aot");
+        long aot = mappedRss(agent.pid(), ".aot");
         long jars = mappedRss(agent.pid(), ".jar");
         System.out.printf("JVM mappings: AOT cache %d kB, jars %d kB, libjvm %d kB%n", aot, jars, mappedRss(agent.pid(), "libjvm.so"));
     }
@@ -268,6 +271,23 @@ public final class ClusterFootprint {
                 .forEach(System.out::println);
     }
 
+    /**
+     * Last, since it changes what follows: what stays after a full GC (the heap's live objects),
+     * metaspace as the JVM accounts it, and how many classes loaded, and how many of them from the AOT cache.
+     */
+    private static void printLiveAfterFullGc(long pid) throws IOException, InterruptedException {
+        jcmd(pid, "GC.run");
+        System.out.printf("%n== after a full GC (jcmd GC.run)%n");
+        System.out.println("heap: " + jcmd(pid, "GC.heap_info").lines().filter(line -> line.contains("total")).map(String::strip)
+                .collect(Collectors.joining("; ")));
+        // "Total Usage - 254 loaders, 9345 classes (6949 shared):" and its "Both:" line (class space and the rest).
+        System.out.println("metaspace: " + jcmd(pid, "VM.metaspace", "show-loaders=false").lines().map(String::strip)
+                .filter(line -> line.startsWith("Total Usage") || line.startsWith("Both:")).limit(2).collect(Collectors.joining("; ")));
+        System.out.println("classes: " + jcmd(pid, "PerfCounter.print").lines()
+                .filter(line -> line.startsWith("java.cls.loadedClasses=") || line.startsWith("java.cls.sharedLoadedClasses="))
+                .collect(Collectors.joining(" ")));
+    }
+
     private static String jcmd(long pid, String... command) throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid)));
         line.addAll(List.of(command));
@@ -277,10 +297,16 @@ public final class ClusterFootprint {
         return out;
     }
 
+    /**
+     * The agent and the processes under it. A child the JVM has forked but not yet exec'd (it has the
+     * JVM's executable and a thread's name) shares the JVM's pages for that moment: counting its RSS
+     * would count the JVM twice, so it is left out (a storm run once sampled one at the JVM's 116 MB).
+     */
     private static List<ProcessHandle> tree(ProcessHandle root) {
         List<ProcessHandle> all = new ArrayList<>();
         all.add(root);
-        root.descendants().filter(ProcessHandle::isAlive).forEach(all::add);
+        Optional<String> jvm = root.info().command();
+        root.descendants().filter(ProcessHandle::isAlive).filter(child -> jvm.isEmpty() || !child.info().command().equals(jvm)).forEach(all::add);
         return all;
     }
 

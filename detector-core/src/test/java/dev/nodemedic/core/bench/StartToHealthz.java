@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * first {@code 200} of {@code /healthz} (what a readiness probe and a rollout wait for), JVM start
  * included, in local mode and in cluster mode against fabric8's mock API server over TLS; and in
  * cluster mode, to the first node status PATCH the API server receives. Starts alternate between the
- * modes, so a machine busy with other work slows both alike. Run by detector-core/src/bench/start.sh.
+ * modes, so a machine busy with other work slows both alike. With each time, the CPU the JVM had used
+ * (user + system, all its threads) when {@code /healthz} first answered: what a node pays for a
+ * start, and less sensitive to the machine's load than the time. Run by detector-core/src/bench/start.sh.
  *
  * <p>Arguments: distribution dir, work dir, starts per mode.
  */
@@ -60,11 +62,13 @@ public final class StartToHealthz {
         List<Long> local = new ArrayList<>();
         List<Long> cluster = new ArrayList<>();
         List<Long> patch = new ArrayList<>();
+        List<Long> localCpu = new ArrayList<>();
+        List<Long> clusterCpu = new ArrayList<>();
         System.out.printf("load average before: %s", Files.readString(Path.of("/proc/loadavg")));
         try {
             for (int i = 0; i < starts; i++) {
-                local.add(start(dist, work, http, false, kubeconfig, server, patch));
-                cluster.add(start(dist, work, http, true, kubeconfig, server, patch));
+                local.add(start(dist, work, http, false, kubeconfig, server, patch, localCpu));
+                cluster.add(start(dist, work, http, true, kubeconfig, server, patch, clusterCpu));
             }
         } finally {
             server.destroy();
@@ -72,12 +76,17 @@ public final class StartToHealthz {
         System.out.printf("load average after: %s", Files.readString(Path.of("/proc/loadavg")));
         print("local   start -> /healthz 200", local);
         print("cluster start -> /healthz 200", cluster);
+        print("local   CPU (user+sys) at /healthz 200", localCpu);
+        print("cluster CPU (user+sys) at /healthz 200", clusterCpu);
         print("cluster start -> first node status PATCH received", patch);
     }
 
-    /** One start: returns the milliseconds to the first 200 of /healthz; in cluster mode adds the time to the first PATCH to {@code patch}. */
-    private static long start(Path dist, Path work, HttpClient http, boolean inCluster, Path kubeconfig, KubernetesMockServer server, List<Long> patch)
-            throws IOException, InterruptedException {
+    /**
+     * One start: returns the milliseconds to the first 200 of /healthz and adds the JVM's CPU milliseconds
+     * by then to {@code cpu}; in cluster mode adds the time to the first PATCH to {@code patch}.
+     */
+    private static long start(Path dist, Path work, HttpClient http, boolean inCluster, Path kubeconfig, KubernetesMockServer server, List<Long> patch,
+            List<Long> cpu) throws IOException, InterruptedException {
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
@@ -114,6 +123,8 @@ public final class StartToHealthz {
                 Thread.sleep(5);
             }
             long healthy = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            // The launcher execs the JVM: the process started is the JVM.
+            agent.toHandle().info().totalCpuDuration().ifPresent(used -> cpu.add(used.toMillis()));
             if (inCluster) {
                 while (System.nanoTime() < deadline) {
                     RecordedRequest request = server.takeRequest(5, TimeUnit.MILLISECONDS);
