@@ -134,7 +134,7 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
         this.certificate = config.clientCertificate().map(ClientCertificate::new);
         this.unitRestarts = new UnitRestarts(config.systemctl(), config.kubeletUnit(), config.timeout());
         this.restartHistory = new RestartHistory(config.restartWindow());
-        KubeletLogSource source = config.pleg().logFile().<KubeletLogSource>map(file -> new LogFileSource(file, LOG_FILE_POLL))
+        KubeletLogSource source = config.pleg().logFile().<KubeletLogSource>map(file -> new KubeletLogFile(file, LOG_FILE_POLL, context.logger()))
                 .orElseGet(() -> new JournalSource(config.pleg().journalctl(), config.kubeletUnit(), config.pleg().journalDirectory()));
         this.plegWatch = new PlegWatch(context, config.pleg(), config.kubeletUnit(), source.kind());
         this.kubeletLog = new KubeletLogFollower(source, plegWatch, LOG_FIRST_BACKOFF, LOG_MAX_BACKOFF, context.logger());

@@ -3,7 +3,7 @@ package dev.nodemedic.daemons.kubelethealth;
 import java.io.IOException;
 
 /** Where the kubelet's log lines come from: its unit in the systemd journal, or a file it logs to. */
-sealed interface KubeletLogSource permits JournalSource, LogFileSource {
+sealed interface KubeletLogSource permits JournalSource, KubeletLogFile {
 
     /** Where a source hands what it reads. */
     interface Sink {
@@ -23,7 +23,7 @@ sealed interface KubeletLogSource permits JournalSource, LogFileSource {
     default String kind() {
         return switch (this) {
             case JournalSource _ -> "journald";
-            case LogFileSource _ -> "file";
+            case KubeletLogFile _ -> "file";
         };
     }
 
