@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 
 /** Where the kubelet's log lines come from: its unit in the systemd journal, or a file it logs to. */
-sealed interface KubeletLogSource permits KubeletJournal, LogFileSource {
+sealed interface KubeletLogSource permits KubeletJournal, KubeletLogFile {
 
     /** Where a source hands what it reads. */
     interface Sink {
@@ -31,7 +31,7 @@ sealed interface KubeletLogSource permits KubeletJournal, LogFileSource {
     default String kind() {
         return switch (this) {
             case KubeletJournal _ -> "journald";
-            case LogFileSource _ -> "file";
+            case KubeletLogFile _ -> "file";
         };
     }
 

@@ -48,7 +48,7 @@ class KubeletLogFollowerTest {
 
     private void follow(Duration first, Duration max) {
         // Its directory is not there: every start fails at once.
-        LogFileSource missing = new LogFileSource(dir.resolve("no-such-dir").resolve("kubelet.log"), Duration.ofMillis(10));
+        KubeletLogFile missing = new KubeletLogFile(dir.resolve("no-such-dir").resolve("kubelet.log"), Duration.ofMillis(10), System.getLogger("test.kubelet-log"));
         follower = new KubeletLogFollower(missing, listener, first, max, System.getLogger("test.kubelet-log"));
         follower.start(Thread.ofPlatform().daemon()::unstarted);
     }

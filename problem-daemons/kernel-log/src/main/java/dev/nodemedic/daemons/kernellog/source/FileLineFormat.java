@@ -124,9 +124,10 @@ public final class FileLineFormat {
     }
 
     /**
-     * The byte whose last place in a line helps to find the message ({@link FileLines} notes it while it
-     * looks for the newline): the first of the literal NPD's {@code kernel: \[.*\] (.*)} searches from the
-     * line's end for; -1 for other expressions.
+     * The byte whose last place in a line helps to find the message
+     * ({@link dev.nodemedic.logsources.FileLines} notes it while it looks for the newline): the first of
+     * the literal NPD's {@code kernel: \[.*\] (.*)} searches from the line's end for; -1 for other
+     * expressions.
      */
     public int marker() {
         return handMessage != null && !syslogKernelMessage ? handMessage.marker() : -1;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nodemedic.daemon.api.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real file, changed the ways logrotate and people change it while the source follows it. */
+/**
+ * A real file read as NPD's filelog plugin reads it: stamp and message by the config's expressions, old
+ * lines dropped. How the file is followed through rotation and truncation is log-sources' {@code LogFileTest}.
+ */
 class FileSourceTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ManualClock CLOCK = new ManualClock(Instant.parse("2026-11-23T12:00:00Z"));
@@ -130,70 +132,6 @@ class FileSourceTest {
     }
 
     @Test
-    void aLineCountsOnlyOnceItsNewlineIsWritten() throws Exception {
-        Path file = dir.resolve("kern.log");
-        append(file, line("one"));
-        follow(file, Instant.EPOCH);
-        awaitSeen("one");
-
-        String half = line("two");
-        append(file, half.substring(0, 20));
-        append(file, half.substring(20) + line("three"));
-
-        awaitSeen("one", "two", "three");
-    }
-
-    @Test
-    void renamedAndRecreatedFileIsFollowedWithoutLossOrRepeat() throws Exception {
-        Path file = dir.resolve("kern.log");
-        append(file, line("one"));
-        follow(file, Instant.EPOCH);
-        awaitSeen("one");
-
-        // logrotate's default: the writer still holds the old file and writes one more line there
-        try (FileChannel writer = FileChannel.open(file, StandardOpenOption.APPEND)) {
-            Files.move(file, dir.resolve("kern.log.1"));
-            writer.write(StandardCharsets.UTF_8.encode(line("two")));
-        }
-        append(file, line("three"));
-
-        awaitSeen("one", "two", "three");
-        append(file, line("four"));
-        awaitSeen("one", "two", "three", "four");
-    }
-
-    @Test
-    void copyTruncateIsReadFromTheStartAgain() throws Exception {
-        Path file = dir.resolve("kern.log");
-        append(file, line("one") + line("two"));
-        follow(file, Instant.EPOCH);
-        awaitSeen("one", "two");
-
-        Files.copy(file, dir.resolve("kern.log.1"));
-        try (FileChannel truncate = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            truncate.truncate(0);
-        }
-        awaitTrue("truncation noticed", WAIT, () -> source.truncations() == 1);
-        append(file, line("three"));
-
-        awaitSeen("one", "two", "three");
-    }
-
-    @Test
-    void deletedAndRecreatedFileIsReadFromItsStart() throws Exception {
-        Path file = dir.resolve("kern.log");
-        append(file, line("one"));
-        follow(file, Instant.EPOCH);
-        awaitSeen("one");
-
-        Files.delete(file);
-        append(file, line("two") + line("three"));
-
-        awaitSeen("one", "two", "three");
-        assertThat(source.rotations()).isEqualTo(1);
-    }
-
-    @Test
     void linesBeforeTheStartTimeAreDropped() throws Exception {
         Path file = dir.resolve("kern.log");
         append(file, "Nov 23 11:50:00 node-1 kernel: [ 1.0] old\n" + "Nov 23 11:58:00 node-1 kernel: [ 2.0] new\n");
@@ -212,47 +150,5 @@ class FileSourceTest {
 
         awaitSeen("one");
         assertThat(source.unparsedLines()).isEqualTo(1);
-    }
-
-    /**
-     * A file that keeps growing is polled, not watched write by write: each write to a watched file is
-     * an event the JDK's watch thread takes and queues, which cost more than reading the lines.
-     */
-    @Test
-    void aGrowingFileIsFollowedWithoutAWatchEventPerWrite() throws Exception {
-        Path file = dir.resolve("kern.log");
-        append(file, "");
-        follow(file, Instant.EPOCH);
-        List<String> expected = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            expected.add("line " + i);
-            append(file, line("line " + i));
-            int read = i + 1;
-            awaitTrue("line " + i, WAIT, () -> seen.size() >= read);
-        }
-
-        assertThat(seen).containsExactlyElementsOf(expected);
-        // Watched write by write, each of the 40 appends was one event.
-        assertThat(source.writeEvents()).isLessThan(20);
-    }
-
-    @Test
-    void manyLinesAppendedInBurstsArriveInOrder() throws Exception {
-        Path file = dir.resolve("kern.log");
-        append(file, "");
-        follow(file, Instant.EPOCH);
-        List<String> expected = new ArrayList<>();
-        StringBuilder burst = new StringBuilder();
-        for (int i = 0; i < 20_000; i++) {
-            expected.add("line " + i);
-            burst.append(line("line " + i));
-            if (i % 997 == 0) {
-                append(file, burst.toString());
-                burst.setLength(0);
-            }
-        }
-        append(file, burst.toString());
-
-        awaitSeen(expected.toArray(String[]::new));
     }
 }

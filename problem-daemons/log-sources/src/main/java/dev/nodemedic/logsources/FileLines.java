@@ -1,4 +1,4 @@
-package dev.nodemedic.daemons.kernellog.source;
+package dev.nodemedic.logsources;
 
 import java.util.Arrays;
 
@@ -27,8 +27,9 @@ public final class FileLines {
     private int partialLength;
 
     /**
-     * @param marker a byte whose last place in each line the reader notes on its way to the newline (see
-     *               {@link FileLineFormat#marker()}), or -1 for none
+     * @param marker a byte whose last place in each line the reader notes on its way to the newline, so a
+     *               caller that looks for it from the line's end need not scan the line again (kernel-log's
+     *               line format does, for NPD's message expressions), or -1 for none
      */
     public FileLines(int marker) {
         this.marker = marker >= 0 && marker != '\n' ? (byte) marker : (byte) '\n';

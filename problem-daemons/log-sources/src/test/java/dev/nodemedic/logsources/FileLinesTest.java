@@ -1,4 +1,4 @@
-package dev.nodemedic.daemons.kernellog.source;
+package dev.nodemedic.logsources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
