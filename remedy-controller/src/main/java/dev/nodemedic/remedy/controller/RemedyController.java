@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -120,7 +121,7 @@ public final class RemedyController implements AutoCloseable {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T object) {
-                scheduler.execute(() -> {
+                submit(() -> {
                     changed.accept(object);
                     requestPass();
                 });
@@ -128,7 +129,7 @@ public final class RemedyController implements AutoCloseable {
 
             @Override
             public void onUpdate(T before, T after) {
-                scheduler.execute(() -> {
+                submit(() -> {
                     changed.accept(after);
                     requestPass();
                 });
@@ -136,7 +137,7 @@ public final class RemedyController implements AutoCloseable {
 
             @Override
             public void onDelete(T object, boolean finalStateUnknown) {
-                scheduler.execute(() -> {
+                submit(() -> {
                     removed.accept(object);
                     requestPass();
                 });
@@ -189,15 +190,19 @@ public final class RemedyController implements AutoCloseable {
         }
     }
 
-    /** Stops watching and acting; once the scheduler's thread is done, this term's gauges read zero. Closing again does nothing. */
+    /**
+     * Stops acting, then watching; once the scheduler's thread is done, this term's gauges read zero. Closing again
+     * does nothing. Acting stops first so that no write of a pass under way is still in flight when the watches
+     * close: an API server (fabric8's mock among them) that is sending a watch event for that write to a watch being
+     * closed can hold the connection until its close times out.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        informers.forEach(SharedIndexInformer::close);
-        scheduler.execute(() -> {
+        submit(() -> {
             if (timer != null) {
                 timer.cancel();
             }
@@ -207,6 +212,18 @@ public final class RemedyController implements AutoCloseable {
         } catch (Exception e) {
             log.warn("scheduler did not close cleanly: {}", e.toString());
         }
+        informers.forEach(SharedIndexInformer::close);
         metrics.reset();
+    }
+
+    /** Hands a task to the controller's thread; once closed, a change the informers still deliver is of no use. */
+    private void submit(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException e) {
+            if (!closed) {
+                throw e;
+            }
+        }
     }
 }

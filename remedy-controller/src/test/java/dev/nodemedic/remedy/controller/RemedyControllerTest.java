@@ -45,7 +45,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +63,8 @@ class RemedyControllerTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final RemedyMetrics metrics = new RemedyMetrics(registry);
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    /** The timer of the controller the test runs, for {@link #awaitWritten}. */
+    private ManualScheduler controllerScheduler;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -76,12 +80,16 @@ class RemedyControllerTest {
         RemedyEventRecorder events = new RemedyEventRecorder(client, clock, mode, "remedy-0", metrics);
         ClusterPods pods = ClusterPods.start(client);
         toClose.add(pods);
+        // As the runtime's readiness: a drain before the pods are listed fails and is tried again only when the
+        // manual clock reaches its retry; and an informer closed while it still lists can open its watch during the close.
+        Eventually.until("pods and budgets watched", WAIT, () -> pods.synced() && pods.watching());
         return new Actions(mode, new KubernetesNodeActions(client, events, clock, mode),
                 new EvictionDrainer(client, pods, events, clock, mode, new Random(1)), events, new NodeConditionPatch(client, events, clock, mode));
     }
 
     private ManualScheduler start(ControllerSettings settings) {
         ManualScheduler scheduler = new ManualScheduler(clock);
+        controllerScheduler = scheduler;
         RemedyController controller = new RemedyController(client, scheduler, clock, metrics,
                 new ActionsByMode(actions(Mode.APPLY), actions(Mode.DRY_RUN)), settings);
         toClose.add(controller);
@@ -148,9 +156,28 @@ class RemedyControllerTest {
     }
 
     private void awaitStatus(String what, Predicate<NodeRemedyPolicyStatus> condition) {
-        Eventually.until(what + " (status: " + status() + ")", WAIT, () -> {
+        awaitWritten(what + " (status: " + status() + ")", () -> {
             NodeRemedyPolicyStatus status = status();
             return status != null && condition.test(status);
+        });
+    }
+
+    /**
+     * Waits for what a write of the controller's brings about. A write the API server fails (under load the mock can
+     * answer later than the client waits) is tried again when its backoff is over, and on the manual clock that comes
+     * only when the test moves it: a wake-up one of the first backoff waits from now is such a retry, and the clock is
+     * moved to it. No other wake-up is, so every other time the test sets or asserts stays as it was.
+     */
+    private void awaitWritten(String what, BooleanSupplier written) {
+        Eventually.until(what, WAIT, () -> {
+            if (written.getAsBoolean()) {
+                return true;
+            }
+            Instant now = clock.instant();
+            Stream.of(NodeBackoff.FIRST, NodeBackoff.FIRST.multipliedBy(2), NodeBackoff.FIRST.multipliedBy(4))
+                    .filter(wait -> controllerScheduler.wakeUps().contains(now.plus(wait))).findFirst()
+                    .ifPresent(controllerScheduler::advance);
+            return false;
         });
     }
 
@@ -185,8 +212,8 @@ class RemedyControllerTest {
 
         scheduler.advance(Duration.ofMinutes(4));
 
-        Eventually.until("node-a cordoned", WAIT, () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
-        Eventually.until("ledger written", WAIT, () -> ledger("node-a").flatMap(Ledger::current).isPresent());
+        awaitWritten("node-a cordoned", () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        awaitWritten("ledger written", () -> ledger("node-a").flatMap(Ledger::current).isPresent());
         Ledger.Attempt attempt = ledger("node-a").flatMap(Ledger::current).orElseThrow();
         assertThat(attempt.startedAt()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
         assertThat(attempt.step()).isZero();
@@ -211,10 +238,10 @@ class RemedyControllerTest {
 
         scheduler.advance(Duration.ofMinutes(10).minus(PolicyStatusWriter.INTERVAL));
 
-        Eventually.until("node-a uncordoned", WAIT, () -> !Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
-        Eventually.until("ledger closed", WAIT, () -> ledger("node-a").map(l -> l.current().isEmpty()).orElse(false));
+        awaitWritten("node-a uncordoned", () -> !Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        awaitWritten("ledger closed", () -> ledger("node-a").map(l -> l.current().isEmpty()).orElse(false));
         assertThat(ledger("node-a").orElseThrow().attemptStarts()).containsExactly(T0.plus(Duration.ofMinutes(5)));
-        Eventually.until("events", WAIT, () -> eventReasons("node-a").contains("RemedyUndone"));
+        awaitWritten("events", () -> eventReasons("node-a").contains("RemedyUndone"));
         assertThat(eventReasons("node-a")).contains("RemedyCordoned", "RemedyUndone");
         assertThat(actions("undo", "applied")).isEqualTo(1.0);
     }
@@ -231,16 +258,16 @@ class RemedyControllerTest {
         ManualScheduler scheduler = start(ControllerSettings.DEFAULT);
 
         // maxInFlight is 1: node-b is acted on because node-a, older, is not counted.
-        Eventually.until("node-b cordoned", WAIT, () -> Boolean.TRUE.equals(node("node-b").getSpec().getUnschedulable()));
+        awaitWritten("node-b cordoned", () -> Boolean.TRUE.equals(node("node-b").getSpec().getUnschedulable()));
         awaitStatus("node-a held by a person", s -> entry(s, "node-a").map(e -> e.state().equals("HeldByPerson")).orElse(false)
                 && s.inFlightNodes() == 1);
         assertThat(entry(status(), "node-a").orElseThrow().message()).contains("in a person's hands").contains("actOnCordonedNodes");
-        Eventually.until("the held-by-person Event", WAIT, () -> eventReasons("node-a").contains("RemedyHeldByPerson"));
+        awaitWritten("the held-by-person Event", () -> eventReasons("node-a").contains("RemedyHeldByPerson"));
 
         // More passes, and the time at which the ladder would have drained node-a: nothing more is done or said.
         setCondition("node-a", kernelDeadlock("True", T0, clock.instant().plusSeconds(1)));
         scheduler.advance(Duration.ofMinutes(6));
-        Eventually.until("node-b escalated to drain", WAIT, () -> ledger("node-b").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
+        awaitWritten("node-b escalated to drain", () -> ledger("node-b").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
         // The pass is over once its status is written; closing the mock's watches while it writes can stall the mock.
         awaitStatus("node-b drained in the status", s -> entry(s, "node-b").map(e -> e.message().contains("has no pods to evict")).orElse(false));
         assertThat(node("node-a").getMetadata().getAnnotations()).isNullOrEmpty();
@@ -285,8 +312,8 @@ class RemedyControllerTest {
         policy(false, 3, taint("5m"), cordon("10m"));
         ManualScheduler scheduler = start(ControllerSettings.DEFAULT);
 
-        Eventually.until("tainted", WAIT, () -> node("node-a").getSpec().getTaints() != null && !node("node-a").getSpec().getTaints().isEmpty());
-        Eventually.until("ledger written", WAIT, () -> ledger("node-a").flatMap(Ledger::current).isPresent());
+        awaitWritten("tainted", () -> node("node-a").getSpec().getTaints() != null && !node("node-a").getSpec().getTaints().isEmpty());
+        awaitWritten("ledger written", () -> ledger("node-a").flatMap(Ledger::current).isPresent());
         // The one timer is set to the earliest due: the throttled status write, then the taint's timeout.
         scheduler.advance(PolicyStatusWriter.INTERVAL);
         Eventually.until("wake-up at the taint's timeout", WAIT, () -> scheduler.wakeUps().equals(List.of(T0.plus(Duration.ofMinutes(10)))));
@@ -295,9 +322,9 @@ class RemedyControllerTest {
 
         scheduler.advance(Duration.ofMinutes(5).minus(PolicyStatusWriter.INTERVAL));
 
-        Eventually.until("cordoned", WAIT, () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
-        Eventually.until("ledger at step 1", WAIT, () -> ledger("node-a").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
-        Eventually.until("escalation event", WAIT, () -> eventReasons("node-a").contains("RemedyEscalated"));
+        awaitWritten("cordoned", () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        awaitWritten("ledger at step 1", () -> ledger("node-a").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
+        awaitWritten("escalation event", () -> eventReasons("node-a").contains("RemedyEscalated"));
         assertThat(ledger("node-a").orElseThrow().attemptStarts()).hasSize(1);
     }
 
@@ -317,9 +344,9 @@ class RemedyControllerTest {
 
         scheduler.advance(Duration.ofMinutes(1));
 
-        Eventually.until("cordoned, not tainted again", WAIT, () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        awaitWritten("cordoned, not tainted again", () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
         assertThat(node("node-a").getSpec().getTaints()).isNullOrEmpty();
-        Eventually.until("ledger at step 1", WAIT, () -> ledger("node-a").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
+        awaitWritten("ledger at step 1", () -> ledger("node-a").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
         assertThat(ledger("node-a").orElseThrow().attemptStarts()).containsExactly(tainted);
     }
 
@@ -347,9 +374,9 @@ class RemedyControllerTest {
         policy(false, 2, cordon("10m"));
         start(ControllerSettings.DEFAULT);
 
-        Eventually.until("ledger says needs human", WAIT, () -> ledger("node-a").map(Ledger::needsHuman).orElse(false));
+        awaitWritten("ledger says needs human", () -> ledger("node-a").map(Ledger::needsHuman).orElse(false));
         List<RecordedRequest> conditionPatches = new ArrayList<>();
-        Eventually.until("condition patch sent", WAIT, () -> {
+        awaitWritten("condition patch sent", () -> {
             RecordedRequest request;
             while ((request = takeRequest()) != null) {
                 if (request.getPath().equals("/api/v1/nodes/node-a/status")) {
@@ -371,10 +398,12 @@ class RemedyControllerTest {
         clock.set(T0.plus(Duration.ofMinutes(5)));
         seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
         policy(false, 3, taint("5m"), cordon("10m"));
-        RemedyController first = new RemedyController(client, new ManualScheduler(clock), clock, metrics,
+        controllerScheduler = new ManualScheduler(clock);
+        RemedyController first = new RemedyController(client, controllerScheduler, clock, metrics,
                 new ActionsByMode(actions(Mode.APPLY), actions(Mode.DRY_RUN)), ControllerSettings.DEFAULT);
+        toClose.add(first);
         first.start();
-        Eventually.until("tainted and recorded", WAIT, () -> ledger("node-a").flatMap(Ledger::current).isPresent());
+        awaitWritten("tainted and recorded", () -> ledger("node-a").flatMap(Ledger::current).isPresent());
         Instant tainted = clock.instant();
         awaitStatus("node-a in flight", s -> entry(s, "node-a").map(e -> e.state().equals("InFlight")).orElse(false));
         first.close();
@@ -387,7 +416,7 @@ class RemedyControllerTest {
         assertThat(node("node-a").getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
         setCondition("node-a", kernelDeadlock("True", T0, clock.instant()));
         scheduler.advance(Duration.ofMinutes(3));
-        Eventually.until("cordoned at step 1", WAIT, () -> ledger("node-a").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
+        awaitWritten("cordoned at step 1", () -> ledger("node-a").flatMap(Ledger::current).map(a -> a.step() == 1).orElse(false));
         assertThat(node("node-a").getSpec().getUnschedulable()).isTrue();
         assertThat(ledger("node-a").orElseThrow().attemptStarts()).containsExactly(tainted);
         assertThat(untrusted("future_time") + untrusted("unreadable") + untrusted("node_annotation")).isZero();
@@ -409,7 +438,7 @@ class RemedyControllerTest {
         start(ControllerSettings.DEFAULT);
 
         // maxInFlight is 1: node-a is acted on at once because neither node-b nor node-c holds the slot.
-        Eventually.until("node-a cordoned", WAIT, () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        awaitWritten("node-a cordoned", () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
         awaitStatus("one in flight, no one needing a person", s -> s.inFlightNodes() == 1 && s.needsHumanNodes() == 0
                 && entry(s, "node-a").map(e -> e.state().equals("InFlight")).orElse(false));
         assertThat(untrusted("node_annotation")).isEqualTo(1.0);
@@ -434,7 +463,7 @@ class RemedyControllerTest {
 
         scheduler.advance(Duration.ofMinutes(5));
 
-        Eventually.until("node-a cordoned", WAIT, () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        awaitWritten("node-a cordoned", () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
     }
 
     private RecordedRequest takeRequest() {
