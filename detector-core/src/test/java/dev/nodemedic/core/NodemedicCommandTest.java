@@ -2,11 +2,14 @@ package dev.nodemedic.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.daemon.api.DaemonApi;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,7 +45,7 @@ class NodemedicCommandTest {
         alone.setOut(new PrintWriter(out));
 
         assertThat(alone.execute("run", "-V")).isZero();
-        assertThat(out.toString()).matches("nodemedic \\S+ \\(daemon-api 1\\.4\\.0\\)\\s*");
+        assertThat(out.toString()).matches("nodemedic \\S+ \\(daemon-api " + Pattern.quote(DaemonApi.VERSION) + "\\)\\s*");
     }
 
     /** The usage of a command and of each of its own sub-commands, by qualified name. */
