@@ -11,6 +11,12 @@ import java.util.concurrent.TimeUnit;
 public final class ExecutorScheduler implements Scheduler, AutoCloseable {
     /** Below the runtime's graceful-stop bound, which also covers closing the pod informers. */
     static final Duration STOP_WITHIN = Duration.ofSeconds(10);
+    /**
+     * How long a pass under way may go on uninterrupted after close: inside the 5 s that the default lease duration
+     * (15 s) leaves after the renew deadline (10 s), so a leader that lost its Lease still stops before a follower
+     * can take it.
+     */
+    static final Duration UNINTERRUPTED = Duration.ofSeconds(3);
     private final ScheduledThreadPoolExecutor executor;
     private final Clock clock;
 
@@ -35,18 +41,20 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
     }
 
     /**
-     * Drops what is waiting and lets a pass under way end, within {@link #STOP_WITHIN}, so the next term never overlaps
-     * it. The pass is not interrupted: an interrupt cuts its API call short, and a node cordoned by a pass whose ledger
-     * write was cut off would stay cordoned with nothing saying the controller did it. Only a pass still running at the
-     * bound is interrupted.
+     * Drops what is waiting and lets a pass under way end, so the next term never overlaps it. The pass is not
+     * interrupted at once: an interrupt cuts its API call short, and a node cordoned by a pass whose ledger write was
+     * cut off would stay cordoned with nothing saying the controller did it. A pass still running after
+     * {@link #UNINTERRUPTED} is interrupted, and given the rest of {@link #STOP_WITHIN}.
      */
     @Override
     public void close() {
         executor.shutdown();
         try {
-            if (!executor.awaitTermination(STOP_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!executor.awaitTermination(UNINTERRUPTED.toMillis(), TimeUnit.MILLISECONDS)) {
                 executor.shutdownNow();
-                throw new IllegalStateException("the remedy pass under way did not end within " + STOP_WITHIN.toSeconds() + "s");
+                if (!executor.awaitTermination(STOP_WITHIN.minus(UNINTERRUPTED).toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("the remedy pass under way did not end within " + STOP_WITHIN.toSeconds() + "s");
+                }
             }
         } catch (InterruptedException e) {
             executor.shutdownNow();
