@@ -3,21 +3,29 @@ package dev.nodemedic.remedy.controller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** {@link Scheduler} on one named platform thread; delays are measured on the injected clock. */
 public final class ExecutorScheduler implements Scheduler, AutoCloseable {
     /** Below the runtime's graceful-stop bound, which also covers closing the pod informers. */
     static final Duration STOP_WITHIN = Duration.ofSeconds(10);
-    private final ScheduledExecutorService executor;
+    /**
+     * How long a pass under way may go on uninterrupted after close: inside the 5 s that the default lease duration
+     * (15 s) leaves after the renew deadline (10 s), so a leader that lost its Lease still stops before a follower
+     * can take it.
+     */
+    static final Duration UNINTERRUPTED = Duration.ofSeconds(3);
+    private final ScheduledThreadPoolExecutor executor;
     private final Clock clock;
 
     public ExecutorScheduler(Clock clock) {
         this.clock = clock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("remedy-controller").daemon().factory());
+        this.executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("remedy-controller").daemon().factory());
+        // On close, what waits for its time is dropped; only the pass under way ends.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
     }
 
     @Override
@@ -32,15 +40,24 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
         return () -> future.cancel(false);
     }
 
-    /** Cancels what is waiting and gives a pass under way {@link #STOP_WITHIN} to end, so the next term never overlaps it. */
+    /**
+     * Drops what is waiting and lets a pass under way end, so the next term never overlaps it. The pass is not
+     * interrupted at once: an interrupt cuts its API call short, and a node cordoned by a pass whose ledger write was
+     * cut off would stay cordoned with nothing saying the controller did it. A pass still running after
+     * {@link #UNINTERRUPTED} is interrupted, and given the rest of {@link #STOP_WITHIN}.
+     */
     @Override
     public void close() {
-        executor.shutdownNow();
+        executor.shutdown();
         try {
-            if (!executor.awaitTermination(STOP_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the remedy pass under way did not end within " + STOP_WITHIN.toSeconds() + "s");
+            if (!executor.awaitTermination(UNINTERRUPTED.toMillis(), TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+                if (!executor.awaitTermination(STOP_WITHIN.minus(UNINTERRUPTED).toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("the remedy pass under way did not end within " + STOP_WITHIN.toSeconds() + "s");
+                }
             }
         } catch (InterruptedException e) {
+            executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
