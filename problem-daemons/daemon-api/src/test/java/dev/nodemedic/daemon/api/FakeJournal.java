@@ -23,6 +23,10 @@ import java.util.function.Consumer;
  * subscription hears on a thread of its own, in order, as the agent's journal delivers; {@link #flush}
  * waits until everything said so far was heard. The agent's real reader (one journalctl for the
  * node) is tested in detector-core.
+ *
+ * <p>A subscription and a write or a change of state may come from different threads (a daemon follows on
+ * its own thread while the test writes): they take one lock, so a newcomer hears each entry once, either
+ * replayed as already written or delivered as new, never both, as the real reader's one stream does.
  */
 public final class FakeJournal implements Journal {
     /** What a daemon asked for, and whether it still listens. */
@@ -79,6 +83,8 @@ public final class FakeJournal implements Journal {
     }
 
     private final Clock clock;
+    /** Held while subscribing, writing or changing state; delivery itself runs on the subscriptions' threads. */
+    private final Object lock = new Object();
     private final List<Followed> followed = new CopyOnWriteArrayList<>();
     private final List<Entry> written = new CopyOnWriteArrayList<>();
     private volatile Optional<String> unreadable = Optional.empty();
@@ -97,16 +103,19 @@ public final class FakeJournal implements Journal {
     @Override
     public Subscription follow(Query query, Position from, Subscriber subscriber) {
         Followed one = new Followed(query, from, clock.instant(), subscriber);
-        followed.add(one);
-        standing.ifPresent(one::tell);
-        if (unreadable.isEmpty() && standing.isPresent()) {
-            // As the agent's reader does for a newcomer: what the journal holds from its position on.
-            for (Entry entry : written) {
-                if (one.wants(entry.realtime(), entry.fields())) {
-                    Entry heard = narrowed(entry, query);
-                    one.tell(s -> s.entry(heard));
+        synchronized (lock) {
+            standing.ifPresent(one::tell);
+            if (unreadable.isEmpty() && standing.isPresent()) {
+                // As the agent's reader does for a newcomer: what the journal holds from its position on.
+                for (Entry entry : written) {
+                    if (one.wants(entry.realtime(), entry.fields())) {
+                        Entry heard = narrowed(entry, query);
+                        one.tell(s -> s.entry(heard));
+                    }
                 }
             }
+            // Only now can a write reach it: what was written before came in the replay above.
+            followed.add(one);
         }
         return one;
     }
@@ -144,16 +153,20 @@ public final class FakeJournal implements Journal {
 
     /** The journal can be read: every open subscriber hears {@code following()}, and so does every later one. */
     public void following() {
-        unreadable = Optional.empty();
-        standing = Optional.of(Subscriber::following);
-        followed.forEach(f -> f.tell(Subscriber::following));
+        synchronized (lock) {
+            unreadable = Optional.empty();
+            standing = Optional.of(Subscriber::following);
+            followed.forEach(f -> f.tell(Subscriber::following));
+        }
     }
 
     /** The journal cannot be read: open subscribers and later ones hear it, and {@link #read} throws it, until {@link #following()}. */
     public void unavailable(String why, Duration retryIn) {
-        unreadable = Optional.of(why);
-        standing = Optional.of(s -> s.unavailable(why, retryIn));
-        followed.forEach(f -> f.tell(s -> s.unavailable(why, retryIn)));
+        synchronized (lock) {
+            unreadable = Optional.of(why);
+            standing = Optional.of(s -> s.unavailable(why, retryIn));
+            followed.forEach(f -> f.tell(s -> s.unavailable(why, retryIn)));
+        }
     }
 
     /**
@@ -162,18 +175,22 @@ public final class FakeJournal implements Journal {
      */
     public void write(Instant realtime, String message, Map<String, String> fields) {
         Entry entry = new Entry(realtime, message, fields);
-        written.add(entry);
-        for (Followed f : followed) {
-            if (f.wants(realtime, fields)) {
-                Entry heard = narrowed(entry, f.query);
-                f.tell(s -> s.entry(heard));
+        synchronized (lock) {
+            written.add(entry);
+            for (Followed f : followed) {
+                if (f.wants(realtime, fields)) {
+                    Entry heard = narrowed(entry, f.query);
+                    f.tell(s -> s.entry(heard));
+                }
             }
         }
     }
 
     /** Tells every open subscription that it missed {@code count} entries. */
     public void missed(long count) {
-        followed.forEach(f -> f.tell(s -> s.missed(count)));
+        synchronized (lock) {
+            followed.forEach(f -> f.tell(s -> s.missed(count)));
+        }
     }
 
     /** Waits until every open subscriber heard what was said before this call. */
