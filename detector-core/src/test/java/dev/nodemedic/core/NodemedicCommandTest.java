@@ -42,7 +42,7 @@ class NodemedicCommandTest {
         alone.setOut(new PrintWriter(out));
 
         assertThat(alone.execute("run", "-V")).isZero();
-        assertThat(out.toString()).matches("nodemedic \\S+ \\(daemon-api 1\\.4\\.0\\)\\s*");
+        assertThat(out.toString()).matches("nodemedic \\S+ \\(daemon-api 1\\.\\d+\\.\\d+\\)\\s*");
     }
 
     /** The usage of a command and of each of its own sub-commands, by qualified name. */
