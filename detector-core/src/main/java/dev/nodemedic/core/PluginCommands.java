@@ -9,6 +9,7 @@ import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.api.DaemonCommand;
 import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.daemon.config.JsonLine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -80,6 +81,11 @@ final class PluginCommands {
                 @Override
                 public Duration duration(String text) {
                     return ConfigBinder.parseDuration(text);
+                }
+
+                @Override
+                public String json(Object value) {
+                    return JsonLine.of(value);
                 }
 
                 @Override

@@ -41,4 +41,19 @@ public interface CommandContext {
     default Journal journal() {
         return Journal.unavailable("this nodemedic shares no systemd journal with its commands");
     }
+
+    /**
+     * The value as one line of JSON, written by the agent's JSON writer: records (their components in
+     * declaration order), maps (in their iteration order), lists, strings, numbers, booleans and
+     * {@code null} (written, not left out). A {@link java.math.BigDecimal} is written with its scale
+     * ({@code 0.250}). A plugin carries no JSON library of its own: a command's {@code --json} output is
+     * a tree of such values handed to this method.
+     *
+     * @throws UnsupportedOperationException from an agent older than daemon-api 1.5.0
+     * @throws IllegalArgumentException when the value holds something else the writer cannot write
+     * @since 1.5.0
+     */
+    default String json(Object value) {
+        throw new UnsupportedOperationException("writing JSON for a command needs an agent with daemon-api 1.5.0 or later");
+    }
 }

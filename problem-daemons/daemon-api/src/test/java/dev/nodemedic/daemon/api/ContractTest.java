@@ -140,4 +140,36 @@ class ContractTest {
         assertThat(a.sameStateAs(b)).isTrue();
         assertThat(a.sameStateAs(new Condition("KernelDeadlock", ConditionStatus.FALSE, "DockerHung", "hung", Instant.EPOCH))).isFalse();
     }
+
+    /** A command built against 1.5.0 that runs in an older agent's context learns which version writes its JSON. */
+    @Test
+    void anOlderAgentsCommandContextSaysWhichVersionWritesJson() {
+        CommandContext old = new CommandContext() {
+            @Override
+            public java.io.PrintStream out() {
+                return System.out;
+            }
+
+            @Override
+            public java.io.PrintStream err() {
+                return System.err;
+            }
+
+            @Override
+            public java.time.Clock clock() {
+                return java.time.Clock.systemUTC();
+            }
+
+            @Override
+            public <T> T bind(java.nio.file.Path file, Class<T> type) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.time.Duration duration(String text) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        assertThatThrownBy(() -> old.json(List.of())).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("daemon-api 1.5.0");
+    }
 }

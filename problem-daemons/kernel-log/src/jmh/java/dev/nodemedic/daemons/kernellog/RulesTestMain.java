@@ -3,6 +3,7 @@ package dev.nodemedic.daemons.kernellog;
 import dev.nodemedic.daemon.api.CommandContext;
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.daemon.config.JsonLine;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,6 +44,11 @@ public final class RulesTestMain {
             @Override
             public Duration duration(String text) {
                 return ConfigBinder.parseDuration(text);
+            }
+
+            @Override
+            public String json(Object value) {
+                return JsonLine.of(value);
             }
         };
         System.exit(new RulesCommand().run(context, List.of(args)));

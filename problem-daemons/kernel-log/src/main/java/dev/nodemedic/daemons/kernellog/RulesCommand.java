@@ -19,6 +19,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -87,7 +89,7 @@ public final class RulesCommand implements DaemonCommand {
         replay.run(format, context.clock());
         Duration took = Duration.between(started, context.clock().instant());
         if (options.json()) {
-            printJson(context.out(), options, format, config, replay, took);
+            printJson(context, options, format, config, replay, took);
         } else {
             printTable(context.out(), options, format, config, replay, took);
         }
@@ -335,53 +337,27 @@ public final class RulesCommand implements DaemonCommand {
         }
     }
 
-    private static void printJson(PrintStream out, Options options, Format format, KernelLogConfig config, Replay replay, Duration took) {
+    /** One rule's row of {@code --json}; the line numbers are {@code null} while it matched nothing. */
+    record RuleReport(int index, String reason, String type, String condition, long matches, Long firstLine, Long lastLine) {
+    }
+
+    /** What {@code --json} prints: its fields in this order, written by the agent ({@link CommandContext#json}). */
+    record Report(String config, String log, String format, int bufferSize, List<RuleReport> rules, long linesRead, long linesSkipped,
+            long matches, BigDecimal seconds, long linesPerSecond) {
+    }
+
+    private static void printJson(CommandContext context, Options options, Format format, KernelLogConfig config, Replay replay, Duration took) {
         double seconds = Math.max(took.toNanos(), 1) / 1e9;
-        StringBuilder json = new StringBuilder();
-        json.append("{\"config\":").append(quote(options.config().toString()))
-                .append(",\"log\":").append(quote(options.log().toString()))
-                .append(",\"format\":").append(quote(format.name().toLowerCase(Locale.ROOT)))
-                .append(",\"bufferSize\":").append(config.bufferSize())
-                .append(",\"rules\":[");
+        List<RuleReport> rules = new ArrayList<>();
         for (int i = 0; i < config.rules().size(); i++) {
             Rule rule = config.rules().get(i);
             Tally t = replay.tallies[i];
-            json.append(i == 0 ? "" : ",").append("{\"index\":").append(i)
-                    .append(",\"reason\":").append(quote(rule.reason()))
-                    .append(",\"type\":").append(quote(rule.type().toString()))
-                    .append(",\"condition\":").append(rule.condition().isEmpty() ? "null" : quote(rule.condition()))
-                    .append(",\"matches\":").append(t.matches)
-                    .append(",\"firstLine\":").append(t.matches == 0 ? "null" : String.valueOf(t.firstLine))
-                    .append(",\"lastLine\":").append(t.matches == 0 ? "null" : String.valueOf(t.lastLine))
-                    .append('}');
+            rules.add(new RuleReport(i, rule.reason(), rule.type().toString(), rule.condition().isEmpty() ? null : rule.condition(), t.matches,
+                    t.matches == 0 ? null : t.firstLine, t.matches == 0 ? null : t.lastLine));
         }
-        json.append("],\"linesRead\":").append(replay.linesRead)
-                .append(",\"linesSkipped\":").append(replay.linesSkipped)
-                .append(",\"matches\":").append(replay.matches)
-                .append(",\"seconds\":").append(String.format(Locale.ROOT, "%.3f", seconds))
-                .append(",\"linesPerSecond\":").append(Math.round(replay.linesRead / seconds))
-                .append('}');
-        out.println(json);
-    }
-
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        // Three decimals, as a number: a BigDecimal keeps its scale where a double would print 0.1.
+        BigDecimal rounded = BigDecimal.valueOf(seconds).setScale(3, RoundingMode.HALF_UP);
+        context.out().println(context.json(new Report(options.config().toString(), options.log().toString(), format.name().toLowerCase(Locale.ROOT),
+                config.bufferSize(), rules, replay.linesRead, replay.linesSkipped, replay.matches, rounded, Math.round(replay.linesRead / seconds))));
     }
 }

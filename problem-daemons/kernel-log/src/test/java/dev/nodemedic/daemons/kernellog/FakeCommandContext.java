@@ -5,6 +5,7 @@ import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.api.FakeJournal;
 import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemon.config.ConfigBinder;
+import dev.nodemedic.daemon.config.JsonLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
-/** A command's context that keeps what it printed and reads configs as the agent does. */
+/** A command's context that keeps what it printed, and reads configs and writes JSON as the agent does. */
 final class FakeCommandContext implements CommandContext {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -55,6 +56,11 @@ final class FakeCommandContext implements CommandContext {
     @Override
     public Duration duration(String text) {
         return ConfigBinder.parseDuration(text);
+    }
+
+    @Override
+    public String json(Object value) {
+        return JsonLine.of(value);
     }
 
     String printed() {

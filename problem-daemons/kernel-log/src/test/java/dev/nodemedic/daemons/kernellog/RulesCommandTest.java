@@ -7,10 +7,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 class RulesCommandTest {
     @TempDir
@@ -104,6 +111,80 @@ class RulesCommandTest {
                 .startsWith("{\"config\":")
                 .contains("{\"index\":7,\"reason\":\"IOError\",\"type\":\"temporary\",\"condition\":null,\"matches\":1,\"firstLine\":1,\"lastLine\":1}")
                 .contains("\"linesRead\":1,\"linesSkipped\":0,\"matches\":1");
+    }
+
+    /**
+     * The whole line, byte for byte as the hand-written JSON printed it before the agent wrote it: keys in
+     * this order, {@code null} for no condition and no lines, {@code seconds} a number with three decimals.
+     */
+    @Test
+    void jsonKeepsItsKeysNullsAndThreeDecimalSeconds() throws Exception {
+        FakeCommandContext timed = new FakeCommandContext(movedOnAfterFirstReading(Duration.ofNanos(1_234_500_000)));
+        Path log = kernLog("chatter", "INFO: task docker:42 blocked for more than 120 seconds.");
+
+        assertThat(command.run(timed, List.of("test", "--config", config.toString(), "--log", log.toString(), "--json"))).isZero();
+
+        String rules = "{\"index\":0,\"reason\":\"OOMKilling\",\"type\":\"temporary\",\"condition\":null,\"matches\":0,\"firstLine\":null,\"lastLine\":null},"
+                + "{\"index\":1,\"reason\":\"TaskHung\",\"type\":\"temporary\",\"condition\":null,\"matches\":1,\"firstLine\":2,\"lastLine\":2},";
+        String docker = "{\"index\":10,\"reason\":\"DockerHung\",\"type\":\"permanent\",\"condition\":\"KernelDeadlock\",\"matches\":1,\"firstLine\":2,\"lastLine\":2}";
+        assertThat(timed.printed()).startsWith("{\"config\":\"" + config + "\",\"log\":\"" + log + "\",\"format\":\"kern\",\"bufferSize\":10,\"rules\":[" + rules)
+                .contains(docker)
+                .endsWith("}],\"linesRead\":2,\"linesSkipped\":0,\"matches\":2,\"seconds\":1.235,\"linesPerSecond\":2}" + System.lineSeparator());
+        assertThat(timed.printed().lines()).hasSize(1);
+    }
+
+    /**
+     * Whatever a reason (one word: no whitespace, anything else) or a path holds, {@code --json} is one line
+     * of JSON that reads back to the same text.
+     */
+    @Test
+    void jsonEscapesWhatAReasonOrPathHolds() throws Exception {
+        String reason = "Odd\"Reason\\with\u0001\u001b[31m\u007f-ünïcødé-✓-😀";
+        JsonMapper mapper = JsonMapper.builder().build();
+        ObjectNode odd = (ObjectNode) mapper.readTree(config.toFile());
+        odd.putArray("rules").addObject().put("type", "temporary").put("reason", reason).put("pattern", "Buffer I/O error .*");
+        Path folder = Files.createDirectories(dir.resolve("a \"quoted\" \\ back\tslash\nnewline\u0002\u2028-é-日本"));
+        Path oddConfig = folder.resolve("kernel-monitor \"ünïcødé\".json");
+        Files.writeString(oddConfig, mapper.writeValueAsString(odd));
+        Path log = kernLog("Buffer I/O error on dev sdb1");
+
+        assertThat(command.run(context, List.of("test", "--config", oddConfig.toString(), "--log", log.toString(), "--json"))).as(context::errors).isZero();
+
+        String printed = context.printed();
+        assertThat(printed.lines()).hasSize(1);
+        JsonNode read = mapper.readTree(printed);
+        assertThat(read.get("config").asString()).isEqualTo(oddConfig.toString());
+        assertThat(read.get("rules").get(0).get("reason").asString()).isEqualTo(reason);
+        assertThat(read.get("rules").get(0).get("matches").asLong()).isOne();
+        assertThat(read.get("log").asString()).isEqualTo(log.toString());
+    }
+
+    /** A clock that reads {@code start} once and {@code start + step} after, so a replay takes exactly {@code step}. */
+    private static Clock movedOnAfterFirstReading(Duration step) {
+        ManualClock clock = new ManualClock();
+        return new Clock() {
+            private boolean read;
+
+            @Override
+            public Instant instant() {
+                Instant now = clock.instant();
+                if (!read) {
+                    read = true;
+                    clock.advance(step);
+                }
+                return now;
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return clock.getZone();
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+        };
     }
 
     @Test
