@@ -1,6 +1,7 @@
 package dev.nodemedic.core.journal;
 
 import dev.nodemedic.daemon.api.Journal;
+import dev.nodemedic.logsources.JournalLine;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

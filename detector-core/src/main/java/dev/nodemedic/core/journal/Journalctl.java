@@ -1,6 +1,7 @@
 package dev.nodemedic.core.journal;
 
 import dev.nodemedic.daemon.api.Journal;
+import dev.nodemedic.logsources.JournalLine;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

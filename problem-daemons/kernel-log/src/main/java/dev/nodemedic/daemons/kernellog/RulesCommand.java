@@ -11,10 +11,10 @@ import dev.nodemedic.daemons.kernellog.rules.Rule;
 import dev.nodemedic.daemons.kernellog.rules.RuleEngine;
 import dev.nodemedic.daemons.kernellog.config.SourceKind;
 import dev.nodemedic.daemons.kernellog.source.FileLineFormat;
-import dev.nodemedic.daemons.kernellog.source.JournalEntry;
 import dev.nodemedic.daemons.kernellog.source.KmsgRecord;
 import dev.nodemedic.daemons.kernellog.source.LineSink;
 import dev.nodemedic.logsources.FileLines;
+import dev.nodemedic.logsources.JournalLine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -250,7 +250,7 @@ public final class RulesCommand implements DaemonCommand {
 
         private boolean journal(String line) {
             try {
-                JournalEntry entry = JournalEntry.parse(line);
+                JournalLine entry = JournalLine.parse(line);
                 push(Instant.EPOCH.plusNanos(entry.realtimeMicros() * 1000), entry.message().strip());
                 return true;
             } catch (IllegalArgumentException e) {

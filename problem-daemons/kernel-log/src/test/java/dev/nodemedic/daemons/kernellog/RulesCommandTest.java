@@ -205,6 +205,26 @@ class RulesCommandTest {
     }
 
     @Test
+    void aSavedJournalIsReadAsTheAgentsJournalReaderReadsIt() throws Exception {
+        StringBuilder bytes = new StringBuilder();
+        for (byte b : "EXT4-fs error (device sda1): bad".getBytes(StandardCharsets.UTF_8)) {
+            bytes.append(bytes.isEmpty() ? "[" : ",").append(b);
+        }
+        Path journal = dir.resolve("journal.json");
+        Files.writeString(journal, "{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":" + bytes + "]}\n"
+                + "{\"__REALTIME_TIMESTAMP\":\"2\",\"MESSAGE\":[\"EXT4-fs error (device sda2): bad\",\"again\"]}\n"
+                + "{\"__REALTIME_TIMESTAMP\":\"3\",\"MESSAGE\":\"EXT4-fs error (device sda3): bad\"\n");
+        Path plain = dir.resolve("plain.json");
+        Files.writeString(plain, "{}");
+
+        command.run(context, List.of("test", "--config", plain.toString(), "--log", journal.toString(), "--format", "journal"));
+
+        // a binary and a repeated MESSAGE match; the cut-off third line is skipped, not a match
+        assertThat(context.printed()).containsPattern("5  Ext4Error\\s+temporary\\s+-\\s+2\\s+1\\s+2");
+        assertThat(context.printed()).contains("3 lines read, 1 skipped");
+    }
+
+    @Test
     void aConfigErrorExitsTwoWithFileLineAndField() throws Exception {
         Files.writeString(config, """
                 {

@@ -1,4 +1,4 @@
-package dev.nodemedic.core.journal;
+package dev.nodemedic.logsources;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,20 +7,37 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One line of {@code journalctl -o json}: a flat JSON object whose values are strings, except that a
- * field journald holds as binary (a MESSAGE with control characters) comes as an array of byte values,
- * a field the entry holds more than once as an array of its values (the first is kept), and an absent
- * one as null. Only the fields asked for are kept: the reader needs a few of the dozens an entry has.
+ * One line of {@code journalctl --output=json}: a flat JSON object whose values are strings, except that a
+ * field journald holds as binary (a MESSAGE with control characters or bytes that are not UTF-8) comes as
+ * an array of byte values, a field the entry holds more than once as an array of its values (the first is
+ * kept), and an absent one as null. Only the fields asked for are kept: a reader needs a few of the dozens
+ * an entry has, and a line is read for every entry of a busy journal.
  *
- * @param cursor         {@code __CURSOR}, to resume after
+ * <p>The agent's journal reader parses the live stream with it, {@code nodemedic rules test --format journal}
+ * a saved file of the same output: one parser, so both read a line alike.
+ *
+ * @param cursor         {@code __CURSOR}, to resume after; empty when absent
  * @param realtimeMicros {@code __REALTIME_TIMESTAMP}, microseconds since the epoch
- * @param message        {@code MESSAGE}, empty when absent
+ * @param message        {@code MESSAGE}, empty when absent; bytes that are not UTF-8 are read as U+FFFD
  * @param fields         the asked-for fields the entry has
  */
-record JournalLine(String cursor, long realtimeMicros, String message, Map<String, String> fields) {
+public record JournalLine(String cursor, long realtimeMicros, String message, Map<String, String> fields) {
 
-    /** @throws IllegalArgumentException when the line is not such an object */
-    static JournalLine parse(String json, Set<String> wanted) {
+    public JournalLine {
+        fields = Map.copyOf(fields);
+    }
+
+    /** The line's cursor, time and message, no other field. */
+    public static JournalLine parse(String json) {
+        return parse(json, Set.of());
+    }
+
+    /**
+     * @param wanted the fields besides cursor, time and message to keep
+     * @throws IllegalArgumentException when the line is not such an object or has no {@code __REALTIME_TIMESTAMP},
+     *                                  saying what was expected at which character
+     */
+    public static JournalLine parse(String json, Set<String> wanted) {
         Reader r = new Reader(json);
         String cursor = "";
         long realtime = -1;
@@ -59,6 +76,10 @@ record JournalLine(String cursor, long realtimeMicros, String message, Map<Strin
                 }
             }
         }
+        r.skipSpace();
+        if (r.at < json.length()) {
+            throw new IllegalArgumentException("unexpected text after the object at " + r.at);
+        }
         if (realtime < 0) {
             throw new IllegalArgumentException("no __REALTIME_TIMESTAMP");
         }
@@ -83,7 +104,7 @@ record JournalLine(String cursor, long realtimeMicros, String message, Map<Strin
 
         char peek() {
             if (at >= s.length()) {
-                throw new IllegalArgumentException("unexpected end");
+                throw new IllegalArgumentException("unexpected end at " + at);
             }
             return s.charAt(at);
         }
@@ -115,9 +136,16 @@ record JournalLine(String cursor, long realtimeMicros, String message, Map<Strin
             if (c == '[') {
                 return array();
             }
+            if (c == '{') {
+                // journalctl's JSON is flat; a nested object means the line is something else.
+                throw new IllegalArgumentException("expected a string, an array or null at " + at);
+            }
             int start = at;
             while (at < s.length() && ",}] \t".indexOf(s.charAt(at)) < 0) {
                 at++;
+            }
+            if (start == at) {
+                throw new IllegalArgumentException("expected a value at " + at);
             }
             String word = s.substring(start, at);
             return word.equals("null") ? null : word;
@@ -143,19 +171,30 @@ record JournalLine(String cursor, long realtimeMicros, String message, Map<Strin
                         case 'r' -> out.append('\r');
                         case 'b' -> out.append('\b');
                         case 'f' -> out.append('\f');
-                        case 'u' -> {
-                            if (at + 4 > s.length()) {
-                                throw new IllegalArgumentException("short \\u escape");
-                            }
-                            out.append((char) Integer.parseInt(s.substring(at, at + 4), 16));
-                            at += 4;
-                        }
+                        case 'u' -> out.append(unicodeEscape());
                         default -> out.append(e);
                     }
                 } else if (out != null) {
                     out.append(c);
                 }
             }
+        }
+
+        /** The four hex digits of a unicode escape; a surrogate pair is two escapes, appended one after the other. */
+        private char unicodeEscape() {
+            if (at + 4 > s.length()) {
+                throw new IllegalArgumentException("short \\u escape at " + (at - 2));
+            }
+            int code = 0;
+            for (int i = 0; i < 4; i++) {
+                int digit = Character.digit(s.charAt(at + i), 16);
+                if (digit < 0) {
+                    throw new IllegalArgumentException("bad \\u escape at " + (at - 2));
+                }
+                code = code * 16 + digit;
+            }
+            at += 4;
+            return (char) code;
         }
 
         /** Bytes ({@code [104,105]}) as UTF-8 text; several values of one field ({@code ["a","b"]} or arrays of bytes) as the first. */
@@ -186,13 +225,17 @@ record JournalLine(String cursor, long realtimeMicros, String message, Map<Strin
             while (true) {
                 skipSpace();
                 int start = at;
-                while (Character.isDigit(peek())) {
+                while (peek() >= '0' && peek() <= '9') {
                     at++;
                 }
-                if (start == at) {
-                    throw new IllegalArgumentException("expected a byte value at " + at);
+                if (start == at || at - start > 3) {
+                    throw new IllegalArgumentException("expected a byte value at " + start);
                 }
-                out.write(Integer.parseInt(s.substring(start, at)));
+                int b = Integer.parseInt(s, start, at, 10);
+                if (b > 255) {
+                    throw new IllegalArgumentException("expected a byte value at " + start);
+                }
+                out.write(b);
                 skipSpace();
                 char c = next();
                 if (c == ']') {
