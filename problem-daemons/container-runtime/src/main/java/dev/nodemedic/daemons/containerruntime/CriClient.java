@@ -91,12 +91,15 @@ final class CriClient {
                 // Tells the runtime when we stop waiting, so it can give up too (gRPC's TimeoutValue: at most 8 digits).
                 .putHeader("grpc-timeout", Math.min(99_999_999L, timeout.toMillis()) + "m");
         AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+        // read is chained on send's own future, not after the outer compose: that one completes on the
+        // context the request was made from, a hop that can run after the connection's event loop has
+        // already handled the answer's body and trailers; the response then refuses handlers ("Response
+        // already ended") and a healthy runtime's call fails.
         Future<Reply> reply = http.request(options)
                 .compose(call -> {
                     inFlight.set(call);
-                    return call.send(Buffer.buffer(frame(request)));
-                })
-                .compose(CriClient::read);
+                    return call.send(Buffer.buffer(frame(request))).compose(CriClient::read);
+                });
         try {
             return reply.toCompletionStage().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

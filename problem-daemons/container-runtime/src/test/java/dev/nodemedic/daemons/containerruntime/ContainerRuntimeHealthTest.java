@@ -259,12 +259,13 @@ class ContainerRuntimeHealthTest {
     void aSocketThatGoesAwayAfterTheRuntimeAnsweredIsUnhealthy() throws Exception {
         StandInRuntime runtime = runtime("containerd.sock");
         open(config(runtime.socket()));
-        daemon.checkHealth();
+        // The look itself, not only the condition: should it not answer, the failure says what it found.
+        assertThat(daemon.checkHealth()).isInstanceOf(Health.Healthy.class);
         assertThat(unhealthy().status()).isEqualTo(ConditionStatus.FALSE);
 
         runtime.close();
         Files.deleteIfExists(runtime.socket());
-        daemon.checkHealth();
+        assertThat(daemon.checkHealth()).isEqualTo(new Health.NoSocket(List.of(runtime.socket())));
 
         assertThat(unhealthy().status()).isEqualTo(ConditionStatus.TRUE);
         assertThat(unhealthy().message()).isEqualTo("the container runtime's socket is gone: none of " + runtime.socket() + " exists");
