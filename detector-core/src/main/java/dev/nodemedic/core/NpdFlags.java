@@ -75,7 +75,7 @@ final class NpdFlags {
     @Option(names = "--apiserver-override", paramLabel = "URI", hidden = true)
     String apiserverOverride;
 
-    @Option(names = "--k8s-exporter-heartbeat-period", paramLabel = "DURATION", converter = RunCommand.DurationConverter.class, hidden = true)
+    @Option(names = "--k8s-exporter-heartbeat-period", paramLabel = "DURATION", converter = DurationArgument.class, hidden = true)
     Duration heartbeatPeriod;
 
     @Option(names = "--k8s-exporter-write-events", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", hidden = true)
@@ -88,10 +88,10 @@ final class NpdFlags {
     String stackdriver;
 
     // Accepted and without effect here; each given one is named once in the log (ignored()).
-    @Option(names = "--apiserver-wait-timeout", paramLabel = "DURATION", converter = RunCommand.DurationConverter.class, hidden = true)
+    @Option(names = "--apiserver-wait-timeout", paramLabel = "DURATION", converter = DurationArgument.class, hidden = true)
     Duration apiserverWaitTimeout;
 
-    @Option(names = "--apiserver-wait-interval", paramLabel = "DURATION", converter = RunCommand.DurationConverter.class, hidden = true)
+    @Option(names = "--apiserver-wait-interval", paramLabel = "DURATION", converter = DurationArgument.class, hidden = true)
     Duration apiserverWaitInterval;
 
     @Option(names = "--kube-api-qps", paramLabel = "QPS", hidden = true)

@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Log at debug level.")
     boolean debug;
 
-    @Option(names = "--stop-after", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--stop-after", paramLabel = "DURATION", converter = DurationArgument.class,
             description = "Stop by itself after this long (90s, 5m): for a trial run, a smoke test, or the build's AOT training run.")
     Duration stopAfter;
 
@@ -139,13 +139,6 @@ final class RunCommand implements Callable<Integer> {
                 kubeconfig == null ? loaded.kubernetes() : new AgentConfig.KubernetesConfig(kubeconfig.toAbsolutePath(), loaded.kubernetes().heartbeat()),
                 loaded.daemons(), loaded.supervision(), loaded.report(), loaded.onlyListedDaemons(), loaded.pluginDigests()));
         return effective.withReport(reportSocket(effective.report(), local));
-    }
-
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return ConfigBinder.parseDuration(value);
-        }
     }
 
     @Override

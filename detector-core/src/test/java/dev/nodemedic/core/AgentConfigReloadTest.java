@@ -16,12 +16,7 @@ import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import dev.nodemedic.daemon.config.ConfigBinder;
-import dev.nodemedic.reporter.OwnedCondition;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -48,7 +42,7 @@ class AgentConfigReloadTest {
 
     private Agent agent;
     private ConfigMapVolume volume;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final RunningAgent running = new RunningAgent(() -> agent, ConfigReloadTest.BOUND);
     private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final Logger reloadLog = Logger.getLogger(AgentConfigReloads.class.getName());
     private final Handler capture = new Handler() {
@@ -86,22 +80,22 @@ class AgentConfigReloadTest {
     void anInstanceAddedToTheDaemonsListStartsAndOneRemovedWithdrawsItsConditions() throws Exception {
         publish(agentConfig(0, NTP));
         start();
-        Condition ntp = awaitStatus("NTPProblem", ConditionStatus.TRUE);
-        DaemonStatus ntpRunning = daemon("ntp").orElseThrow();
+        Condition ntp = running.awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        DaemonStatus ntpRunning = running.daemon("ntp").orElseThrow();
 
         publish(agentConfig(0, NTP, SKEW));
 
-        awaitStatus("ClockSkew", ConditionStatus.TRUE);
-        assertThat(condition("ClockSkew").orElseThrow().owner()).isEqualTo("skew");
-        assertThat(daemon("ntp").orElseThrow().since()).as("an instance the change does not touch is not restarted").isEqualTo(ntpRunning.since());
-        assertThat(condition("NTPProblem").orElseThrow().condition()).isEqualTo(ntp);
+        running.awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        assertThat(running.condition("ClockSkew").orElseThrow().owner()).isEqualTo("skew");
+        assertThat(running.daemon("ntp").orElseThrow().since()).as("an instance the change does not touch is not restarted").isEqualTo(ntpRunning.since());
+        assertThat(running.condition("NTPProblem").orElseThrow().condition()).isEqualTo(ntp);
 
         publish(agentConfig(0, SKEW));
 
-        RecordingDaemonContext.awaitTrue("the instance removed from the list stopped", ConfigReloadTest.BOUND, () -> daemon("ntp").isEmpty());
-        RecordingDaemonContext.awaitTrue("NTPProblem withdrawn with its instance", ConfigReloadTest.BOUND, () -> condition("NTPProblem").isEmpty());
-        assertThat(daemon("skew").orElseThrow().state()).isEqualTo(DaemonState.RUNNING);
-        assertThat(metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"agent-config\"} 1.0\n")
+        RecordingDaemonContext.awaitTrue("the instance removed from the list stopped", ConfigReloadTest.BOUND, () -> running.daemon("ntp").isEmpty());
+        RecordingDaemonContext.awaitTrue("NTPProblem withdrawn with its instance", ConfigReloadTest.BOUND, () -> running.condition("NTPProblem").isEmpty());
+        assertThat(running.daemon("skew").orElseThrow().state()).isEqualTo(DaemonState.RUNNING);
+        assertThat(running.metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"agent-config\"} 1.0\n")
                 .contains("nodemedic_config_reload_failures_total{daemon=\"agent-config\"} 0.0\n");
     }
 
@@ -109,64 +103,64 @@ class AgentConfigReloadTest {
     void anInstanceWhoseConfigFileChangesInTheListIsReplacedAndKeepsTheConditionsWhoseTypesRemain() throws Exception {
         publish(agentConfig(0, NTP));
         start();
-        Condition ntp = awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        Condition ntp = running.awaitStatus("NTPProblem", ConditionStatus.TRUE);
 
         // The same instance now reads a file that also declares ClockSkew.
         publish(agentConfig(0, "  - {daemon: custom-plugin, name: ntp, config: both.json}\n"));
 
-        awaitStatus("ClockSkew", ConditionStatus.TRUE);
-        assertThat(condition("ClockSkew").orElseThrow().owner()).isEqualTo("ntp");
-        assertThat(condition("NTPProblem").orElseThrow().condition()).as("kept through the replacement").isEqualTo(ntp);
+        running.awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        assertThat(running.condition("ClockSkew").orElseThrow().owner()).isEqualTo("ntp");
+        assertThat(running.condition("NTPProblem").orElseThrow().condition()).as("kept through the replacement").isEqualTo(ntp);
     }
 
     @Test
     void aFileThatDoesNotLoadKeepsTheRunningInstancesAndSaysWhyUntilItIsFixed() throws Exception {
         publish(agentConfig(0, NTP));
         start();
-        Condition ntp = awaitStatus("NTPProblem", ConditionStatus.TRUE);
-        DaemonStatus running = daemon("ntp").orElseThrow();
+        Condition ntp = running.awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        DaemonStatus ntpDaemon = running.daemon("ntp").orElseThrow();
 
         publish(agentConfig(0, SKEW.replace("config:", "confg:")));
 
-        awaitMetrics("the failed reload counted", text -> text.contains("nodemedic_config_reload_failures_total{daemon=\"agent-config\"} 1.0\n"));
-        assertThat(metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"agent-config\"} 0.0\n");
-        assertThat(get("/")).contains(volume.file("agent.yaml") + " (agent config)")
+        running.awaitMetrics("the failed reload counted", text -> text.contains("nodemedic_config_reload_failures_total{daemon=\"agent-config\"} 1.0\n"));
+        assertThat(running.metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"agent-config\"} 0.0\n");
+        assertThat(running.get("/")).contains(volume.file("agent.yaml") + " (agent config)")
                 .contains("the agent keeps running on its previous config: " + volume.file("agent.yaml"))
                 .contains("unknown field &quot;confg&quot;");
-        assertThat(daemon("ntp").orElseThrow()).as("the instance of the old list runs on, not restarted").satisfies(d -> {
+        assertThat(running.daemon("ntp").orElseThrow()).as("the instance of the old list runs on, not restarted").satisfies(d -> {
             assertThat(d.state()).isEqualTo(DaemonState.RUNNING);
-            assertThat(d.since()).isEqualTo(running.since());
+            assertThat(d.since()).isEqualTo(ntpDaemon.since());
         });
-        assertThat(daemon("skew")).as("nothing of the broken file is in effect").isEmpty();
-        assertThat(condition("NTPProblem").orElseThrow().condition()).isEqualTo(ntp);
+        assertThat(running.daemon("skew")).as("nothing of the broken file is in effect").isEmpty();
+        assertThat(running.condition("NTPProblem").orElseThrow().condition()).isEqualTo(ntp);
 
         publish(agentConfig(0, NTP, SKEW));
 
-        awaitStatus("ClockSkew", ConditionStatus.TRUE);
-        awaitMetrics("the reload to count as successful",
+        running.awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        running.awaitMetrics("the reload to count as successful",
                 text -> text.contains("nodemedic_config_last_reload_successful{daemon=\"agent-config\"} 1.0\n"));
-        assertThat(get("/")).doesNotContain("keeps running on its previous config");
+        assertThat(running.get("/")).doesNotContain("keeps running on its previous config");
     }
 
     @Test
     void aChangedStatusPortIsLoggedAsNeedingARestartAndTheRestOfTheFileApplies() throws Exception {
         publish(agentConfig(0, NTP));
         start();
-        awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        running.awaitStatus("NTPProblem", ConditionStatus.TRUE);
         int statusPort = agent.statusPort();
 
         // Never bound: the agent keeps listening where it does.
         publish(agentConfig(1, NTP, SKEW));
 
-        awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        running.awaitStatus("ClockSkew", ConditionStatus.TRUE);
         assertThat(warnings).filteredOn(line -> line.contains("needs a restart")).singleElement().asString()
                 .contains("field=status").contains("port=1");
         assertThat(agent.statusPort()).isEqualTo(statusPort);
-        assertThat(get("/healthz")).isNotEmpty();
+        assertThat(running.get("/healthz")).isNotEmpty();
 
         // Published again with another change: the restart is not asked for twice.
         publish(agentConfig(1, SKEW));
-        RecordingDaemonContext.awaitTrue("ntp removed", ConfigReloadTest.BOUND, () -> daemon("ntp").isEmpty());
+        RecordingDaemonContext.awaitTrue("ntp removed", ConfigReloadTest.BOUND, () -> running.daemon("ntp").isEmpty());
         assertThat(warnings).filteredOn(line -> line.contains("needs a restart")).hasSize(1);
     }
 
@@ -212,39 +206,5 @@ class AgentConfigReloadTest {
         AgentConfig config = source.read();
         agent = Agent.start(config, Optional.of(new AgentConfigReloads.Watch(file, source)), "node-a", "test", "local", Clock.systemUTC(),
                 ClusterConnector.none());
-    }
-
-    private Optional<OwnedCondition> condition(String type) {
-        return agent.reporter().book().snapshot().get(type);
-    }
-
-    private Condition awaitStatus(String type, ConditionStatus status) throws InterruptedException {
-        RecordingDaemonContext.awaitTrue(type + " " + status, ConfigReloadTest.BOUND,
-                () -> condition(type).map(c -> c.condition().status() == status).orElse(false));
-        return condition(type).orElseThrow().condition();
-    }
-
-    private Optional<DaemonStatus> daemon(String name) {
-        return agent.supervisor().statuses().stream().filter(d -> d.instanceName().equals(name)).findFirst();
-    }
-
-    private String get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.statusPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private String metrics() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private void awaitMetrics(String what, Predicate<String> test) throws InterruptedException {
-        RecordingDaemonContext.awaitTrue(what, ConfigReloadTest.BOUND, () -> {
-            try {
-                return test.test(metrics());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
     }
 }

@@ -13,20 +13,13 @@ import dev.nodemedic.core.supervision.DaemonStatus;
 import dev.nodemedic.daemon.api.Condition;
 import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
-import dev.nodemedic.reporter.OwnedCondition;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +39,7 @@ class ConfigReloadTest {
 
     private Agent agent;
     private ConfigMapVolume volume;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final RunningAgent running = new RunningAgent(() -> agent, BOUND);
 
     @BeforeEach
     void scripts() throws IOException {
@@ -67,22 +60,22 @@ class ConfigReloadTest {
     void aConfigMapUpdateTakesEffectAndAConditionWhoseTypeRemainsKeepsItsStatusAndTransitionTime() throws Exception {
         volume.publish(monitor(NTP_PROBLEM_DECLARED, NTP_PROBLEM_RULE));
         start();
-        Condition before = awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        Condition before = running.awaitStatus("NTPProblem", ConditionStatus.TRUE);
 
         volume.publish(monitor(NTP_PROBLEM_DECLARED + ", " + CLOCK_SKEW_DECLARED, NTP_PROBLEM_RULE + ", " + CLOCK_SKEW_RULE));
 
-        Condition skew = awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        Condition skew = running.awaitStatus("ClockSkew", ConditionStatus.TRUE);
         assertThat(skew.reason()).as("the new rule runs").isEqualTo("ClockSkewed");
-        assertThat(condition("NTPProblem").orElseThrow().condition()).as("kept through the reload, not reset to its healthy default")
+        assertThat(running.condition("NTPProblem").orElseThrow().condition()).as("kept through the reload, not reset to its healthy default")
                 .isEqualTo(before);
-        assertThat(condition("ClockSkew").orElseThrow().owner()).isEqualTo("ntp");
+        assertThat(running.condition("ClockSkew").orElseThrow().owner()).isEqualTo("ntp");
 
         volume.publish(monitor(CLOCK_SKEW_DECLARED, CLOCK_SKEW_RULE));
 
         RecordingDaemonContext.awaitTrue("NTPProblem withdrawn: the new config no longer declares it", BOUND,
-                () -> condition("NTPProblem").isEmpty());
-        assertThat(condition("ClockSkew").orElseThrow().condition()).isEqualTo(skew);
-        assertThat(metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"ntp\"} 1.0\n")
+                () -> running.condition("NTPProblem").isEmpty());
+        assertThat(running.condition("ClockSkew").orElseThrow().condition()).isEqualTo(skew);
+        assertThat(running.metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"ntp\"} 1.0\n")
                 .contains("nodemedic_config_reload_failures_total{daemon=\"ntp\"} 0.0\n");
     }
 
@@ -91,16 +84,16 @@ class ConfigReloadTest {
         String ntp = monitor(NTP_PROBLEM_DECLARED, NTP_PROBLEM_RULE);
         volume.publish(Map.of("ntp.json", ntp, "skew.json", monitor(CLOCK_SKEW_DECLARED, "")));
         start(new DaemonInstanceConfig("custom-plugin", "skew", volume.file("skew.json"), true));
-        awaitStatus("NTPProblem", ConditionStatus.TRUE);
-        awaitStatus("ClockSkew", ConditionStatus.FALSE);
-        DaemonStatus before = daemon("ntp").orElseThrow();
+        running.awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        running.awaitStatus("ClockSkew", ConditionStatus.FALSE);
+        DaemonStatus before = running.daemon("ntp").orElseThrow();
 
         // One update of the ConfigMap: every file is projected again, only skew.json has new content.
         volume.publish(Map.of("ntp.json", ntp, "skew.json", monitor(CLOCK_SKEW_DECLARED, CLOCK_SKEW_RULE)));
 
-        awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        running.awaitStatus("ClockSkew", ConditionStatus.TRUE);
         // ntp is looked at before skew on each look (the agent config's order), so it was settled before skew restarted.
-        assertThat(daemon("ntp").orElseThrow().since()).as("ntp not restarted").isEqualTo(before.since());
+        assertThat(running.daemon("ntp").orElseThrow().since()).as("ntp not restarted").isEqualTo(before.since());
         assertThat(Files.readAllLines(root.resolve("ntp_down.runs"))).as("ntp's check ran at its one start only").hasSize(1);
     }
 
@@ -108,30 +101,30 @@ class ConfigReloadTest {
     void anUpdateThatDoesNotBindKeepsTheOldRulesRunningAndSaysWhyUntilTheFileIsFixed() throws Exception {
         volume.publish(monitor(NTP_PROBLEM_DECLARED, NTP_PROBLEM_RULE));
         start();
-        Condition before = awaitStatus("NTPProblem", ConditionStatus.TRUE);
-        DaemonStatus running = daemon("ntp").orElseThrow();
+        Condition before = running.awaitStatus("NTPProblem", ConditionStatus.TRUE);
+        DaemonStatus ntp = running.daemon("ntp").orElseThrow();
 
         volume.publish(monitor(NTP_PROBLEM_DECLARED + ", " + CLOCK_SKEW_DECLARED, NTP_PROBLEM_RULE + ", " + CLOCK_SKEW_RULE)
                 .replace("invoke_interval", "invoke_intervall"));
 
-        awaitMetrics("the failed reload counted", text -> text.contains("nodemedic_config_reload_failures_total{daemon=\"ntp\"} 1.0\n"));
-        assertThat(metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"ntp\"} 0.0\n");
-        assertThat(get("/")).contains(volume.file("ntp.json") + " (daemon instance ntp)")
+        running.awaitMetrics("the failed reload counted", text -> text.contains("nodemedic_config_reload_failures_total{daemon=\"ntp\"} 1.0\n"));
+        assertThat(running.metrics()).contains("nodemedic_config_last_reload_successful{daemon=\"ntp\"} 0.0\n");
+        assertThat(running.get("/")).contains(volume.file("ntp.json") + " (daemon instance ntp)")
                 .contains("daemon instance ntp keeps running on its previous config: " + volume.file("ntp.json") + ":2:")
                 .contains("pluginConfig.invoke_intervall: unknown field &quot;invoke_intervall&quot;; did you mean &quot;invoke_interval&quot;?");
-        assertThat(daemon("ntp").orElseThrow()).as("the old daemon object runs on, not restarted").satisfies(d -> {
+        assertThat(running.daemon("ntp").orElseThrow()).as("the old daemon object runs on, not restarted").satisfies(d -> {
             assertThat(d.state()).isEqualTo(DaemonState.RUNNING);
-            assertThat(d.since()).isEqualTo(running.since());
+            assertThat(d.since()).isEqualTo(ntp.since());
         });
-        assertThat(condition("NTPProblem").orElseThrow().condition()).isEqualTo(before);
-        assertThat(condition("ClockSkew")).as("the broken file's new rule is not in effect").isEmpty();
+        assertThat(running.condition("NTPProblem").orElseThrow().condition()).isEqualTo(before);
+        assertThat(running.condition("ClockSkew")).as("the broken file's new rule is not in effect").isEmpty();
 
         volume.publish(monitor(NTP_PROBLEM_DECLARED + ", " + CLOCK_SKEW_DECLARED, NTP_PROBLEM_RULE + ", " + CLOCK_SKEW_RULE));
 
-        awaitStatus("ClockSkew", ConditionStatus.TRUE);
-        awaitMetrics("the reload to count as successful", text -> text.contains("nodemedic_config_last_reload_successful{daemon=\"ntp\"} 1.0\n"));
-        assertThat(get("/")).doesNotContain("keeps running on its previous config");
-        assertThat(condition("NTPProblem").orElseThrow().condition()).isEqualTo(before);
+        running.awaitStatus("ClockSkew", ConditionStatus.TRUE);
+        running.awaitMetrics("the reload to count as successful", text -> text.contains("nodemedic_config_last_reload_successful{daemon=\"ntp\"} 1.0\n"));
+        assertThat(running.get("/")).doesNotContain("keeps running on its previous config");
+        assertThat(running.condition("NTPProblem").orElseThrow().condition()).isEqualTo(before);
     }
 
     private String monitor(String conditions, String rules) {
@@ -150,39 +143,6 @@ class ConfigReloadTest {
                 Stream.concat(Stream.of(new DaemonInstanceConfig("custom-plugin", "ntp", volume.file("ntp.json"), true)), Stream.of(more)).toList(), null,
                 new AgentConfig.ReportConfig(null, root.resolve("report.sock"), null, null, null, null));
         agent = Agent.start(config, "node-a", "test", "local", Clock.systemUTC(), ClusterConnector.none());
-    }
-
-    private Optional<OwnedCondition> condition(String type) {
-        return agent.reporter().book().snapshot().get(type);
-    }
-
-    private Condition awaitStatus(String type, ConditionStatus status) throws InterruptedException {
-        RecordingDaemonContext.awaitTrue(type + " " + status, BOUND, () -> condition(type).map(c -> c.condition().status() == status).orElse(false));
-        return condition(type).orElseThrow().condition();
-    }
-
-    private Optional<DaemonStatus> daemon(String name) {
-        return agent.supervisor().statuses().stream().filter(d -> d.instanceName().equals(name)).findFirst();
-    }
-
-    private String get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.statusPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private String metrics() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private void awaitMetrics(String what, Predicate<String> test) throws InterruptedException {
-        RecordingDaemonContext.awaitTrue(what, BOUND, () -> {
-            try {
-                return test.test(metrics());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
     }
 
     /**

@@ -46,7 +46,6 @@ final class Delivery implements Journal.Subscription {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong droppedInAll = new AtomicLong();
     private volatile boolean closed;
-    private volatile Thread thread;
     /** Whether it has had the reader's stream up to the reader's cursor: a child read again from an older time passes that over for it. */
     private volatile boolean caughtUp;
 
@@ -80,7 +79,7 @@ final class Delivery implements Journal.Subscription {
     }
 
     void start(String name) {
-        thread = Thread.ofVirtual().name(name).start(this::deliver);
+        Thread.ofVirtual().name(name).start(this::deliver);
     }
 
     boolean wants(JournalLine line) {
@@ -115,11 +114,6 @@ final class Delivery implements Journal.Subscription {
         if (!closed && !queue.offer(said)) {
             log.warn("journal subscriber is too far behind to hear the journal's state query=\"{}\"", query);
         }
-    }
-
-    /** Entries dropped for this subscriber since it subscribed. */
-    long dropped() {
-        return droppedInAll.get();
     }
 
     private void deliver() {
@@ -163,11 +157,5 @@ final class Delivery implements Journal.Subscription {
         queue.clear();
         queue.offer(new Said.End());
         onClose.run();
-    }
-
-    /** Waits up to {@code limit} for the delivery thread to end (tests, and the agent's close). */
-    boolean awaitEnd(Duration limit) throws InterruptedException {
-        Thread t = thread;
-        return t == null || t.join(limit);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nodemedic.core.report;
 
+import dev.nodemedic.core.DurationArgument;
 import dev.nodemedic.core.remote.ReportSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.nodemedic.core.report;
 
+import dev.nodemedic.core.DurationArgument;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vertx.core.http.HttpMethod;
 import java.io.PrintWriter;

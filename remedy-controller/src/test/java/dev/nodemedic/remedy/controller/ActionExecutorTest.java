@@ -6,9 +6,6 @@ import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.remedy.action.ActionKind;
 import dev.nodemedic.remedy.action.ActionResult;
 import dev.nodemedic.remedy.action.Actions;
-import dev.nodemedic.remedy.action.DrainOptions;
-import dev.nodemedic.remedy.action.DrainRound;
-import dev.nodemedic.remedy.action.Drainer;
 import dev.nodemedic.remedy.action.Mode;
 import dev.nodemedic.remedy.action.NodeActions;
 import dev.nodemedic.remedy.action.NodeTaint;
@@ -17,7 +14,6 @@ import dev.nodemedic.remedy.engine.NodeDecision;
 import dev.nodemedic.remedy.engine.NodeSnapshot;
 import dev.nodemedic.remedy.engine.Policy;
 import dev.nodemedic.remedy.engine.PolicyCompiler;
-import dev.nodemedic.remedy.event.NeedsHumanCondition;
 import dev.nodemedic.remedy.policy.Budgets;
 import dev.nodemedic.remedy.policy.ConditionRule;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicy;
@@ -104,31 +100,8 @@ class ActionExecutorTest {
         }
     }
 
-    private static final Drainer NO_DRAIN = new Drainer() {
-        @Override
-        public DrainRound round(String node, String policy, DrainOptions options) {
-            throw new AssertionError("no drain here");
-        }
-
-        @Override
-        public void forget(String node) {
-        }
-    };
-
-    private static final NeedsHumanCondition NO_CONDITION = new NeedsHumanCondition() {
-        @Override
-        public ActionResult raise(String node, String policy, String reason, String message) {
-            throw new AssertionError("no condition here");
-        }
-
-        @Override
-        public ActionResult clear(String node) {
-            throw new AssertionError("no condition here");
-        }
-    };
-
     private static Actions actions(FakeNodeActions nodes) {
-        return new Actions(nodes.mode, nodes, NO_DRAIN, (node, reason, message) -> { }, NO_CONDITION);
+        return new Actions(nodes.mode, nodes, NotAsked.DRAINER, (node, reason, message) -> { }, NotAsked.NEEDS_HUMAN);
     }
 
     private static Policy policy() {

@@ -7,14 +7,10 @@ import dev.nodemedic.remedy.action.ActionKind;
 import dev.nodemedic.remedy.action.ActionResult;
 import dev.nodemedic.remedy.action.Actions;
 import dev.nodemedic.remedy.action.ActionsByMode;
-import dev.nodemedic.remedy.action.DrainOptions;
-import dev.nodemedic.remedy.action.DrainRound;
-import dev.nodemedic.remedy.action.Drainer;
 import dev.nodemedic.remedy.action.Mode;
 import dev.nodemedic.remedy.action.NodeActions;
 import dev.nodemedic.remedy.action.NodeTaint;
 import dev.nodemedic.remedy.engine.Ledger;
-import dev.nodemedic.remedy.event.NeedsHumanCondition;
 import dev.nodemedic.remedy.policy.Budgets;
 import dev.nodemedic.remedy.policy.ConditionRule;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicy;
@@ -63,34 +59,11 @@ class RemedyLoopTest {
         }
     }
 
-    private static final Drainer NO_DRAIN = new Drainer() {
-        @Override
-        public DrainRound round(String node, String policy, DrainOptions options) {
-            throw new AssertionError("no drain step in this policy");
-        }
-
-        @Override
-        public void forget(String node) {
-        }
-    };
-
-    private static final NeedsHumanCondition NO_CONDITION = new NeedsHumanCondition() {
-        @Override
-        public ActionResult raise(String node, String policy, String reason, String message) {
-            throw new AssertionError("no condition here");
-        }
-
-        @Override
-        public ActionResult clear(String node) {
-            throw new AssertionError("no condition here");
-        }
-    };
-
     private final RemedyLoop loop = loop();
 
     private RemedyLoop loop() {
-        Actions live = new Actions(Mode.APPLY, new RefusingNodes(), NO_DRAIN, (node, reason, message) -> { }, NO_CONDITION);
-        Actions dry = new Actions(Mode.DRY_RUN, live.nodes(), NO_DRAIN, live.events(), NO_CONDITION);
+        Actions live = new Actions(Mode.APPLY, new RefusingNodes(), NotAsked.DRAINER, (node, reason, message) -> { }, NotAsked.NEEDS_HUMAN);
+        Actions dry = new Actions(Mode.DRY_RUN, live.nodes(), NotAsked.DRAINER, live.events(), NotAsked.NEEDS_HUMAN);
         LedgerStore ledgers = new LedgerStore() {
             @Override
             public Optional<String> write(String node, Ledger ledger) {

@@ -12,7 +12,6 @@ import java.util.Optional;
 final class LruMap<K, V> {
     private final int capacity;
     private final LinkedHashMap<K, V> entries;
-    private long evicted;
 
     LruMap(int capacity) {
         if (capacity < 1) {
@@ -24,11 +23,7 @@ final class LruMap<K, V> {
 
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                boolean full = size() > LruMap.this.capacity;
-                if (full) {
-                    evicted++;
-                }
-                return full;
+                return size() > LruMap.this.capacity;
             }
         };
     }
@@ -47,10 +42,5 @@ final class LruMap<K, V> {
 
     int size() {
         return entries.size();
-    }
-
-    /** Entries forgotten to stay within the bound. */
-    long evicted() {
-        return evicted;
     }
 }
