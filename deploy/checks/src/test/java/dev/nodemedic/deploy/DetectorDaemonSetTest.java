@@ -22,10 +22,10 @@ class DetectorDaemonSetTest {
     static final Set<String> CAPABILITIES = Set.of("SYSLOG");
     /**
      * Measured in cluster mode, docs/benchmarks.md ("Agent footprint, cluster mode"): RSS of the JVM and
-     * its journalctl children summed, idle, and at the peak of a kernel log storm.
+     * the node's one journalctl summed, idle, and at the peak of a kernel log storm.
      */
-    static final long MEASURED_IDLE_MIB = 126;
-    static final long MEASURED_STORM_PEAK_MIB = 133;
+    static final long MEASURED_IDLE_MIB = 119;
+    static final long MEASURED_STORM_PEAK_MIB = 126;
 
     @TempDir
     static Path scratch;
@@ -219,8 +219,11 @@ class DetectorDaemonSetTest {
 
         long requested = Quantity.mebibytes(resources.at("/requests/memory").asString());
         long limit = Quantity.mebibytes(resources.at("/limits/memory").asString());
-        assertThat(requested).as("memory request, MiB: the idle pod and 10 %").isGreaterThanOrEqualTo(MEASURED_IDLE_MIB * 11 / 10);
-        assertThat(limit).as("memory limit, MiB: a storm's peak and 50 %").isGreaterThanOrEqualTo(MEASURED_STORM_PEAK_MIB * 3 / 2);
+        // From above too: every node pays the request, so one far over what the pod holds is a sizing error as well.
+        assertThat(requested).as("memory request, MiB: the idle pod and 10 to 30 %")
+                .isBetween(MEASURED_IDLE_MIB * 11 / 10, MEASURED_IDLE_MIB * 13 / 10);
+        assertThat(limit).as("memory limit, MiB: a storm's peak and 50 % to 150 %")
+                .isBetween(MEASURED_STORM_PEAK_MIB * 3 / 2, MEASURED_STORM_PEAK_MIB * 5 / 2);
         assertThat(resources.at("/requests/cpu").asString()).as("cpu request").isNotEmpty();
         allContainers(pod(rendered)).forEach(c -> assertThat(c.at("/resources/limits/memory").asString()).as("%s memory limit", c.path("name").asString())
                 .isNotEmpty());
