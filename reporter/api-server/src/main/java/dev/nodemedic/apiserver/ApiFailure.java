@@ -46,6 +46,9 @@ public record ApiFailure(Kind kind, int code, String detail) {
             case 404 -> Kind.NOT_FOUND;
             case 409 -> Kind.CONFLICT;
             case 429 -> Kind.THROTTLED;
+            // Request Timeout: the server (or a proxy before it) gave up waiting, nothing was wrong with the request;
+            // the same request may go through a moment later, as after a 504.
+            case 408 -> Kind.SERVER_ERROR;
             default -> code >= 500 ? Kind.SERVER_ERROR : Kind.REJECTED;
         };
         return new ApiFailure(kind, Math.max(code, 0), detail);
@@ -73,7 +76,18 @@ public record ApiFailure(Kind kind, int code, String detail) {
      */
     public String explain(String call, Caller caller) {
         String answer = code == 0 ? ", no answer from the API server" : " (" + code + ")";
-        return call + " failed" + answer + ": " + detail + hint(caller).map(h -> "; " + h).orElse("");
+        return call + " failed" + answer + ": " + detail + hint(Target.NODE, caller).map(h -> "; " + h).orElse("");
+    }
+
+    /** What a retried call is about, which decides what a 404 means. */
+    public enum Target {
+        /** The Node itself (get, watch, patch its status): a 404 is the node missing. */
+        NODE,
+        /**
+         * An Event about the node: a create that meets 404 lacks its namespace, not the node (the API server
+         * does not check {@code involvedObject}); a patch that meets 404 lacks the Event, which expired.
+         */
+        EVENT
     }
 
     /**
@@ -81,11 +95,15 @@ public record ApiFailure(Kind kind, int code, String detail) {
      * {@link Kind#retryCap()}: what failed, what to check, what happens now. The server's detail is left
      * out, for the log line to carry as a field.
      *
-     * @param call such as {@code patch nodes/node-a/status}
+     * @param target what the call is about: a 404 is worded for it
+     * @param call   such as {@code patch nodes/node-a/status}
      */
-    public String explainRetried(String node, String call, Caller caller) {
+    public String explainRetried(Target target, String node, String call, Caller caller) {
         String what = switch (kind) {
-            case NOT_FOUND -> "node " + node + " does not exist on the API server (404)";
+            case NOT_FOUND -> switch (target) {
+                case NODE -> "node " + node + " does not exist on the API server (404)";
+                case EVENT -> "the API server found no namespace or Event for " + call + " about node " + node + " (404)";
+            };
             case UNAUTHORIZED -> "the API server refused our credentials (401)";
             case FORBIDDEN -> "RBAC forbids " + call + " (403)";
             case CONFLICT -> "the API server reported a conflict (409)";
@@ -94,12 +112,17 @@ public record ApiFailure(Kind kind, int code, String detail) {
             case SERVER_ERROR -> "the API server failed (" + code + ")";
             case UNREACHABLE -> "the API server did not answer";
         };
-        return what + hint(caller).map(h -> ": " + h).orElse("") + "; " + call + " is retried with backoff up to every " + kind.retryCap().toSeconds() + "s";
+        return what + hint(target, caller).map(h -> ": " + h).orElse("") + "; " + call + " is retried with backoff up to every "
+                + kind.retryCap().toSeconds() + "s";
     }
 
-    private Optional<String> hint(Caller caller) {
+    private Optional<String> hint(Target target, Caller caller) {
         return switch (kind) {
-            case NOT_FOUND -> caller.notFound();
+            case NOT_FOUND -> switch (target) {
+                case NODE -> caller.notFound();
+                // The node's name is not at fault here, whoever writes: the Events' namespace is.
+                case EVENT -> Optional.of("Events about nodes go to namespace default, as kubelet's; check that it exists");
+            };
             case UNAUTHORIZED -> Optional.of("the service account token is missing, expired or not mounted");
             case FORBIDDEN -> Optional.of(caller.forbidden());
             case CONFLICT, REJECTED, THROTTLED, SERVER_ERROR, UNREACHABLE -> Optional.empty();

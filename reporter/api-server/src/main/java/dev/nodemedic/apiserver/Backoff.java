@@ -26,13 +26,19 @@ public record Backoff(Duration first) {
      * @param cap the ceiling never exceeded, however many failures
      */
     public Duration after(int failures, Duration cap, RandomGenerator random) {
+        long nanos = ceiling(failures, cap).toNanos();
+        return Duration.ofNanos(nanos / 2 + random.nextLong(nanos / 2 + 1));
+    }
+
+    /**
+     * The pause after {@code failures} failures in a row without jitter: {@code first} doubled per failure after
+     * the first, up to {@code cap}. For one caller whose retries falling due together is the point, as the remedy
+     * controller's nodes are retried in one pass on its one thread.
+     */
+    public Duration ceiling(int failures, Duration cap) {
         // 2^20 times any sensible first step is past any sensible cap; the bound keeps the shift from overflowing.
         int doublings = Math.min(Math.max(failures - 1, 0), 20);
         Duration ceiling = first.multipliedBy(1L << doublings);
-        if (ceiling.compareTo(cap) > 0) {
-            ceiling = cap;
-        }
-        long nanos = ceiling.toNanos();
-        return Duration.ofNanos(nanos / 2 + random.nextLong(nanos / 2 + 1));
+        return ceiling.compareTo(cap) > 0 ? cap : ceiling;
     }
 }

@@ -25,6 +25,7 @@ class ApiFailureTest {
             "409, CONFLICT,      1",
             "422, REJECTED,     30",
             "400, REJECTED,     30",
+            "408, SERVER_ERROR,  1",
             "429, THROTTLED,     1",
             "500, SERVER_ERROR,  1",
             "503, SERVER_ERROR,  1",
@@ -72,20 +73,40 @@ class ApiFailureTest {
     }
 
     @Test
+    void aRequestTimeoutIsRetriedSoonAsAServerThatDidNotAnswerInTime() {
+        ApiFailure failure = ApiFailure.of(answered(408, "request timed out"));
+
+        assertThat(failure.kind()).as("nothing was wrong with the request: not REJECTED, which is dropped or waits 30s").isEqualTo(ApiFailure.Kind.SERVER_ERROR);
+        assertThat(failure.explainRetried(ApiFailure.Target.EVENT, "node-a", "create events", Caller.AGENT))
+                .isEqualTo("the API server failed (408); create events is retried with backoff up to every 1s");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"AGENT", "CONTROLLER"})
+    void aNotFoundEventWriteBlamesTheEventsNamespaceNotTheNode(Caller caller) {
+        String line = new ApiFailure(ApiFailure.Kind.NOT_FOUND, 404, "namespaces \"default\" not found")
+                .explainRetried(ApiFailure.Target.EVENT, "node-a", "create events", caller);
+
+        assertThat(line).isEqualTo("the API server found no namespace or Event for create events about node node-a (404): Events about nodes go to"
+                + " namespace default, as kubelet's; check that it exists; create events is retried with backoff up to every 5s");
+        assertThat(line).doesNotContain("does not exist", "--node-name");
+    }
+
+    @Test
     void aRetriedCallSaysWhatToCheckAndHowOftenItIsRetried() {
-        assertThat(new ApiFailure(ApiFailure.Kind.NOT_FOUND, 404, "nodes \"node-a\" not found").explainRetried("node-a", "get nodes/node-a", Caller.AGENT))
+        assertThat(new ApiFailure(ApiFailure.Kind.NOT_FOUND, 404, "nodes \"node-a\" not found").explainRetried(ApiFailure.Target.NODE, "node-a", "get nodes/node-a", Caller.AGENT))
                 .isEqualTo("node node-a does not exist on the API server (404): check --node-name / NODE_NAME, or kubelet has not registered it yet;"
                         + " get nodes/node-a is retried with backoff up to every 5s");
-        assertThat(new ApiFailure(ApiFailure.Kind.FORBIDDEN, 403, "forbidden").explainRetried("node-a", "patch nodes/node-a/status", Caller.AGENT))
+        assertThat(new ApiFailure(ApiFailure.Kind.FORBIDDEN, 403, "forbidden").explainRetried(ApiFailure.Target.NODE, "node-a", "patch nodes/node-a/status", Caller.AGENT))
                 .isEqualTo("RBAC forbids patch nodes/node-a/status (403): the agent's ClusterRole needs nodes get and watch, nodes/status patch,"
                         + " events create and patch; patch nodes/node-a/status is retried with backoff up to every 30s");
-        assertThat(new ApiFailure(ApiFailure.Kind.UNAUTHORIZED, 401, "Unauthorized").explainRetried("node-a", "watch nodes/node-a", Caller.AGENT))
+        assertThat(new ApiFailure(ApiFailure.Kind.UNAUTHORIZED, 401, "Unauthorized").explainRetried(ApiFailure.Target.NODE, "node-a", "watch nodes/node-a", Caller.AGENT))
                 .isEqualTo("the API server refused our credentials (401): the service account token is missing, expired or not mounted;"
                         + " watch nodes/node-a is retried with backoff up to every 30s");
-        assertThat(new ApiFailure(ApiFailure.Kind.UNREACHABLE, 0, "timeout").explainRetried("node-a", "create events", Caller.AGENT))
+        assertThat(new ApiFailure(ApiFailure.Kind.UNREACHABLE, 0, "timeout").explainRetried(ApiFailure.Target.EVENT, "node-a", "create events", Caller.AGENT))
                 .isEqualTo("the API server did not answer; create events is retried with backoff up to every 1s");
-        assertThat(new ApiFailure(ApiFailure.Kind.NOT_FOUND, 404, "gone").explainRetried("node-a", "patch events", Caller.CONTROLLER))
+        assertThat(new ApiFailure(ApiFailure.Kind.NOT_FOUND, 404, "gone").explainRetried(ApiFailure.Target.NODE, "node-a", "patch nodes/node-a/status", Caller.CONTROLLER))
                 .as("the controller's 404 has no advice of the agent's")
-                .isEqualTo("node node-a does not exist on the API server (404); patch events is retried with backoff up to every 5s");
+                .isEqualTo("node node-a does not exist on the API server (404); patch nodes/node-a/status is retried with backoff up to every 5s");
     }
 }

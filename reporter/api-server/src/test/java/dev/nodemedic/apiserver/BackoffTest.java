@@ -37,6 +37,15 @@ class BackoffTest {
     }
 
     @Test
+    void theCeilingWithoutJitterIsTheHighestPause() {
+        Duration cap = Duration.ofMinutes(2);
+        for (int failures = 0; failures < 30; failures++) {
+            assertThat(backoff.ceiling(failures, cap)).as("after %d failures", failures).isEqualTo(backoff.after(failures, cap, HIGHEST));
+        }
+        assertThat(backoff.ceiling(3, cap)).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
     void aZeroFailureCountIsTheFirstStep() {
         assertThat(Backoff.DEFAULT.after(0, Duration.ofSeconds(1), HIGHEST)).isEqualTo(Duration.ofMillis(100));
     }

@@ -17,13 +17,16 @@ import java.util.random.RandomGenerator;
  * away {@code eventBuffer} Events wait and the rest are dropped and counted.
  */
 final class NodeEventWriter {
+    /** (source, node) pairs whose runs of budget drops are remembered: one node's sources, which come from config, so this is generous. */
+    static final int TRACKED_BUDGETS = 256;
+
     private final EventWriter writer;
     private final Clock clock;
     private final Wakeup wakeup;
 
     NodeEventWriter(KubernetesClient client, KubernetesSettings settings, Clock clock, ApiMetrics metrics, ScheduledExecutorService executor,
                     Backoff backoff, RandomGenerator random) {
-        PendingEvents pending = new PendingEvents(settings.eventBuffer(), backoff, random);
+        PendingEvents pending = new PendingEvents(settings.eventBuffer(), TRACKED_BUDGETS, backoff, random);
         this.writer = new EventWriter(client, new EventReporter.OnTheNode(), pending, settings.eventLimits(), metrics, clock);
         this.clock = clock;
         this.wakeup = new Wakeup("event writer node=" + settings.node(), executor, clock, this::step, settings.maxIdle());

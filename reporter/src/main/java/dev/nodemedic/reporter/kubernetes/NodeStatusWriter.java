@@ -136,7 +136,7 @@ final class NodeStatusWriter {
         Duration pause = sync.watchLost(failure, clock.instant());
         if (watchFailing.map(f -> f.kind() != failure.kind()).orElse(true)) {
             log.warn("{}; until then a removed or re-created node gets our conditions back only at the next heartbeat node={} code={} detail=\"{}\"",
-                    failure.explainRetried(node, "watch nodes/" + node, Caller.AGENT), node, failure.codeLabel(), failure.detail());
+                    failure.explainRetried(ApiFailure.Target.NODE, node, "watch nodes/" + node, Caller.AGENT), node, failure.codeLabel(), failure.detail());
         } else {
             log.debug("watch still failing node={} code={} retryIn={}", node, failure.codeLabel(), pause);
         }
@@ -242,7 +242,7 @@ final class NodeStatusWriter {
     private void failed(ApiFailure failure, String call, Instant now) {
         Duration pause = sync.failed(failure, now);
         if (failing.map(f -> f.kind() != failure.kind()).orElse(true)) {
-            log.warn("{} node={} code={} detail=\"{}\"", failure.explainRetried(node, call, Caller.AGENT), node, failure.codeLabel(), failure.detail());
+            log.warn("{} node={} code={} detail=\"{}\"", failure.explainRetried(ApiFailure.Target.NODE, node, call, Caller.AGENT), node, failure.codeLabel(), failure.detail());
         } else {
             log.debug("still failing node={} call=\"{}\" code={} failures={} retryIn={}", node, call, failure.codeLabel(), sync.failures(), pause);
         }

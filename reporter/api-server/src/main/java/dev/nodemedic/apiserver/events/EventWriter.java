@@ -136,7 +136,7 @@ public final class EventWriter {
                 }
                 case PendingEvents.AfterFailure.Retry retry -> {
                     if (retry.newTrouble()) {
-                        log.warn("{} node={} code={} detail=\"{}\" next={}", failure.explainRetried(record.node(), verb + " events", reporter.caller()),
+                        log.warn("{} node={} code={} detail=\"{}\" next={}", failure.explainRetried(ApiFailure.Target.EVENT, record.node(), verb + " events", reporter.caller()),
                                 record.node(), failure.codeLabel(), failure.detail(), retry.at());
                     }
                     yield false;

@@ -22,9 +22,6 @@ import java.util.random.RandomGenerator;
  * decisions come from the emitters' threads, outcomes from the writer's.
  */
 public final class PendingEvents {
-    /** (source, node) pairs whose budget drops are tracked for the log; sources come from config, so this is generous. */
-    static final int TRACKED_BUDGETS = 256;
-
     /** What {@link #offer} did with a decision. */
     public sealed interface Offered {
         /**
@@ -85,21 +82,28 @@ public final class PendingEvents {
     private final Backoff backoff;
     private final RandomGenerator random;
     private final SequencedMap<String, EventDecision> buffer = new LinkedHashMap<>();
-    private final LruMap<SpamKey, Long> droppedByBudget = new LruMap<>(TRACKED_BUDGETS);
+    /** Per (source, node) over its budget, the drops since its last event went through; a pair pushed out logs its next drop again. */
+    private final LruMap<SpamKey, Long> droppedByBudget;
     private long droppedFull;
     private Instant retryAt = Instant.MIN;
     private int failures;
     private Optional<ApiFailure> failing = Optional.empty();
 
     /**
-     * @param capacity Events held while the API server is away; more are dropped and counted
-     * @param random   the backoff's jitter
+     * @param capacity       Events held while the API server is away; more are dropped and counted
+     * @param trackedBudgets (source, node) pairs whose runs of budget drops are remembered, for one log line per run:
+     *                       the agent's sources on its one node, the controller's one source on each of its nodes
+     * @param random         the backoff's jitter
      */
-    public PendingEvents(int capacity, Backoff backoff, RandomGenerator random) {
+    public PendingEvents(int capacity, int trackedBudgets, Backoff backoff, RandomGenerator random) {
         if (capacity < 1) {
             throw new IllegalArgumentException("the Event buffer must hold at least 1 Event, capacity was " + capacity);
         }
+        if (trackedBudgets < 1) {
+            throw new IllegalArgumentException("at least 1 (source, node) budget must be tracked, trackedBudgets was " + trackedBudgets);
+        }
         this.capacity = capacity;
+        this.droppedByBudget = new LruMap<>(trackedBudgets);
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.random = Objects.requireNonNull(random, "random");
     }

@@ -62,7 +62,7 @@ class EventWriterTest {
     private EventWriter writer(EventReporter reporter) {
         KubernetesClient noRetries = new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build()).build();
-        return new EventWriter(noRetries, reporter, new PendingEvents(100, new Backoff(Duration.ofSeconds(1)), FixedRandom.HIGHEST), EventLimits.CLIENT_GO, metrics, clock);
+        return new EventWriter(noRetries, reporter, new PendingEvents(100, 256, new Backoff(Duration.ofSeconds(1)), FixedRandom.HIGHEST), EventLimits.CLIENT_GO, metrics, clock);
     }
 
     private void emit(EventWriter writer, String node, Event event) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PendingEventsTest {
     private static final Instant T0 = Instant.parse("2026-01-01T01:00:00Z");
     /** Each pause is the backoff's ceiling: 1 s doubling, capped by the kind of failure. */
-    private final PendingEvents pending = new PendingEvents(3, new Backoff(Duration.ofSeconds(1)), FixedRandom.HIGHEST);
+    private final PendingEvents pending = new PendingEvents(3, 256, new Backoff(Duration.ofSeconds(1)), FixedRandom.HIGHEST);
 
     private static EventRecord record(String name, String source, int count) {
         return new EventRecord(name, source, "node-a", Severity.WARNING, "OOMKilling", "Killed process 42 (java)", count, T0, T0.plusSeconds(count));
@@ -71,6 +71,28 @@ class PendingEventsTest {
         assertThat(pending.offer(new EventDecision.Create(record("e4", "kernel-monitor", 1), false))).isEqualTo(new PendingEvents.Offered.BufferFull(true, 0));
         assertThat(pending.offer(new EventDecision.Create(record("e5", "kernel-monitor", 1), false))).isEqualTo(new PendingEvents.Offered.BufferFull(false, 0));
         assertThat(pending.buffered()).isEqualTo(3);
+    }
+
+    @Test
+    void aBudgetRunPushedOutOfTheTrackedPairsIsReportedAgainAndOneStillTrackedIsNot() {
+        // The controller's one source on thousands of nodes: each node is a pair, and needs its own room.
+        PendingEvents twoPairs = new PendingEvents(3, 2, new Backoff(Duration.ofSeconds(1)), FixedRandom.HIGHEST);
+        for (String node : new String[] {"node-a", "node-b", "node-c"}) {
+            assertThat(twoPairs.offer(new EventDecision.Drop(onNode(node)))).as(node).isEqualTo(new PendingEvents.Offered.OverBudget(true));
+        }
+
+        assertThat(twoPairs.offer(new EventDecision.Drop(onNode("node-a")))).as("node-a's run was forgotten for node-c's")
+                .isEqualTo(new PendingEvents.Offered.OverBudget(true));
+        assertThat(twoPairs.offer(new EventDecision.Drop(onNode("node-c")))).isEqualTo(new PendingEvents.Offered.OverBudget(false));
+        assertThat(pending.offer(new EventDecision.Drop(onNode("node-a")))).isEqualTo(new PendingEvents.Offered.OverBudget(true));
+        assertThat(pending.offer(new EventDecision.Drop(onNode("node-b")))).isEqualTo(new PendingEvents.Offered.OverBudget(true));
+        assertThat(pending.offer(new EventDecision.Drop(onNode("node-c")))).isEqualTo(new PendingEvents.Offered.OverBudget(true));
+        assertThat(pending.offer(new EventDecision.Drop(onNode("node-a")))).as("room for every pair: one line per run")
+                .isEqualTo(new PendingEvents.Offered.OverBudget(false));
+    }
+
+    private static EventRecord onNode(String node) {
+        return new EventRecord(node + ".1", "nodemedic-remedy", node, Severity.WARNING, "RemedyBlockedByBudget", "maxInFlight 1 reached", 1, T0, T0);
     }
 
     @Test
