@@ -46,15 +46,11 @@ public final class RemedyController implements AutoCloseable {
     private Scheduler.Cancellable timer;
     private Instant timerAt;
 
-    /** The runtime's constructor: the controller's own thread, the API server for ledgers and status. */
-    public RemedyController(KubernetesClient client, Clock clock, RemedyMetrics metrics, ActionsByMode actions, ControllerSettings settings) {
-        this(client, new ExecutorScheduler(clock), clock, metrics, actions, settings);
-    }
-
     /**
-     * With a scheduler of the caller's (tests step a manual clock through it).
-     *
-     * @param metrics the process's, shared by the controllers of successive leadership terms
+     * @param scheduler the controller's thread and timer ({@link ExecutorScheduler}; tests step a manual clock through
+     *                  theirs), shared with the term's Event recorders, whose failed Events it writes again; closed
+     *                  with the controller when it is {@link AutoCloseable}
+     * @param metrics   the process's, shared by the controllers of successive leadership terms
      */
     public RemedyController(KubernetesClient client, Scheduler scheduler, Clock clock, RemedyMetrics metrics, ActionsByMode actions,
                             ControllerSettings settings) {

@@ -7,8 +7,10 @@ import dev.nodemedic.remedy.action.EvictionDrainer;
 import dev.nodemedic.remedy.action.KubernetesNodeActions;
 import dev.nodemedic.remedy.action.Mode;
 import dev.nodemedic.remedy.controller.ControllerSettings;
+import dev.nodemedic.remedy.controller.ExecutorScheduler;
 import dev.nodemedic.remedy.controller.RemedyController;
 import dev.nodemedic.remedy.controller.RemedyMetrics;
+import dev.nodemedic.remedy.controller.Scheduler;
 import dev.nodemedic.remedy.event.NodeConditionPatch;
 import dev.nodemedic.remedy.event.RemedyEventRecorder;
 import io.fabric8.kubernetes.client.Config;
@@ -184,7 +186,9 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
             return;
         }
         ClusterPods pods = ClusterPods.start(client);
-        RemedyController controller = new RemedyController(client, clock, metrics, actions(pods),
+        // One thread per term for the passes and for the Events a failed write left waiting: closed with the controller.
+        ExecutorScheduler scheduler = new ExecutorScheduler(clock);
+        RemedyController controller = new RemedyController(client, scheduler, clock, metrics, actions(pods, scheduler),
                 new ControllerSettings(options.paused(), options.maxInFlight()));
         try {
             controller.start();
@@ -212,13 +216,13 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
     }
 
     /** The two action sets; with {@code --dry-run} both are dry-run, so no policy can write. */
-    private ActionsByMode actions(ClusterPods pods) {
-        Actions dryRun = actions(pods, Mode.DRY_RUN);
-        return new ActionsByMode(options.dryRun() ? dryRun : actions(pods, Mode.APPLY), dryRun);
+    private ActionsByMode actions(ClusterPods pods, Scheduler scheduler) {
+        Actions dryRun = actions(pods, scheduler, Mode.DRY_RUN);
+        return new ActionsByMode(options.dryRun() ? dryRun : actions(pods, scheduler, Mode.APPLY), dryRun);
     }
 
-    private Actions actions(ClusterPods pods, Mode mode) {
-        RemedyEventRecorder events = new RemedyEventRecorder(client, clock, mode, options.lease().identity(), metrics);
+    private Actions actions(ClusterPods pods, Scheduler scheduler, Mode mode) {
+        RemedyEventRecorder events = new RemedyEventRecorder(client, scheduler, clock, mode, options.lease().identity(), metrics);
         return new Actions(mode,
                 new KubernetesNodeActions(client, events, clock, mode),
                 new EvictionDrainer(client, pods, events, clock, mode, new SplittableRandom()),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.nodemedic.daemon.api.ManualClock;
+import dev.nodemedic.remedy.controller.ManualScheduler;
 import dev.nodemedic.remedy.controller.RemedyMetrics;
 import dev.nodemedic.remedy.event.RemedyEventRecorder;
 import io.fabric8.kubernetes.api.model.Event;
@@ -37,6 +38,9 @@ class EvictionDrainerTest {
     KubernetesClient client;
     KubernetesMockServer server;
     private final ManualClock clock = new ManualClock();
+    /** The controller's timer, which these tests never move: the recorder would write an Event that failed again on it. */
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+
     private ClusterPods pods;
     private KubernetesClient noRetries;
 
@@ -51,10 +55,11 @@ class EvictionDrainerTest {
     void close() {
         pods.close();
         noRetries.close();
+        scheduler.close();
     }
 
     private EvictionDrainer drainer(Mode mode) {
-        return new EvictionDrainer(noRetries, pods, new RemedyEventRecorder(client, clock, mode, "r", new RemedyMetrics(new SimpleMeterRegistry())), clock, mode, new SplittableRandom(7));
+        return new EvictionDrainer(noRetries, pods, new RemedyEventRecorder(client, scheduler, clock, mode, "r", new RemedyMetrics(new SimpleMeterRegistry())), clock, mode, new SplittableRandom(7));
     }
 
     private static PodBuilder pod(String namespace, String name, String node) {

@@ -3,6 +3,7 @@ package dev.nodemedic.remedy.action;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.daemon.api.ManualClock;
+import dev.nodemedic.remedy.controller.ManualScheduler;
 import dev.nodemedic.remedy.controller.RemedyMetrics;
 import dev.nodemedic.remedy.event.RemedyEventRecorder;
 import io.fabric8.kubernetes.api.model.Event;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
@@ -23,9 +25,16 @@ class KubernetesNodeActionsTest {
     KubernetesClient client;
     KubernetesMockServer server;
     private final ManualClock clock = new ManualClock();
+    /** The controller's timer, which these tests never move: the recorder would write an Event that failed again on it. */
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+
+    @AfterEach
+    void closeScheduler() {
+        scheduler.close();
+    }
 
     private NodeActions actions(Mode mode) {
-        return new KubernetesNodeActions(client, new RemedyEventRecorder(client, clock, mode, "remedy-0", new RemedyMetrics(new SimpleMeterRegistry())), clock, mode);
+        return new KubernetesNodeActions(client, new RemedyEventRecorder(client, scheduler, clock, mode, "remedy-0", new RemedyMetrics(new SimpleMeterRegistry())), clock, mode);
     }
 
     private Node seed(NodeBuilder node) {

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * The controller's thread is real; its timer follows a {@link ManualClock}: {@link #advance} moves the
  * clock and runs what fell due, in order. Tests see exactly when the controller asked to be woken.
  */
-final class ManualScheduler implements Scheduler, AutoCloseable {
+public final class ManualScheduler implements Scheduler, AutoCloseable {
     private final ManualClock clock;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("remedy-controller-test").factory());
     private final List<Timed> timers = new ArrayList<>();
@@ -21,7 +21,7 @@ final class ManualScheduler implements Scheduler, AutoCloseable {
     private record Timed(Instant at, Runnable task, boolean[] cancelled) {
     }
 
-    ManualScheduler(ManualClock clock) {
+    public ManualScheduler(ManualClock clock) {
         this.clock = clock;
     }
 
@@ -51,11 +51,11 @@ final class ManualScheduler implements Scheduler, AutoCloseable {
     }
 
     /** The instants the controller is waiting for, earliest first. */
-    synchronized List<Instant> wakeUps() {
+    public synchronized List<Instant> wakeUps() {
         return timers.stream().filter(t -> !t.cancelled()[0]).map(Timed::at).sorted().toList();
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         clock.advance(duration);
         List<Timed> due;
         synchronized (this) {

@@ -76,8 +76,8 @@ class RemedyControllerTest {
         client.close();
     }
 
-    private Actions actions(Mode mode) {
-        RemedyEventRecorder events = new RemedyEventRecorder(client, clock, mode, "remedy-0", metrics);
+    private Actions actions(Mode mode, Scheduler scheduler) {
+        RemedyEventRecorder events = new RemedyEventRecorder(client, scheduler, clock, mode, "remedy-0", metrics);
         ClusterPods pods = ClusterPods.start(client);
         toClose.add(pods);
         // As the runtime's readiness: a drain before the pods are listed fails and is tried again only when the
@@ -91,7 +91,7 @@ class RemedyControllerTest {
         ManualScheduler scheduler = new ManualScheduler(clock);
         controllerScheduler = scheduler;
         RemedyController controller = new RemedyController(client, scheduler, clock, metrics,
-                new ActionsByMode(actions(Mode.APPLY), actions(Mode.DRY_RUN)), settings);
+                new ActionsByMode(actions(Mode.APPLY, scheduler), actions(Mode.DRY_RUN, scheduler)), settings);
         toClose.add(controller);
         controller.start();
         Eventually.until("controller watching", WAIT, controller::watching);
@@ -400,7 +400,7 @@ class RemedyControllerTest {
         policy(false, 3, taint("5m"), cordon("10m"));
         controllerScheduler = new ManualScheduler(clock);
         RemedyController first = new RemedyController(client, controllerScheduler, clock, metrics,
-                new ActionsByMode(actions(Mode.APPLY), actions(Mode.DRY_RUN)), ControllerSettings.DEFAULT);
+                new ActionsByMode(actions(Mode.APPLY, controllerScheduler), actions(Mode.DRY_RUN, controllerScheduler)), ControllerSettings.DEFAULT);
         toClose.add(first);
         first.start();
         awaitWritten("tainted and recorded", () -> ledger("node-a").flatMap(Ledger::current).isPresent());

@@ -6,6 +6,7 @@ import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.remedy.action.ActionResult;
 import dev.nodemedic.remedy.action.ApiCalls;
 import dev.nodemedic.remedy.action.Mode;
+import dev.nodemedic.remedy.controller.ManualScheduler;
 import dev.nodemedic.remedy.controller.RemedyMetrics;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +16,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +28,14 @@ class NodeConditionPatchTest {
     KubernetesClient client;
     KubernetesMockServer server;
     private final ManualClock clock = new ManualClock();
+    /** The controller's timer, which these tests never move: the recorder would write an Event that failed again on it. */
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+
+
+    @AfterEach
+    void closeScheduler() {
+        scheduler.close();
+    }
 
     private RecordedRequest statusPatch() throws InterruptedException {
         List<RecordedRequest> requests = ApiCalls.take(server);
@@ -39,7 +49,7 @@ class NodeConditionPatchTest {
                 .andReturn(200, client.nodes().withName("node-a").get()).once();
         ApiCalls.take(server);
 
-        ActionResult result = new NodeConditionPatch(client, new RemedyEventRecorder(client, clock, Mode.APPLY, "r", new RemedyMetrics(new SimpleMeterRegistry())), clock, Mode.APPLY)
+        ActionResult result = new NodeConditionPatch(client, new RemedyEventRecorder(client, scheduler, clock, Mode.APPLY, "r", new RemedyMetrics(new SimpleMeterRegistry())), clock, Mode.APPLY)
                 .raise("node-a", "deadlock", "MaxAttemptsReached", "3 attempts in 24h did not help");
 
         assertThat(result.outcome()).isEqualTo(ActionResult.Outcome.APPLIED);
@@ -63,7 +73,7 @@ class NodeConditionPatchTest {
         server.expect().patch().withPath("/api/v1/nodes/node-a/status")
                 .andReturn(200, new NodeBuilder().withNewMetadata().withName("node-a").endMetadata().build()).once();
 
-        ActionResult result = new NodeConditionPatch(client, new RemedyEventRecorder(client, clock, Mode.APPLY, "r", new RemedyMetrics(new SimpleMeterRegistry())), clock, Mode.APPLY).clear("node-a");
+        ActionResult result = new NodeConditionPatch(client, new RemedyEventRecorder(client, scheduler, clock, Mode.APPLY, "r", new RemedyMetrics(new SimpleMeterRegistry())), clock, Mode.APPLY).clear("node-a");
 
         assertThat(result.outcome()).isEqualTo(ActionResult.Outcome.APPLIED);
         assertThat(statusPatch().getUtf8Body())
@@ -72,7 +82,7 @@ class NodeConditionPatchTest {
 
     @Test
     void aMissingNodeIsRefused() {
-        ActionResult result = new NodeConditionPatch(client, new RemedyEventRecorder(client, clock, Mode.APPLY, "r", new RemedyMetrics(new SimpleMeterRegistry())), clock, Mode.APPLY)
+        ActionResult result = new NodeConditionPatch(client, new RemedyEventRecorder(client, scheduler, clock, Mode.APPLY, "r", new RemedyMetrics(new SimpleMeterRegistry())), clock, Mode.APPLY)
                 .raise("gone", "p", "MaxAttemptsReached", "m");
 
         // Without an expectation the CRUD mock answers the patch itself: 404 for a node it does not hold.
@@ -81,7 +91,7 @@ class NodeConditionPatchTest {
 
     @Test
     void dryRunWritesNothing() throws Exception {
-        ActionResult result = new NodeConditionPatch(client, new RemedyEventRecorder(client, clock, Mode.DRY_RUN, "r", new RemedyMetrics(new SimpleMeterRegistry())), clock, Mode.DRY_RUN)
+        ActionResult result = new NodeConditionPatch(client, new RemedyEventRecorder(client, scheduler, clock, Mode.DRY_RUN, "r", new RemedyMetrics(new SimpleMeterRegistry())), clock, Mode.DRY_RUN)
                 .raise("node-a", "p", "MaxAttemptsReached", "m");
 
         assertThat(result.outcome()).isEqualTo(ActionResult.Outcome.WOULD_APPLY);

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nodemedic.apiserver.logging.CapturedLog;
 import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.remedy.action.ApiCalls;
+import dev.nodemedic.remedy.action.Eventually;
+import dev.nodemedic.remedy.action.MockClients;
 import dev.nodemedic.remedy.action.Mode;
+import dev.nodemedic.remedy.controller.ManualScheduler;
 import dev.nodemedic.remedy.controller.RemedyMetrics;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,19 +16,29 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
 class RemedyEventRecorderTest {
     KubernetesClient client;
     KubernetesMockServer server;
+    private static final Duration WAIT = Duration.ofSeconds(10);
     private final ManualClock clock = new ManualClock();
+    /** The controller's timer on the manual clock: a failed Event's retry runs only when the test moves it. */
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
+    @AfterEach
+    void closeScheduler() {
+        scheduler.close();
+    }
+
     private RemedyEventRecorder recorder(Mode mode, String instance) {
-        return new RemedyEventRecorder(client, clock, mode, instance, new RemedyMetrics(registry));
+        return new RemedyEventRecorder(client, scheduler, clock, mode, instance, new RemedyMetrics(registry));
     }
 
     private List<Event> events() {
@@ -97,11 +110,46 @@ class RemedyEventRecorderTest {
 
             assertThat(log.lines()).singleElement().asString().startsWith("WARNING RBAC forbids create events (403): the controller's ClusterRole lacks this verb");
             assertThat(events()).isEmpty();
+            // The agent's backoff: 100 ms after a first failure, less up to half of it for jitter.
+            Instant failedAt = clock.instant();
+            assertThat(scheduler.wakeUps()).singleElement().satisfies(at -> assertThat(at).isAfter(failedAt).isBeforeOrEqualTo(failedAt.plusMillis(100)));
 
-            clock.advance(Duration.ofMinutes(1));
-            events.record("node-b", RemedyReason.RemedyCordoned, "policy p cordoned node node-b");
-            assertThat(events()).extracting(e -> e.getInvolvedObject().getName()).containsExactly("node-a", "node-b");
+            scheduler.advance(Duration.ofMillis(40));
+            assertThat(events()).as("not before its backoff ends").isEmpty();
+            scheduler.advance(Duration.ofMillis(60));
+
+            Eventually.until("node-a's Event written after its backoff", WAIT, () -> !events().isEmpty());
+            assertThat(events()).singleElement().satisfies(e -> {
+                assertThat(e.getInvolvedObject().getName()).isEqualTo("node-a");
+                assertThat(e.getFirstTimestamp()).as("when it was recorded, not when it was written").isEqualTo("2026-01-01T00:00:00Z");
+            });
         }
+    }
+
+    @Test
+    void anEventWhoseWriteFailedIsWrittenWhenItsBackoffEndsWithNoFurtherRecord() throws Exception {
+        server.expect().post().withPath("/api/v1/namespaces/default/events")
+                .andReturn(500, "{\"kind\":\"Status\",\"code\":500,\"message\":\"etcdserver: request timed out\"}").once();
+        ApiCalls.take(server);
+        try (CapturedLog log = new CapturedLog("dev.nodemedic.apiserver.events");
+             KubernetesClient noRetries = MockClients.withoutRetries(client)) {
+            // As the runtime's client: a 5xx retried inside the client would never reach the recorder.
+            new RemedyEventRecorder(noRetries, scheduler, clock, Mode.APPLY, "r", new RemedyMetrics(registry))
+                    .record("node-a", RemedyReason.RemedyDrainStarted, "policy p drains node node-a");
+            assertThat(events()).isEmpty();
+            assertThat(scheduler.wakeUps()).as("one timer, at the backoff's end").hasSize(1);
+
+            // Nothing else is recorded: only the controller's timer can write it.
+            scheduler.advance(Duration.between(clock.instant(), scheduler.wakeUps().getFirst()));
+
+            Eventually.until("the Event written by the timer", WAIT, () -> eventsOn("node-a").size() == 1);
+            assertThat(eventsOn("node-a").getFirst().getReason()).isEqualTo("RemedyDrainStarted");
+            Eventually.until("the recovery logged", WAIT, () -> log.lines().size() == 2);
+            assertThat(log.lines().getFirst()).startsWith("WARNING the API server failed (500); create events is retried with backoff up to every 1s");
+            assertThat(log.lines().getLast()).startsWith("INFO events written again after the API server recovered node=node-a was=SERVER_ERROR");
+        }
+        assertThat(ApiCalls.writes(server)).containsExactly("POST /api/v1/namespaces/default/events", "POST /api/v1/namespaces/default/events");
+        assertThat(scheduler.wakeUps()).as("nothing left waiting, so no timer").isEmpty();
     }
 
     @Test
