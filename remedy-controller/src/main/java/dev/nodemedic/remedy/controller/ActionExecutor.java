@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries out one policy's writes to nodes, every one in the same order: wait out the node's
- * {@link NodeBackoff}; in dry-run, only say what would be done (once, not every pass); else perform the
+ * {@link NodeRetries}; in dry-run, only say what would be done (once, not every pass); else perform the
  * action, record its outcome (metric, {@code recentActions}), keep the ledger, and back off when the
- * action or the ledger write failed.
+ * action or the ledger write failed. A status line says which of the two failed: an action done but not
+ * recorded is not shown as a success.
  */
 final class ActionExecutor {
     private static final Logger log = LoggerFactory.getLogger(ActionExecutor.class);
@@ -29,7 +30,7 @@ final class ActionExecutor {
     private final LedgerStore ledgers;
     private final RemedyMetrics metrics;
     private final RecentActions recent;
-    private final NodeBackoff backoff = new NodeBackoff();
+    private final NodeRetries backoff = new NodeRetries();
     /** Dry-run: what was last reported per node, so an unchanged "would" is not reported again every pass. */
     private final Map<String, Would> lastWould = new HashMap<>();
 
@@ -61,8 +62,14 @@ final class ActionExecutor {
         }
         write.done(acts);
         Ledger base = cache.ledger(node).filter(l -> l.policy().equals(policy)).orElse(Ledger.empty(policy));
-        if (!keep(node, write.recorded(base, now), write.action())) {
-            return failed(write, result, now);
+        Optional<String> notKept = keep(node, write.recorded(base, now), write.action());
+        if (notKept.isPresent()) {
+            // The node is changed and the ledger does not say so: the next try finds the action in place
+            // (unchanged) and writes the ledger then.
+            Instant retry = backoff.failed(node, now);
+            String said = result.message() + ", but its ledger was not written (" + notKept.get() + "); "
+                    + write.action() + " and the ledger are tried again at " + retry;
+            return write.line(NodeState.UNHEALTHY, write.action(), Optional.of(retry), "", said);
         }
         return write.kept(result, acts, now);
     }
@@ -83,16 +90,20 @@ final class ActionExecutor {
         return backoff.nextAfter(now);
     }
 
-    /** Writes the ledger and makes it the node's ledger at once, so the next pass sees it before the informer does. */
-    private boolean keep(String node, Ledger ledger, String action) {
+    /**
+     * Writes the ledger and makes it the node's ledger at once, so the next pass sees it before the informer does.
+     *
+     * @return empty when written, else why not
+     */
+    private Optional<String> keep(String node, Ledger ledger, String action) {
         Optional<String> failure = ledgers.write(node, ledger);
         if (failure.isPresent()) {
             log.warn("ledger not written policy={} node={} action={}: {}", policy, node, action, failure.get());
-            return false;
+            return failure;
         }
         backoff.succeeded(node);
         cache.ledgerWritten(node, ledger);
-        return true;
+        return Optional.empty();
     }
 
     private String wouldOnce(NodeWrite write, Actions acts, Instant now) {
@@ -111,7 +122,7 @@ final class ActionExecutor {
         recent.add(new ActionEntry(now.toString(), node, result.action().label(), result.outcome().label(), result.message()));
     }
 
-    /** Not done (failed, refused) or done but not recorded: try again later, backing off, rather than every pass. */
+    /** Not done (failed, refused): try again later, backing off, rather than every pass. */
     private NodeEntry failed(NodeWrite write, ActionResult result, Instant now) {
         Instant retry = backoff.failed(write.node(), now);
         return write.line(NodeState.UNHEALTHY, write.action(), Optional.of(retry), "", result.message());

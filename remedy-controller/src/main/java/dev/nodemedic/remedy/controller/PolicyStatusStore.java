@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.controller;
 
+import dev.nodemedic.apiserver.ApiFailure;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicy;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicyStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,15 +19,17 @@ public final class PolicyStatusStore implements StatusStore {
     }
 
     @Override
-    public Optional<String> write(String policy, NodeRemedyPolicyStatus status) {
+    public Optional<ApiFailure> write(String policy, NodeRemedyPolicyStatus status) {
         try {
             NodeRemedyPolicy written = client.resources(NodeRemedyPolicy.class).withName(policy).editStatus(current -> {
                 current.setStatus(status);
                 return current;
             });
-            return written == null ? Optional.of("policy " + policy + " is gone") : Optional.empty();
+            return written == null
+                    ? Optional.of(new ApiFailure(ApiFailure.Kind.NOT_FOUND, 404, "noderemedypolicies.remedy.nodemedic.dev \"" + policy + "\" not found"))
+                    : Optional.empty();
         } catch (KubernetesClientException e) {
-            return Optional.of("status of noderemedypolicy/" + policy + " not written: HTTP " + e.getCode() + " (" + e.getMessage() + ")");
+            return Optional.of(ApiFailure.of(e));
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.nodemedic.remedy.controller;
 
+import dev.nodemedic.apiserver.ApiFailure;
+import dev.nodemedic.apiserver.Caller;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicyStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,7 +9,13 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes one policy's status when it changed, at most once per {@link #INTERVAL}. */
+/**
+ * Writes one policy's status when it changed, at most once per {@link #INTERVAL}; a failed write is tried
+ * again after {@link NodeRetries}' backoff, as a node's write is. A run of failures is one WARN line at its
+ * start (and at each change of kind, which is news), in api-server's {@link ApiFailure} words with the
+ * controller's advice, and one INFO line when a write goes through again: in a storm a pass comes every
+ * few seconds, and a line per try would bury the rest.
+ */
 final class PolicyStatusWriter {
     private static final Logger log = LoggerFactory.getLogger(PolicyStatusWriter.class);
     /**
@@ -20,6 +28,9 @@ final class PolicyStatusWriter {
     private final String policy;
     private NodeRemedyPolicyStatus lastWritten;
     private Instant lastWriteAt = Instant.MIN;
+    private Instant retryAt = Instant.MIN;
+    private int failures;
+    private Optional<ApiFailure> failing = Optional.empty();
 
     /** @param found the status the policy carried when the controller first saw it (null: none), not written again while unchanged */
     PolicyStatusWriter(StatusStore store, String policy, NodeRemedyPolicyStatus found) {
@@ -33,17 +44,38 @@ final class PolicyStatusWriter {
         if (status.equals(lastWritten)) {
             return Optional.empty();
         }
-        Instant allowed = lastWriteAt.plus(INTERVAL);
+        Instant allowed = later(lastWriteAt.plus(INTERVAL), retryAt);
         if (allowed.isAfter(now)) {
             return Optional.of(allowed);
         }
-        Optional<String> failure = store.write(policy, status);
+        Optional<ApiFailure> failure = store.write(policy, status);
         lastWriteAt = now;
         if (failure.isPresent()) {
-            log.warn("policy status not written policy={}: {}", policy, failure.get());
-            return Optional.of(now.plus(NodeBackoff.FIRST));
+            return Optional.of(failed(failure.get(), now));
         }
+        failing.ifPresent(was -> log.info("policy status written again policy={} was={} failures={}", policy, was.kind(), failures));
+        failing = Optional.empty();
+        failures = 0;
+        retryAt = Instant.MIN;
         lastWritten = status;
         return Optional.empty();
+    }
+
+    private Instant failed(ApiFailure failure, Instant now) {
+        failures++;
+        retryAt = now.plus(NodeRetries.BACKOFF.ceiling(failures, NodeRetries.MAX));
+        String call = "patch noderemedypolicies/" + policy + "/status";
+        if (failing.map(was -> was.kind() != failure.kind()).orElse(true)) {
+            log.warn("policy status not written policy={} code={} next={}: {}; tried again with backoff up to every {}s", policy, failure.codeLabel(),
+                    retryAt, failure.explain(call, Caller.CONTROLLER), NodeRetries.MAX.toSeconds());
+        } else {
+            log.debug("policy status still not written policy={} code={} failures={} next={}", policy, failure.codeLabel(), failures, retryAt);
+        }
+        failing = Optional.of(failure);
+        return retryAt;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 }

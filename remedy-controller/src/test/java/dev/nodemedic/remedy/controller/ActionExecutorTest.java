@@ -181,12 +181,15 @@ class ActionExecutorTest {
     @Test
     void anActionWhoseLedgerIsNotWrittenIsTriedAgainAndNotTakenAsRecorded() {
         FakeNodeActions live = new FakeNodeActions(Mode.APPLY);
-        ledgerFailure = Optional.of("HTTP 500");
+        ledgerFailure = Optional.of("patch noderemedyledger node-a failed (500): etcdserver: leader changed");
 
         NodeEntry entry = cordon(actions(live));
 
         assertThat(entry.state()).isEqualTo("Unhealthy");
         assertThat(entry.due()).isEqualTo(T0.plusSeconds(10).toString());
+        assertThat(entry.message()).as("the action is done, the ledger is not, and why").isEqualTo("cordon of node node-a: APPLIED, but its ledger was not"
+                + " written (patch noderemedyledger node-a failed (500): etcdserver: leader changed); cordon and the ledger are tried again at " + T0.plusSeconds(10));
+        assertThat(recent.list()).singleElement().satisfies(a -> assertThat(a.result()).as("the cordon itself was applied").isEqualTo("applied"));
         assertThat(cache.ledger("node-a")).isEmpty();
 
         ledgerFailure = Optional.empty();

@@ -174,7 +174,7 @@ class RemedyControllerTest {
                 return true;
             }
             Instant now = clock.instant();
-            Stream.of(NodeBackoff.FIRST, NodeBackoff.FIRST.multipliedBy(2), NodeBackoff.FIRST.multipliedBy(4))
+            Stream.of(1, 2, 3).map(failures -> NodeRetries.BACKOFF.ceiling(failures, NodeRetries.MAX))
                     .filter(wait -> controllerScheduler.wakeUps().contains(now.plus(wait))).findFirst()
                     .ifPresent(controllerScheduler::advance);
             return false;

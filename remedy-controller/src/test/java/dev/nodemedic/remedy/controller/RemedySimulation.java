@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.controller;
 
+import dev.nodemedic.apiserver.ApiFailure;
 import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.remedy.action.ActionKind;
 import dev.nodemedic.remedy.action.ActionResult;
@@ -440,7 +441,7 @@ public final class RemedySimulation {
         }
     }
 
-    private Optional<String> writeStatus(String policy, NodeRemedyPolicyStatus status) {
+    private Optional<ApiFailure> writeStatus(String policy, NodeRemedyPolicyStatus status) {
         statusWrites++;
         lastStatus = status;
         return Optional.empty();

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class NodeBackoffTest {
+class NodeRetriesTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private final NodeBackoff backoff = new NodeBackoff();
+    private final NodeRetries backoff = new NodeRetries();
 
     @Test
     void theWaitDoublesFromTenSecondsUpToFiveMinutes() {

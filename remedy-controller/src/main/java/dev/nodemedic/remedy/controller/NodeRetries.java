@@ -1,5 +1,6 @@
 package dev.nodemedic.remedy.controller;
 
+import dev.nodemedic.apiserver.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -9,15 +10,20 @@ import java.util.Set;
 
 /**
  * Per node, when a write that failed (or was refused, or was done but not recorded in the ledger) is
- * tried again: {@link #FIRST} after the first failure, doubling up to {@link #MAX}, until a write goes
- * through. As client-go's {@code flowcontrol.Backoff}: a node the API server keeps refusing costs a
- * write now and then, not one every pass.
+ * tried again: api-server's {@link Backoff} from {@link #BACKOFF}'s first step, doubling up to {@link #MAX},
+ * until a write goes through. As client-go's {@code flowcontrol.Backoff}: a node the API server keeps
+ * refusing costs a write now and then, not one every pass.
+ *
+ * <p>The wait is the backoff's ceiling, without jitter: jitter keeps many callers from coming back in step, but
+ * the controller is one caller on one thread, and nodes that failed together are best tried again in one pass
+ * rather than in as many passes as there are nodes.
  */
-final class NodeBackoff {
-    static final Duration FIRST = Duration.ofSeconds(10);
+final class NodeRetries {
+    /** 10 s after the first failure: a pass costs every node a look, so not sooner. */
+    static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(10));
     static final Duration MAX = Duration.ofMinutes(5);
 
-    private record Entry(Instant at, Duration delay) {
+    private record Entry(Instant at, int failures) {
     }
 
     private final Map<String, Entry> entries = new HashMap<>();
@@ -29,13 +35,13 @@ final class NodeBackoff {
 
     /** A try failed: the wait doubles from the last one. @return when the node is tried again */
     Instant failed(String node, Instant now) {
-        Entry last = entries.get(node);
-        Duration delay = last == null ? FIRST : min(last.delay().multipliedBy(2), MAX);
-        entries.put(node, new Entry(now.plus(delay), delay));
-        return now.plus(delay);
+        int failures = Optional.ofNullable(entries.get(node)).map(Entry::failures).orElse(0) + 1;
+        Instant at = now.plus(BACKOFF.ceiling(failures, MAX));
+        entries.put(node, new Entry(at, failures));
+        return at;
     }
 
-    /** A write went through: the next failure starts from {@link #FIRST} again. */
+    /** A write went through: the next failure starts from the first step again. */
     void succeeded(String node) {
         entries.remove(node);
     }
@@ -52,9 +58,5 @@ final class NodeBackoff {
      */
     Optional<Instant> nextAfter(Instant now) {
         return entries.values().stream().map(Entry::at).filter(at -> at.isAfter(now)).min(Instant::compareTo);
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) > 0 ? b : a;
     }
 }
