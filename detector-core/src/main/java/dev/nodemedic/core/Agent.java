@@ -102,6 +102,13 @@ public final class Agent implements AutoCloseable {
     /** @param reload the agent config file, followed while the agent runs: its daemons list is applied on change ({@link AgentConfigReloads}) */
     public static Agent start(AgentConfig config, Optional<AgentConfigReloads.Watch> reload, String nodeName, String version, String mode, Clock clock,
             ClusterConnector connector) throws Exception {
+        // One journal reader for the node: every daemon that follows the journal shares its one journalctl.
+        return start(config, reload, nodeName, version, mode, clock, connector, HostJournal.forNode(clock));
+    }
+
+    /** @param journal the node's journal reader, which the agent closes with itself (tests give one on a journalctl played by a script) */
+    static Agent start(AgentConfig config, Optional<AgentConfigReloads.Watch> reload, String nodeName, String version, String mode, Clock clock,
+            ClusterConnector connector, HostJournal journal) throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 // One event loop serves the status page, metrics and the API client with room to spare;
                 // the default (two per core) only costs memory on a node agent.
@@ -112,8 +119,6 @@ public final class Agent implements AutoCloseable {
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("supervision").daemon(true).factory());
         ClusterLink cluster = new ClusterLink(connector);
-        // One journal reader for the node: every daemon that follows the journal shares its one journalctl.
-        HostJournal journal = HostJournal.forNode(clock);
         try {
             PrometheusExporter prometheus = new PrometheusExporter();
             List<Exporter> exporters = List.of(new LogExporter(nodeName, clock), prometheus, cluster);

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * a daemon that is slow with an entry holds up only itself. While its queue is full the entries meant
  * for it are dropped and counted (the journal keeps them; the reader does not wait), and it hears how
  * many through {@code missed} before the next one. What the journal's state becomes (following,
- * unavailable) is never dropped: it waits in a few slots kept for it.
+ * unavailable) is never dropped: it waits in a few slots kept for it. It hears {@code caughtUp} whenever
+ * the entry it was handed was the last one queued for it.
  */
 final class Delivery implements Journal.Subscription {
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
@@ -133,6 +134,10 @@ final class Delivery implements Journal.Subscription {
                     case Said.Entry e -> {
                         queuedEntries.decrementAndGet();
                         subscriber.entry(e.entry());
+                        // None queued behind it: one caughtUp per run of entries, so a subscriber publishes what it counts once a batch.
+                        if (queuedEntries.get() == 0) {
+                            subscriber.caughtUp();
+                        }
                     }
                     case Said.End end -> {
                         return;

@@ -69,11 +69,14 @@ public final class HostJournal implements Journal, AutoCloseable {
             // journalctl --directory on a missing folder reads nothing and exits 0: a blind count would read as healthy.
             throw new IOException(query.directory().get() + " is not a directory; mount the host's journal there");
         }
-        journalctl.requireEntries(query.directory(), checkLimit);
-        if (!since.isBefore(until) && !since.equals(until)) {
-            return 0;
+        journalctl.requireInstalled();
+        long handed = since.isAfter(until) ? 0 : journalctl.readWindow(query, since, until, limit, entries);
+        if (handed == 0) {
+            // An entry handed on shows the journal is there. Without one, journalctl's JSON output cannot tell an empty
+            // window from no journal at all (it prints nothing and exits 0 for both), and only then is it asked for any entry.
+            journalctl.requireEntries(query.directory(), checkLimit);
         }
-        return journalctl.readWindow(query, since, until, limit, entries);
+        return handed;
     }
 
     /** journalctl followers started for every journal so far (tests, and the footprint bench). */

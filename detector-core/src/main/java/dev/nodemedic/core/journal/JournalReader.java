@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * subscription to it: the subscriptions' matches OR-ed with {@code +}, each entry handed to the
  * subscriptions it matches. The child starts with the first subscription and ends with the last.
  *
- * <p>A subscription whose matches the running child does not cover, or that wants entries older than
+ * <p>A subscription whose matches or fields the running child does not cover, or that wants entries older than
  * it has read to, restarts it: after the last cursor when only new matches were added, else from the
  * oldest time wanted, with the entries up to the last cursor passed over for the subscriptions that
  * had them already. A child that dies after reading entries is started again after its cursor, and
@@ -57,6 +57,8 @@ final class JournalReader {
     private final Set<Delivery> told = new LinkedHashSet<>();
     /** The terms the running child matches; guarded by {@code this}. */
     private List<Map<String, String>> covered = List.of();
+    /** The fields the running child prints (its --output-fields, MESSAGE aside); guarded by {@code this}. */
+    private Set<String> coveredFields = Set.of();
     /** The realtime of the last entry read, or where the stream starts; guarded by {@code this}. */
     private long readToMicros = Long.MAX_VALUE;
     /** The cursor of the last entry read, to start after; guarded by {@code this}. */
@@ -101,8 +103,10 @@ final class JournalReader {
             }
             if (thread == null) {
                 thread = Thread.ofPlatform().daemon(true).name("journal-reader").start(this::run);
-            } else if (process != null && covered.containsAll(query.terms()) && delivery.sinceMicros() >= readToMicros) {
-                // The running child already reads what it wants, from early enough: it joins without a restart.
+            } else if (process != null && covered.containsAll(query.terms()) && coveredFields.containsAll(query.fields())
+                    && delivery.sinceMicros() >= readToMicros) {
+                // The running child already reads what it wants, with the fields it wants, from early enough: it joins without a restart.
+                // A newcomer asking for a field the child does not print restarts it after the cursor, as one with new matches does.
                 List<Delivery> more = new ArrayList<>(served);
                 more.add(delivery);
                 served = List.copyOf(more);
@@ -284,6 +288,7 @@ final class JournalReader {
             }
         }
         covered = List.copyOf(terms);
+        coveredFields = Set.copyOf(fields);
         if (!cursor.isEmpty() && earliest >= readToMicros) {
             return new Plan(covered, Set.copyOf(fields), cursor, Instant.EPOCH, List.of(), "", -1);
         }
@@ -379,6 +384,7 @@ final class JournalReader {
         served = List.of();
         told.clear();
         covered = List.of();
+        coveredFields = Set.of();
         cursor = "";
         readToMicros = Long.MAX_VALUE;
         unavailable = "";

@@ -165,12 +165,14 @@ public final class Journalctl {
         // Whole seconds, widened to cover the window; entries are cut to it exactly by their microseconds.
         args.add("--since=@" + since.getEpochSecond());
         args.add("--until=@" + (until.getEpochSecond() + 1));
+        Set<String> wanted = new TreeSet<>(query.fields());
+        wanted.addAll(fieldsOf(query));
+        // What is parsed is all that is printed: the matched fields (to check them again), those asked for, and the message.
+        args.add("--output-fields=" + String.join(",", outputFields(wanted)));
         args.addAll(matches(query.terms()));
         Process p = start(args);
         long sinceMicros = micros(since);
         long untilMicros = micros(until);
-        Set<String> wanted = new TreeSet<>(query.fields());
-        wanted.addAll(fieldsOf(query));
         FutureTask<WindowOutput> output = new FutureTask<>(() -> WindowOutput.read(p.getInputStream(), query, wanted, sinceMicros, untilMicros, entries));
         Thread.ofVirtual().name("journalctl-window").start(output);
         try {

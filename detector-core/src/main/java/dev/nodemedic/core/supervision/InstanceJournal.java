@@ -95,6 +95,11 @@ final class InstanceJournal implements Journal, AutoCloseable {
             guarded(() -> subscriber.missed(count));
         }
 
+        @Override
+        public void caughtUp() {
+            guarded(subscriber::caughtUp);
+        }
+
         private void guarded(Runnable call) {
             if (closed) {
                 return;

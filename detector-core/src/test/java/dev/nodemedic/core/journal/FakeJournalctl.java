@@ -16,14 +16,15 @@ import java.util.Map;
  * every entry after {@code --after-cursor} (all of them otherwise: the reader cuts them to each
  * subscriber's time) and follows the file, as {@code tail -f}. It ignores the matches: the reader
  * filters each entry for its subscribers again, which is what is under test. Files next to it steer it:
- * {@code fail} (complain and exit 1 before any entry), {@code die} (print, then exit 1, once).
+ * {@code fail} (complain and exit 1 before any entry), {@code die} (print, then exit 1, once). Public for
+ * the agent's tests, which run a daemon plugin on it.
  */
-final class FakeJournalctl {
+public final class FakeJournalctl {
     private final Path dir;
     private final Path script;
     private int written;
 
-    FakeJournalctl(Path dir) throws IOException {
+    public FakeJournalctl(Path dir) throws IOException {
         this.dir = dir;
         this.script = dir.resolve("journalctl");
         Files.writeString(script, """
@@ -46,12 +47,12 @@ final class FakeJournalctl {
         Files.writeString(dir.resolve("entries"), "");
     }
 
-    Path path() {
+    public Path path() {
         return script;
     }
 
     /** Appends an entry with these fields; its cursor is its line number, its time {@code micros}. */
-    synchronized void write(long micros, String message, Map<String, String> fields) {
+    public synchronized void write(long micros, String message, Map<String, String> fields) {
         written++;
         StringBuilder json = new StringBuilder("{\"__CURSOR\":\"s=" + written + "\",\"__REALTIME_TIMESTAMP\":\"" + micros + "\"");
         fields.forEach((name, value) -> json.append(",\"").append(name).append("\":\"").append(value).append('"'));
@@ -63,7 +64,7 @@ final class FakeJournalctl {
         }
     }
 
-    void steer(String file, boolean on) throws IOException {
+    public void steer(String file, boolean on) throws IOException {
         if (on) {
             Files.writeString(dir.resolve(file), "");
         } else {
@@ -71,12 +72,12 @@ final class FakeJournalctl {
         }
     }
 
-    List<String> calls() {
+    public List<String> calls() {
         return lines("calls.log");
     }
 
     /** The followers that ran, newest last. */
-    List<Long> pids() {
+    public List<Long> pids() {
         return lines("pids").stream().map(Long::parseLong).toList();
     }
 

@@ -14,6 +14,7 @@ class Heard implements Journal.Subscriber {
     final List<String> unavailable = new CopyOnWriteArrayList<>();
     final AtomicInteger following = new AtomicInteger();
     final AtomicLong missed = new AtomicLong();
+    final AtomicInteger caughtUp = new AtomicInteger();
     final List<String> threads = new CopyOnWriteArrayList<>();
 
     @Override
@@ -31,6 +32,11 @@ class Heard implements Journal.Subscriber {
     @Override
     public void unavailable(String why, Duration retryIn) {
         unavailable.add(why + " | " + retryIn.toMillis() + "ms");
+    }
+
+    @Override
+    public void caughtUp() {
+        caughtUp.incrementAndGet();
     }
 
     @Override

@@ -101,6 +101,28 @@ class HostJournalTest {
     }
 
     @Test
+    void aSubscriberAskingForAFieldTheRunningJournalctlDoesNotPrintRestartsItAfterItsCursor() throws Exception {
+        journal(Journal.QUEUE_ENTRIES);
+        journalctl.write(T0, "old", KERNEL);
+        Heard first = new Heard();
+        journal.follow(Journal.Query.kernel(), fromStart(), first);
+        awaitTrue("the old entry", WAIT, () -> first.messages.size() == 1);
+
+        Heard withPid = new Heard();
+        journal.follow(Journal.Query.kernel().withFields("_PID"), Journal.Position.fromNow(), withPid);
+        awaitTrue("journalctl started again", WAIT, () -> journal.starts() == 2 && liveFollowers() == 1);
+        journalctl.write(CLOCK.millis() * 1000 + 1, "new", Map.of("_TRANSPORT", "kernel", "_PID", "42"));
+
+        awaitTrue("the new entry for both", WAIT, () -> first.messages.size() == 2 && withPid.messages.size() == 1);
+        assertThat(withPid.entries.getFirst().field("_PID")).as("the field it asked for, which the first journalctl did not print").contains("42");
+        assertThat(first.entries.getLast().fields()).as("only what each asked for").isEmpty();
+        List<String> follows = journalctl.calls().stream().filter(call -> call.contains("--follow")).toList();
+        assertThat(follows.get(0)).contains("--output-fields=MESSAGE,_TRANSPORT ");
+        assertThat(follows.get(1)).contains("--output-fields=MESSAGE,_PID,_TRANSPORT ", "--after-cursor=s=1");
+        assertThat(first.messages).as("the first subscriber gets no entry twice").containsExactly("old", "new");
+    }
+
+    @Test
     void aDeadJournalctlIsStartedAgainAfterItsCursorAndNobodyHearsOfIt() throws Exception {
         journal(Journal.QUEUE_ENTRIES);
         journalctl.steer("die", true);

@@ -132,7 +132,48 @@ class JournalctlTest {
         assertThat(handed).isEqualTo(3);
         assertThat(read).containsExactly("first", "second", "last");
         assertThat(calls()).isEqualTo("--output=json --no-pager --directory=" + dir + " --since=@" + since.getEpochSecond() + " --until=@"
-                + (NOW.getEpochSecond() + 1) + " SYSLOG_IDENTIFIER=systemd");
+                + (NOW.getEpochSecond() + 1) + " --output-fields=MESSAGE,SYSLOG_IDENTIFIER SYSLOG_IDENTIFIER=systemd");
+    }
+
+    @Test
+    void aWindowAsksJournalctlForTheFieldsAskedForAndReadsThem() throws Exception {
+        Files.write(dir.resolve("entries.jsonl"), List.of("{\"__CURSOR\":\"s=1\",\"__REALTIME_TIMESTAMP\":\"" + Journalctl.micros(NOW)
+                + "\",\"SYSLOG_IDENTIFIER\":\"systemd\",\"_PID\":\"1\",\"MESSAGE\":\"Started kubelet.\"}"));
+        Journalctl journalctl = journalctl("cat \"$(dirname \"$0\")/entries.jsonl\"\n");
+        List<Journal.Entry> read = new ArrayList<>();
+
+        journalctl.readWindow(Journal.Query.identifier("systemd").withFields("_PID"), NOW.minusSeconds(60), NOW, LIMIT, read::add);
+
+        assertThat(read).singleElement().satisfies(entry -> assertThat(entry.fields()).isEqualTo(java.util.Map.of("_PID", "1")));
+        assertThat(calls()).contains(" --output-fields=MESSAGE,SYSLOG_IDENTIFIER,_PID SYSLOG_IDENTIFIER=systemd");
+    }
+
+    @Test
+    void theHostJournalsReadOfAWindowWithAnEntryRunsJournalctlOnce() throws Exception {
+        Files.write(dir.resolve("entries.jsonl"), List.of(entry(NOW.minusSeconds(1), "systemd", "Started kubelet.")));
+        Journalctl journalctl = journalctl("cat \"$(dirname \"$0\")/entries.jsonl\"\n");
+        HostJournal journal = new HostJournal(journalctl, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(1), Duration.ofSeconds(1), LIMIT, 16);
+
+        long handed = journal.read(Journal.Query.identifier("systemd"), NOW.minusSeconds(60), NOW, LIMIT, e -> { });
+
+        assertThat(handed).isEqualTo(1);
+        assertThat(calls().lines()).as("the entry shows the journal is there: no second journalctl to ask").singleElement()
+                .satisfies(call -> assertThat(call).contains("--since=").doesNotContain("--lines=1"));
+    }
+
+    @Test
+    void theHostJournalsReadOfAnEmptyWindowAsksWhetherTheJournalHoldsAnyEntryAtAll() throws Exception {
+        Journalctl journalctl = journalctl("""
+                case " $* " in *" --lines=1 "*) echo '{"__CURSOR":"s=1","MESSAGE":"hello"}';; esac
+                exit 0
+                """);
+        HostJournal journal = new HostJournal(journalctl, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(1), Duration.ofSeconds(1), LIMIT, 16);
+
+        long handed = journal.read(Journal.Query.identifier("systemd"), NOW.minusSeconds(60), NOW, LIMIT, e -> { });
+
+        assertThat(handed).isZero();
+        // journalctl -o json prints nothing for an empty window and for no journal alike (systemd 252): only the check tells them apart.
+        assertThat(calls().lines()).hasSize(2).last().asString().contains("--lines=1");
     }
 
     @Test

@@ -263,6 +263,14 @@ public interface Journal {
         /** {@code count} entries were dropped for this subscriber because it fell behind; the next one follows them. */
         default void missed(long count) {
         }
+
+        /**
+         * Every entry read for this subscriber so far has been handed on: none is waiting now. Said once after
+         * a run of entries, not per entry, so a subscriber that counts entry by entry publishes its counts here,
+         * once a batch. A journal that is read keeps going: more entries may follow.
+         */
+        default void caughtUp() {
+        }
     }
 
     /**

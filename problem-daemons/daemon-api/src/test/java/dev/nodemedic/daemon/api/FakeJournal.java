@@ -107,11 +107,17 @@ public final class FakeJournal implements Journal {
             standing.ifPresent(one::tell);
             if (unreadable.isEmpty() && standing.isPresent()) {
                 // As the agent's reader does for a newcomer: what the journal holds from its position on.
+                boolean replayed = false;
                 for (Entry entry : written) {
                     if (one.wants(entry.realtime(), entry.fields())) {
                         Entry heard = narrowed(entry, query);
                         one.tell(s -> s.entry(heard));
+                        replayed = true;
                     }
+                }
+                if (replayed) {
+                    // As the agent's delivery says once the entries queued for a subscriber are handed on.
+                    one.tell(Subscriber::caughtUp);
                 }
             }
             // Only now can a write reach it: what was written before came in the replay above.
@@ -181,6 +187,8 @@ public final class FakeJournal implements Journal {
                 if (f.wants(realtime, fields)) {
                     Entry heard = narrowed(entry, f.query);
                     f.tell(s -> s.entry(heard));
+                    // A batch of one: nothing else waits for it, as the agent's reader says when a subscriber's queue empties.
+                    f.tell(Subscriber::caughtUp);
                 }
             }
         }

@@ -53,8 +53,15 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
 
     private final Host host;
     private final RaisedConditions raised = new RaisedConditions();
-    /** The reason each True condition was raised with; guarded by {@code raised}. */
-    private final Map<String, String> trueReasons = new HashMap<>();
+    /** The reason and message each True condition was raised with; guarded by {@code raised}. */
+    private final Map<String, Raised> trueReasons = new HashMap<>();
+    /**
+     * Why the open source cannot hand on lines for now (it said so and resumes by itself), until its conditions
+     * are known again; empty while it reads. Guarded by {@code raised}.
+     */
+    private String interrupted = "";
+    /** Counts the source's interruptions, so a late return to known conditions does not undo a newer one. Guarded by {@code raised}. */
+    private long interruptions;
     /** Made once: a method reference built per line would be an allocation per line. */
     private final Consumer<Match> onMatch = this::matched;
     private LongConsumer linesRead = added -> {
@@ -83,6 +90,17 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         @Override
         public void caughtUp() {
             publishCount();
+        }
+
+        @Override
+        public void unavailable(String why, Duration retryIn) {
+            publishCount();
+            interrupted(why, retryIn);
+        }
+
+        @Override
+        public void resumed() {
+            KernelLogDaemon.this.resumed();
         }
     };
     private volatile DaemonContext<KernelLogConfig> context;
@@ -229,20 +247,77 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     }
 
     /**
-     * A source is read again: conditions no rule has raised go from Unknown to their healthy default.
-     * Only those this object made Unknown: at a plain start the agent may hold a problem it adopted from
-     * the node, which a healthy default must not overwrite.
+     * A source is read again: conditions a rule raised are True again, the others go from Unknown to their
+     * healthy default. Only those this object made Unknown: at a plain start the agent may hold a problem it
+     * adopted from the node, which a healthy default must not overwrite.
      */
     private void known() {
         synchronized (raised) {
             for (ConditionDeclaration declared : context.config().declarations()) {
-                if (!trueReasons.containsKey(declared.type())) {
+                Raised raisedWith = trueReasons.get(declared.type());
+                if (raisedWith == null) {
                     context.setCondition(declared.type(), ConditionStatus.FALSE, declared.reason(), declared.message());
+                } else {
+                    context.setCondition(declared.type(), ConditionStatus.TRUE, raisedWith.reason(), raisedWith.message());
                 }
             }
         }
         context.logger().log(Level.INFO, "kernel-log reads its log again, its conditions are known instance={0} source=\"{1}\"",
                 context.instanceName(), source.describe());
+    }
+
+    /**
+     * The open source cannot hand on lines for now and resumes by itself where it stopped (the journal: the
+     * agent's reader keeps its cursor). Silence is never health: every condition is Unknown with why until
+     * lines come again. A condition a rule raised is remembered and is True again then. Said again at each
+     * retry with the same words, it writes nothing new.
+     */
+    private void interrupted(String why, Duration retryIn) {
+        LogSource current = source;
+        String message = context.instanceName() + " cannot read " + current.describe() + " for now: " + why
+                + ". The agent tries again and resumes after the last line read, so nothing is counted twice or lost";
+        boolean changed;
+        synchronized (raised) {
+            changed = !why.equals(interrupted);
+            interrupted = why;
+            interruptions++;
+            for (ConditionDeclaration declared : context.config().declarations()) {
+                context.setCondition(declared.type(), ConditionStatus.UNKNOWN, NO_SOURCE, message);
+            }
+        }
+        sourceUp.get(current.kind()).accept(0);
+        if (changed) {
+            context.logger().log(Level.WARNING, "kernel-log cannot read its log for now, its conditions are Unknown until it resumes instance={0} source=\"{1}\" why=\"{2}\" retryIn={3}",
+                    context.instanceName(), current.describe(), why, GoDuration.formatShort(retryIn));
+        }
+    }
+
+    /**
+     * The source hands on lines again, from after the last one read. As at a recovery from no source, the
+     * conditions are known again only after a grace: what was logged meanwhile is matched first, so a problem
+     * goes from Unknown to True, never through a healthy False.
+     */
+    private void resumed() {
+        long interruption;
+        synchronized (raised) {
+            if (interrupted.isEmpty()) {
+                return;
+            }
+            interruption = interruptions;
+        }
+        sourceUp.get(source.kind()).accept(1);
+        context.scheduler().schedule(() -> knownAfter(interruption), RECOVERY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Conditions known again, unless the source was interrupted again since {@code interruption}. */
+    private void knownAfter(long interruption) {
+        synchronized (raised) {
+            if (interruptions != interruption || interrupted.isEmpty()) {
+                return;
+            }
+            interrupted = "";
+            known();
+        }
     }
 
     private void read() {
@@ -302,8 +377,8 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
             raised.raise(rule.condition(), match.ruleIndex(), rule.clearAfter(), context.clock().instant());
             // NPD's condition-change Event: when a condition turns True or its reason changes, the Node
             // also gets an Event with that reason, which is what event-based alerts key on.
-            String before = trueReasons.put(rule.condition(), rule.reason());
-            if (!rule.reason().equals(before)) {
+            Raised before = trueReasons.put(rule.condition(), new Raised(rule.reason(), match.message()));
+            if (before == null || !rule.reason().equals(before.reason())) {
                 context.emit(new Event(context.config().source(), Severity.WARNING, rule.reason(), match.message(), match.timestamp()));
             }
             context.setCondition(rule.condition(), ConditionStatus.TRUE, rule.reason(), match.message());
@@ -313,6 +388,10 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     /** The scheduler's periodic work; tests call it with the time they set. */
     void clearExpired(Instant now) {
         synchronized (raised) {
+            if (!interrupted.isEmpty()) {
+                // Not while the source is interrupted: lines not read yet may hold a match; silence is no clearance.
+                return;
+            }
             for (String type : raised.expire(now)) {
                 setHealthy(type, "clearAfter passed without a new match");
             }
@@ -343,5 +422,9 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
             thread.interrupt();
             thread.join(STOP_WAIT);
         }
+    }
+
+    /** What a True condition was raised with, to say it again once the source is read again after an interruption. */
+    private record Raised(String reason, String message) {
     }
 }

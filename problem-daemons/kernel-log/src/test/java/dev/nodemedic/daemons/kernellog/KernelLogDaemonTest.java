@@ -357,6 +357,49 @@ class KernelLogDaemonTest {
     }
 
     @Test
+    void aJournalThatStopsBeingReadableIsUnknownMeanwhileAndResumesWithoutReadingAgain() throws Exception {
+        journal.following();
+        host = host(dir.resolve("no-kmsg"), List.of(dir.resolve("no-kern.log")));
+        start("{}");
+        journal.write(Instant.ofEpochSecond(1_795_435_201), "INFO: task docker:77 blocked for more than 120 seconds.", Map.of("_TRANSPORT", "kernel"));
+        awaitTrue("KernelDeadlock True", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
+
+        String why = "journalctl exited with status 1 before it read any entry: Failed to open journal (journal)";
+        journal.unavailable(why, Duration.ofSeconds(2));
+
+        awaitTrue("ReadonlyFilesystem Unknown", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.UNKNOWN);
+        for (String type : List.of("KernelDeadlock", "ReadonlyFilesystem")) {
+            assertThat(context.condition(type).status()).as(type).isEqualTo(ConditionStatus.UNKNOWN);
+            assertThat(context.condition(type).reason()).isEqualTo("LogSourceUnavailable");
+            assertThat(context.condition(type).message()).isEqualTo("kernel-log cannot read journald _TRANSPORT=kernel for now: " + why
+                    + ". The agent tries again and resumes after the last line read, so nothing is counted twice or lost");
+        }
+        assertThat(sourceUp("journald")).isZero();
+        daemon.clearExpired(clock.instant().plus(Duration.ofDays(1)));
+        assertThat(context.condition("KernelDeadlock").status()).as("no clearance while nothing is read").isEqualTo(ConditionStatus.UNKNOWN);
+        journal.unavailable(why, Duration.ofSeconds(4));
+        journal.flush();
+        assertThat(context.history("ReadonlyFilesystem")).as("the same words at the next retry write nothing new")
+                .extracting(Condition::status).containsExactly(ConditionStatus.FALSE, ConditionStatus.UNKNOWN);
+
+        journal.following();
+        journal.write(Instant.ofEpochSecond(1_795_435_203), "Buffer I/O error on dev sdb1, logical block 0, async page read", Map.of("_TRANSPORT", "kernel"));
+
+        awaitTrue("KernelDeadlock True again", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
+        awaitTrue("ReadonlyFilesystem known again", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.FALSE);
+        assertThat(context.condition("KernelDeadlock").reason()).isEqualTo("DockerHung");
+        assertThat(context.condition("KernelDeadlock").message()).isEqualTo("INFO: task docker:77 blocked for more than 120 seconds.");
+        assertThat(context.history("KernelDeadlock")).extracting(Condition::status)
+                .containsExactly(ConditionStatus.FALSE, ConditionStatus.TRUE, ConditionStatus.UNKNOWN, ConditionStatus.TRUE);
+        assertThat(context.events()).extracting(Event::reason).as("DockerHung's condition-change event once: it was True all along")
+                .containsExactly("TaskHung", "DockerHung", "IOError");
+        assertThat(journal.subscriptions()).as("followed once: the agent's reader resumes, the daemon does not read again").hasSize(1);
+        assertThat(context.failures()).isEmpty();
+        assertThat(sourceUp("journald")).isEqualTo(1);
+        awaitTrue("two lines counted", WAIT, () -> context.counted("kernel_log_lines_read", Map.of("source", "journald")) == 2);
+    }
+
+    @Test
     void aNamedFileThatIsNotThereIsUnknownWithWhatToCheckUntilItAppears() throws Exception {
         Path missing = dir.resolve("missing.log");
         start("""

@@ -9,9 +9,9 @@ import java.util.Optional;
  *
  * @param logFile          a file the kubelet logs to (such as {@code /var/log/kubelet.log}), followed through
  *                         appends and rotation; absent: the kubelet's unit in the systemd journal
- * @param journalctl       no longer used, accepted so that configs that name it still load: the agent's journal
- *                         reader, shared by every daemon, runs the journalctl on the agent's PATH; a value is
- *                         logged as ignored at start
+ * @param journalctl       no longer used, accepted as it is (absolute or not) so that configs that name it still
+ *                         load: the agent's journal reader, shared by every daemon, runs the journalctl on the
+ *                         agent's PATH; a value is logged as ignored at start
  * @param journalDirectory the host's journal mounted into the pod (such as {@code /var/log/journal}); absent:
  *                         journalctl's own default, which on a host is the host's journal
  * @param persistFor       PLEGUnhealthy is True once the kubelet has reported PLEG trouble over this long
@@ -28,9 +28,6 @@ public record PlegConfig(Optional<Path> logFile, Optional<Path> journalctl, Opti
 
         if (logFile.isPresent() && !logFile.get().isAbsolute()) {
             throw new IllegalArgumentException("logFile: \"" + logFile.get() + "\" is relative; write an absolute path such as /var/log/kubelet.log");
-        }
-        if (journalctl.isPresent() && !journalctl.get().isAbsolute()) {
-            throw new IllegalArgumentException("journalctl: \"" + journalctl.get() + "\" is relative; write an absolute path such as /usr/bin/journalctl");
         }
         if (journalDirectory.isPresent() && !journalDirectory.get().isAbsolute()) {
             throw new IllegalArgumentException("journalDirectory: \"" + journalDirectory.get() + "\" is relative; write an absolute path such as /var/log/journal");

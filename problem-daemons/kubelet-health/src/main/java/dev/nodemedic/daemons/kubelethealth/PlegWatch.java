@@ -81,8 +81,9 @@ final class PlegWatch implements KubeletLogFollower.Listener {
         // The follower logs the failure; this only reports it.
         followingSince = null;
         unavailable = why;
-        context.setCondition(TYPE, ConditionStatus.UNKNOWN, UNAVAILABLE_REASON,
-                "the kubelet's log cannot be read for PLEG trouble: " + why + "; retrying in " + GoDuration.formatShort(retryIn));
+        // Zero: nothing tries again (the agent is stopping, or shares no journal), and "retrying in 0s" would say otherwise.
+        String next = retryIn.isZero() ? "; not tried again until the daemon restarts" : "; retrying in " + GoDuration.formatShort(retryIn);
+        context.setCondition(TYPE, ConditionStatus.UNKNOWN, UNAVAILABLE_REASON, "the kubelet's log cannot be read for PLEG trouble: " + why + next);
     }
 
     /** Re-evaluates at {@code now}: an episode that went quiet clears, one that lasted long enough raises. */

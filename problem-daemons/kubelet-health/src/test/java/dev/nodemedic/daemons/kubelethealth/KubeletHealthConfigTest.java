@@ -75,10 +75,16 @@ class KubeletHealthConfigTest {
                 List.of("/usr/bin/nsenter", "--target=1", "--mount", "--", "systemctl", "restart", "kubelet"), Duration.ofSeconds(30), 5));
     }
 
+    @Test
+    void aRelativePlegJournalctlStillLoadsForItIsIgnored() throws Exception {
+        KubeletHealthConfig config = binder.bind("kubelet-health.yaml", "pleg: {journalctl: journalctl}\n", KubeletHealthConfig.class);
+
+        assertThat(config.pleg().journalctl()).as("the agent's journal reader runs journalctl; the field is only logged as ignored").contains(Path.of("journalctl"));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             pleg: {logFile: kubelet.log}                | pleg: logFile: "kubelet.log" is relative
-            pleg: {journalctl: journalctl}              | pleg: journalctl: "journalctl" is relative
             pleg: {journalDirectory: journal}           | pleg: journalDirectory: "journal" is relative
             pleg: {persistFor: 0s}                      | pleg: persistFor: PT0S must be positive
             pleg: {quietPeriod: -1m}                    | pleg: quietPeriod: PT-1M must be positive

@@ -142,6 +142,15 @@ class PlegWatchTest {
     }
 
     @Test
+    void aJournalThatIsNotTriedAgainSaysSoInsteadOfRetryingInNoTime() {
+        watch.unavailable("the agent is stopping", Duration.ZERO);
+
+        assertThat(pleg().status()).isEqualTo(ConditionStatus.UNKNOWN);
+        assertThat(pleg().message()).isEqualTo("the kubelet's log cannot be read for PLEG trouble: the agent is stopping; not tried again until the daemon restarts")
+                .doesNotContain("retrying in");
+    }
+
+    @Test
     void aLineShowsTheLogIsReadableAgainAtOnce() {
         watch.unavailable("gone", Duration.ofSeconds(1));
         watch.following();

@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Entries arrive on the subscription's thread, one at a time, which thus plays the reader thread's
  * part for the daemon's engine; {@link #run} only waits. A journal that cannot be read once it was
- * followed fails the source with the agent's words (the daemon's conditions go Unknown with them and
- * the agent restarts the daemon, which looks for a source again).
+ * followed does not end the source: the agent's reader keeps its cursor and tries again, so the sink
+ * hears {@link LineSink#unavailable} with the agent's words and {@link LineSink#resumed} once entries
+ * come again from after the last one handed on. Ending the source instead would restart the daemon,
+ * which reads again from its lookback: lines counted twice, or lost.
  */
 public final class JournaldSource implements LogSource {
     private final Journal.Query query;
@@ -65,6 +67,7 @@ public final class JournaldSource implements LogSource {
         return "journald " + query;
     }
 
+    /** Waits until closed, or until the agent says it will not try the journal again (then it throws, with the agent's words). */
     @Override
     public void run(LineSink sink) throws IOException, InterruptedException {
         this.sink = sink;
@@ -93,38 +96,60 @@ public final class JournaldSource implements LogSource {
 
     /** What the agent's reader says, on the subscription's thread. */
     private final class Subscriber implements Journal.Subscriber {
+        /** Whether follow() had its answer: what comes after it is the sink's to hear. Only this thread touches it. */
+        private boolean answeredYet;
+
         @Override
         public void following() {
+            if (!answeredYet) {
+                answeredYet = true;
+                following = true;
+                answered.countDown();
+                return;
+            }
             following = true;
-            answered.countDown();
+            unavailable = "";
+            LineSink lines = readySink();
+            if (lines != null) {
+                lines.resumed();
+            }
         }
 
         @Override
         public void entry(Journal.Entry entry) {
-            try {
-                // Entries may come before the daemon's reader thread took the source over: they wait for it.
-                sinkReady.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
             String message = entry.message().strip();
-            LineSink lines = sink;
-            if (closed || lines == null || message.isEmpty()) {
+            LineSink lines = readySink();
+            if (lines == null || message.isEmpty()) {
                 return;
             }
             lines.line(entry.realtime(), message);
-            lines.caughtUp();
+        }
+
+        @Override
+        public void caughtUp() {
+            LineSink lines = readySink();
+            if (lines != null) {
+                lines.caughtUp();
+            }
         }
 
         @Override
         public void unavailable(String why, Duration retryIn) {
             unavailable = why;
-            if (following) {
-                // It was read and cannot be any more: the daemon fails with why, and its conditions say it.
-                ended.countDown();
+            if (!answeredYet) {
+                answeredYet = true;
+                answered.countDown();
+                return;
             }
-            answered.countDown();
+            if (retryIn.isZero()) {
+                // The agent will not try again (it is stopping): nothing will resume, so the source ends with why.
+                ended.countDown();
+                return;
+            }
+            LineSink lines = readySink();
+            if (lines != null) {
+                lines.unavailable(why, retryIn);
+            }
         }
 
         @Override
@@ -133,6 +158,20 @@ public final class JournaldSource implements LogSource {
                 logger.log(Level.WARNING, "kernel-log fell behind the journal, entries dropped (first time; counted in nodemedic_journal_entries_missed_total) source=\"{0}\" dropped={1}",
                         describe(), count);
             }
+        }
+
+        /**
+         * The daemon's sink once its reader took the source over (what comes before waits for it, in order), or
+         * null once the source is closed.
+         */
+        private LineSink readySink() {
+            try {
+                sinkReady.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            return closed ? null : sink;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.nodemedic.daemons.kernellog.source;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 
 /** Where a source hands each line: its time and its message, already stripped of syslog's prefix. */
@@ -24,5 +25,19 @@ public interface LineSink {
      * its counters once a block rather than once a line.
      */
     default void caughtUp() {
+    }
+
+    /**
+     * The source cannot hand on lines for now, for {@code why}, and goes on trying by itself: it resumes after
+     * the last line it handed on, so no line comes twice and none is skipped (the agent's journal reader keeps
+     * its cursor). What the sink reports from its lines is not known meanwhile.
+     *
+     * @param retryIn when the source is tried again
+     */
+    default void unavailable(String why, Duration retryIn) {
+    }
+
+    /** The source hands on lines again after {@link #unavailable}, from where it stopped. */
+    default void resumed() {
     }
 }

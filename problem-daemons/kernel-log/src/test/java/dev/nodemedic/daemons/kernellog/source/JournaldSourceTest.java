@@ -88,17 +88,101 @@ class JournaldSourceTest {
         assertThat(journal.open()).isEmpty();
     }
 
+    /** A sink that records what it heard besides lines: the journal's state, and when it may publish. */
+    private final List<String> said = new CopyOnWriteArrayList<>();
+    private final LineSink recording = new LineSink() {
+        @Override
+        public void line(Instant timestamp, String message) {
+            seen.add(timestamp.getEpochSecond() + " " + message);
+        }
+
+        @Override
+        public void caughtUp() {
+            said.add("caughtUp after " + seen.size());
+        }
+
+        @Override
+        public void unavailable(String why, Duration retryIn) {
+            said.add("unavailable: " + why + " retryIn=" + retryIn.toSeconds() + "s");
+        }
+
+        @Override
+        public void resumed() {
+            said.add("resumed");
+        }
+    };
+
+    private void runRecording() {
+        thread = Thread.ofPlatform().name("journald-source-test").start(() -> {
+            try {
+                source.run(recording);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                failure.set(e);
+            }
+        });
+    }
+
     @Test
-    void aJournalThatStopsBeingReadableFailsTheSourceSoTheDaemonSaysWhy() throws Exception {
+    void aJournalThatStopsBeingReadableIsToldToTheSinkAndTheSourceGoesOnWhereTheReaderResumes() throws Exception {
+        journal.following();
+        source = JournaldSource.follow(journal, Journal.Query.kernel(), Instant.EPOCH, WAIT, System.getLogger("test"));
+        runRecording();
+        journal.write(Instant.ofEpochSecond(100), "before", Map.of("_TRANSPORT", "kernel"));
+
+        journal.unavailable("journalctl exited with status 1 before it read any entry: Failed to open journal", Duration.ofSeconds(2));
+        journal.following();
+        journal.write(Instant.ofEpochSecond(101), "after", Map.of("_TRANSPORT", "kernel"));
+
+        awaitTrue("the line after", WAIT, () -> seen.size() == 2);
+        journal.flush();
+        assertThat(seen).containsExactly("100 before", "101 after");
+        assertThat(said).containsExactly("caughtUp after 1", "unavailable: journalctl exited with status 1 before it read any entry: Failed to open journal retryIn=2s",
+                "resumed", "caughtUp after 2");
+        assertThat(failure.get()).as("the source goes on: ending it would restart the daemon, which reads its lookback again").isNull();
+        assertThat(thread.isAlive()).isTrue();
+        assertThat(journal.subscriptions()).hasSize(1);
+    }
+
+    @Test
+    void aJournalThatWillNotBeTriedAgainEndsTheSourceWithTheAgentsWords() throws Exception {
         journal.following();
         source = JournaldSource.follow(journal, Journal.Query.kernel(), Instant.EPOCH, WAIT, System.getLogger("test"));
         run();
 
-        journal.unavailable("journalctl exited with status 1 before it read any entry: Failed to open journal", Duration.ofSeconds(2));
+        journal.unavailable("the agent is stopping", Duration.ZERO);
 
         awaitTrue("failure", WAIT, () -> failure.get() != null);
-        assertThat(failure.get()).isInstanceOf(IOException.class)
-                .hasMessage("journalctl exited with status 1 before it read any entry: Failed to open journal (journald _TRANSPORT=kernel)");
+        assertThat(failure.get()).isInstanceOf(IOException.class).hasMessage("the agent is stopping (journald _TRANSPORT=kernel)");
+    }
+
+    @Test
+    void theSinkMayPublishWhenTheAgentSaysItCaughtUpNotAfterEveryEntry() throws Exception {
+        AtomicReference<Journal.Subscriber> subscriber = new AtomicReference<>();
+        Journal handMade = new Journal() {
+            @Override
+            public Subscription follow(Query query, Position from, Subscriber heard) {
+                subscriber.set(heard);
+                heard.following();
+                return () -> {
+                };
+            }
+
+            @Override
+            public long read(Query query, Instant since, Instant until, Duration limit, java.util.function.Consumer<Entry> entries) {
+                throw new UnsupportedOperationException("not read here");
+            }
+        };
+        source = JournaldSource.follow(handMade, Journal.Query.kernel(), Instant.EPOCH, WAIT, System.getLogger("test"));
+        runRecording();
+
+        // As the agent's delivery does: a run of entries, then caughtUp once its queue is empty.
+        for (int i = 1; i <= 3; i++) {
+            subscriber.get().entry(Journal.Entry.of(Instant.ofEpochSecond(i), "line " + i));
+        }
+        subscriber.get().caughtUp();
+
+        assertThat(seen).containsExactly("1 line 1", "2 line 2", "3 line 3");
+        assertThat(said).containsExactly("caughtUp after 3");
     }
 
     @Test
