@@ -45,7 +45,7 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     /** How long stop() waits for the source thread; the agent's own bound is a few seconds. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(2);
     /** The reason of this instance's conditions while it reads no log: not NPD's (NPD reports health then). */
-    static final String NO_SOURCE = "LogSourceUnavailable";
+    static final String NO_SOURCE = LineSink.SOURCE_UNAVAILABLE;
     /** The source kinds of {@link LogSource#kind()}: each has its {@code kernel_log_source_up} series from the start. */
     private static final List<String> KINDS = List.of("kmsg", "file", "journald");
     /** From opening a source after none could be read to trusting its silence: ample for a backlog of a ring's or a file's size. */
@@ -61,8 +61,18 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     };
     private LongConsumer linesMatched = added -> {
     };
+    private LongConsumer linesUnparsed = added -> {
+    };
     /** Lines read and not yet added to linesRead: a metric's add costs as much as matching a line. */
     private long uncounted;
+    /** Lines that did not parse and are not yet added to linesUnparsed; published with the lines read. */
+    private long uncountedUnparsed;
+    /**
+     * While what the source reads cannot tell the node's state (its file removed, none of its lines
+     * parsing): the reason and message of the Unknown conditions; null otherwise. Guarded by {@code raised}.
+     */
+    private String unusableReason;
+    private String unusableMessage;
     /** The reader thread's sink; counts are published when the source has caught up, at the latest per 4,096 lines. */
     private final LineSink lines = new LineSink() {
         @Override
@@ -83,6 +93,22 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         @Override
         public void caughtUp() {
             publishCount();
+        }
+
+        @Override
+        public void unparsed() {
+            uncountedUnparsed++;
+        }
+
+        @Override
+        public void unusable(String reason, String why) {
+            publishCount();
+            KernelLogDaemon.this.unusable(reason, why);
+        }
+
+        @Override
+        public void usable() {
+            KernelLogDaemon.this.usable();
         }
     };
     private volatile DaemonContext<KernelLogConfig> context;
@@ -212,6 +238,10 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
             Map<String, String> labels = Map.of("source", found.kind());
             linesRead = context.counter("kernel_log_lines_read", labels);
             linesMatched = context.counter("kernel_log_rule_matches", labels);
+            if (found.kind().equals("file")) {
+                // Only a file's lines are parsed by pluginConfig's expressions; kmsg and journal records need none.
+                linesUnparsed = context.counter("kernel_log_lines_unparsed", labels);
+            }
             sourceUp.get(found.kind()).accept(1);
             context.logger().log(Level.INFO, "kernel-log reading instance={0} source=\"{1}\" why=\"{2}\" rules={3} since={4}",
                     context.instanceName(), found.describe(), opened.why(), context.config().rules().size(), startTime);
@@ -235,6 +265,9 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
      */
     private void known() {
         synchronized (raised) {
+            if (unusableReason != null) {
+                return; // unusable again meanwhile: the Unknown it set stands
+            }
             for (ConditionDeclaration declared : context.config().declarations()) {
                 if (!trueReasons.containsKey(declared.type())) {
                     context.setCondition(declared.type(), ConditionStatus.FALSE, declared.reason(), declared.message());
@@ -283,6 +316,42 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
             linesRead.accept(uncounted);
             uncounted = 0;
         }
+        if (uncountedUnparsed > 0) {
+            linesUnparsed.accept(uncountedUnparsed);
+            uncountedUnparsed = 0;
+        }
+    }
+
+    /**
+     * Silence is never health, nor is a log of which nothing parses: every condition no rule has raised
+     * goes Unknown with the source's words (the file and what to fix). A raised one stays True: the problem
+     * was seen, and its clearAfter or recoverPattern still decides. Runs on the reader thread.
+     */
+    private void unusable(String reason, String why) {
+        synchronized (raised) {
+            unusableReason = reason;
+            unusableMessage = context.instanceName() + ": " + why;
+            for (ConditionDeclaration declared : context.config().declarations()) {
+                if (!trueReasons.containsKey(declared.type())) {
+                    context.setCondition(declared.type(), ConditionStatus.UNKNOWN, reason, unusableMessage);
+                }
+            }
+        }
+    }
+
+    /**
+     * The source's lines tell the node's state again: as after a source found late, the conditions go back
+     * to their healthy default a moment later, so what the file holds is matched first.
+     */
+    private void usable() {
+        synchronized (raised) {
+            if (unusableReason == null) {
+                return;
+            }
+            unusableReason = null;
+            unusableMessage = null;
+        }
+        context.scheduler().schedule(this::known, RECOVERY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void matched(Match match) {
@@ -324,7 +393,12 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         if (trueReasons.remove(type) != null) {
             context.emit(new Event(context.config().source(), Severity.INFO, healthy.reason(), healthy.message(), context.clock().instant()));
         }
-        context.setCondition(type, ConditionStatus.FALSE, healthy.reason(), healthy.message());
+        if (unusableReason != null) {
+            // The problem is over by its rule, but what the source reads cannot say the node is healthy.
+            context.setCondition(type, ConditionStatus.UNKNOWN, unusableReason, unusableMessage);
+        } else {
+            context.setCondition(type, ConditionStatus.FALSE, healthy.reason(), healthy.message());
+        }
         context.logger().log(Level.INFO, "condition back to healthy instance={0} type={1} why=\"{2}\"", context.instanceName(), type, why);
     }
 

@@ -25,4 +25,28 @@ public interface LineSink {
      */
     default void caughtUp() {
     }
+
+    /** The reason of the conditions while the source's log is gone: the same as while no source can be read. */
+    String SOURCE_UNAVAILABLE = "LogSourceUnavailable";
+    /** The reason of the conditions while the source reads lines of which none parse. */
+    String LINES_UNPARSED = "LogLinesUnparsed";
+
+    /**
+     * A line was read that the source could not take a stamp and message from (a file whose lines do not fit
+     * {@code pluginConfig}): skipped, to be counted. Published with the lines read, at {@link #caughtUp()}.
+     */
+    default void unparsed() {
+    }
+
+    /**
+     * What the source reads cannot tell the node's state: its log is gone ({@link #SOURCE_UNAVAILABLE}), or
+     * none of its lines parse ({@link #LINES_UNPARSED}); {@code why} is a sentence naming the file and what
+     * to fix. Said once, until {@link #usable()}.
+     */
+    default void unusable(String reason, String why) {
+    }
+
+    /** What the source reads tells the node's state again, after {@link #unusable}. */
+    default void usable() {
+    }
 }
