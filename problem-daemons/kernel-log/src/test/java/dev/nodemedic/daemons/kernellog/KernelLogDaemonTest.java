@@ -404,4 +404,85 @@ class KernelLogDaemonTest {
         assertThat(context.condition("KernelDeadlock").message()).contains(dir.resolve("no-journal") + ": journal directory not there; check logPath");
         assertThat(journal.subscriptions()).as("the journal is not asked about a directory that is not there").isEmpty();
     }
+
+    /**
+     * NPD's kernel-monitor-filelog.json pluginConfig on a syslog file with RFC 3339 stamps: no line parses,
+     * so nothing could ever match. The conditions say so, naming the file and the field to fix, and the
+     * lines are counted; once lines parse again the conditions are known again.
+     */
+    @Test
+    void aLogWhoseLinesDoNotFitPluginConfigMakesTheConditionsUnknownNamingTheFieldToFix() throws Exception {
+        StringBuilder rfc3339 = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            rfc3339.append("2026-11-23T12:00:01.%06d+00:00 node-1 kernel: [ 3600.123456] eth0: link up\n".formatted(i));
+        }
+        Files.writeString(kernLog, rfc3339);
+        start("""
+                {"plugin": "filelog", "logPath": "%s",
+                 "pluginConfig": {"timestamp": "^.{15}", "message": "kernel: \\\\[.*\\\\] (.*)", "timestampFormat": "Jan _2 15:04:05"},
+                 "conditions": [{"type": "KernelDeadlock", "reason": "KernelHasNoDeadlock", "message": "kernel has no deadlock"}],
+                 "rules": [{"type": "permanent", "condition": "KernelDeadlock", "reason": "DockerHung", "pattern": "task docker:\\\\w+ blocked.*"}]}
+                """.formatted(kernLog));
+
+        awaitTrue("KernelDeadlock Unknown", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.UNKNOWN);
+        Condition unknown = context.condition("KernelDeadlock");
+        assertThat(unknown.reason()).isEqualTo("LogLinesUnparsed");
+        assertThat(unknown.message()).isEqualTo("kernel-log: file " + kernLog + ": 100 lines in a row do not fit pluginConfig, none parsing since line 1"
+                + " (2026-11-23T12:00:00Z), where the timestamp pluginConfig.timestamp finds in it does not read as pluginConfig.timestampFormat"
+                + " \"Jan _2 15:04:05\"; fix pluginConfig.timestampFormat for this log's format, or set logPath to the log this pluginConfig was written for");
+        awaitTrue("every line counted as not parsing", WAIT, () -> context.counted("kernel_log_lines_unparsed", Map.of("source", "file")) == 150);
+        assertThat(context.counted("kernel_log_lines_read", Map.of("source", "file"))).isZero();
+
+        append("Nov 23 12:00:02", "INFO: task docker:1234 blocked for more than 120 seconds.");
+
+        awaitTrue("KernelDeadlock True", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
+        assertThat(context.history("KernelDeadlock")).extracting(Condition::status, Condition::reason).containsExactly(
+                tuple(ConditionStatus.FALSE, "KernelHasNoDeadlock"), tuple(ConditionStatus.UNKNOWN, "LogLinesUnparsed"), tuple(ConditionStatus.TRUE, "DockerHung"));
+    }
+
+    @Test
+    void linesThatParseAgainMakeTheConditionsHealthyAgain() throws Exception {
+        Files.writeString(kernLog, "junk\n".repeat(100));
+        start("{}");
+        awaitTrue("KernelDeadlock Unknown", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.UNKNOWN);
+        assertThat(context.condition("ReadonlyFilesystem").reason()).isEqualTo("LogLinesUnparsed");
+
+        append("Nov 23 12:00:02", "eth0: link up");
+
+        awaitTrue("KernelDeadlock healthy again", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.FALSE);
+        awaitTrue("ReadonlyFilesystem healthy again", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.FALSE);
+        assertThat(context.counted("kernel_log_lines_unparsed", Map.of("source", "file"))).isEqualTo(100);
+    }
+
+    /**
+     * A kern.log removed and never recreated: after a minute by the clock the conditions no rule raised
+     * are Unknown, saying so (a raised one stays True: the problem was seen); a new file is read from its
+     * start and they are known again.
+     */
+    @Test
+    void aLogFileRemovedAndNotRecreatedMakesTheConditionsUnknownUntilItIsBack() throws Exception {
+        Files.writeString(kernLog, "");
+        start("{}");
+        append("Nov 23 12:00:02", "INFO: task docker:1234 blocked for more than 120 seconds.");
+        awaitTrue("KernelDeadlock True", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
+
+        Files.delete(kernLog);
+        clock.advance(Duration.ofSeconds(30));
+        awaitTrue("ReadonlyFilesystem Unknown", WAIT, () -> {
+            clock.advance(Duration.ofSeconds(1));
+            return context.condition("ReadonlyFilesystem").status() == ConditionStatus.UNKNOWN;
+        });
+        Condition unknown = context.condition("ReadonlyFilesystem");
+        assertThat(unknown.reason()).isEqualTo("LogSourceUnavailable");
+        assertThat(unknown.message()).startsWith("kernel-log: file " + kernLog + " removed and not recreated (gone since 2026-11-23T12:0")
+                .endsWith("; it is read from its start once it is there again; check logPath, or the hostPath mount of the agent's pod");
+        assertThat(context.condition("KernelDeadlock").status()).isEqualTo(ConditionStatus.TRUE);
+
+        append("Nov 23 12:00:03", "EXT4-fs (sda1): Remounting filesystem read-only");
+
+        awaitTrue("ReadonlyFilesystem True from the new file", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.TRUE);
+        assertThat(context.history("ReadonlyFilesystem")).extracting(Condition::status)
+                .containsExactly(ConditionStatus.FALSE, ConditionStatus.UNKNOWN, ConditionStatus.TRUE);
+        assertThat(context.failures()).isEmpty();
+    }
 }
