@@ -118,7 +118,7 @@ class AgentJournalTest {
                 () -> condition("KernelDeadlock").map(c -> c.condition().status() == ConditionStatus.UNKNOWN).orElse(false));
         OwnedCondition unknown = condition("KernelDeadlock").orElseThrow();
         assertThat(unknown.condition().reason()).isEqualTo("LogSourceUnavailable");
-        assertThat(unknown.condition().message()).startsWith("kernel-monitor cannot read journald SYSLOG_IDENTIFIER=kernel for now: " + journalctl.path()
+        assertThat(unknown.condition().message()).startsWith("kernel-monitor: journald SYSLOG_IDENTIFIER=kernel cannot be read for now: " + journalctl.path()
                 + " exited with status 1 before it read any entry: Failed to open journal directory: No such file or directory");
         assertThat(metrics()).contains("nodemedic_kernel_log_source_up{daemon=\"kernel-monitor\",source=\"journald\"} 0");
         for (int pid = 4; pid <= 5; pid++) {

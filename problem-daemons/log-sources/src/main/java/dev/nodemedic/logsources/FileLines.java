@@ -25,6 +25,10 @@ public final class FileLines {
     private final byte marker;
     private byte[] partial = new byte[4096];
     private int partialLength;
+    /** Bytes read since the last newline, the line begun (uncapped, unlike {@link #partialLength}). */
+    private long pending;
+    /** Lines handed on since this object was made. */
+    private long handedOn;
 
     /**
      * @param marker a byte whose last place in each line the reader notes on its way to the newline, so a
@@ -50,6 +54,7 @@ public final class FileLines {
             }
         }
         append(block, start, length - start);
+        pending = start > 0 ? length - start : pending + length;
     }
 
     /** A last line without its newline, in a file that will not grow again. */
@@ -57,11 +62,26 @@ public final class FileLines {
         if (partialLength > 0) {
             emit(partial, 0, 0, 0, target);
         }
+        pending = 0;
     }
 
     /** Forgets a line begun: the file was truncated, what follows is new. */
     public void reset() {
         partialLength = 0;
+        pending = 0;
+    }
+
+    /**
+     * Bytes read since the last newline (a line begun, not handed on yet): where a reader stands in a file
+     * less these is where the next line starts, the place to resume from without losing or repeating a line.
+     */
+    public long pending() {
+        return pending;
+    }
+
+    /** Lines handed on since this object was made: a reader numbers a file's lines by it. */
+    public long handedOn() {
+        return handedOn;
     }
 
     private void emit(byte[] bytes, int offset, int length, int lastMarker, Target target) {
@@ -79,6 +99,7 @@ public final class FileLines {
         if (to > from && line[to - 1] == '\r') {
             to--;
         }
+        handedOn++;
         target.line(line, from, to, Math.min(lastMarker, to));
     }
 

@@ -17,9 +17,12 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,7 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>rotated by rename and create: the old file (still open) is read to its end, then the new one
  *     from its start;</li>
  * <li>deleted and recreated: the same, once the new file appears;</li>
- * <li>truncated in place (copytruncate): read again from the start.</li>
+ * <li>truncated in place (copytruncate): read again from the start;</li>
+ * <li>removed and not recreated within {@link #MISSING_GRACE}: the sink hears of it
+ *     ({@link Sink#missing}), since silence would look like a quiet, healthy log; once a file is there
+ *     again it is read from its start and the sink hears {@link Sink#opened} again.</li>
  * </ul>
  * No line is read twice and none is lost, with one exception no tailer can avoid: with copytruncate,
  * lines written between the copy and the truncation are in neither file we can see. The file there
@@ -40,20 +46,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Lines are cut by {@link FileLines} and handed on as bytes, so what they mean (a stamp, a
  * message, a kubelet line) is the caller's. Changes are noticed through the directory's watch service
  * (inotify on Linux), with a poll as a backstop for file systems that do not report them; never by
- * sleeping a fixed time per line.
+ * sleeping a fixed time per line. The watch is on the directory, so it reports every file there: only
+ * events for the followed file's name and its rotation names ({@code kern.log.1}, {@code kern.log-20261207}) wake the reader.
  */
 public final class LogFile implements AutoCloseable {
     /** A longer line is cut here: a file without newlines must not take the agent's memory. */
     public static final int MAX_LINE_BYTES = FileLines.MAX_LINE_BYTES;
     /** How long a change is left to gather more before it is read; well inside the 50 ms latency goal. */
     static final Duration COALESCE = Duration.ofMillis(25);
+    /**
+     * How long the followed file may be gone before the sink hears of it. Rotation (rename or delete, then
+     * create) makes the new file within milliseconds, logrotate's {@code postrotate} signal within seconds; a
+     * file still missing after a minute is not being rotated, and nothing will be read from it.
+     */
+    public static final Duration MISSING_GRACE = Duration.ofMinutes(1);
 
     /** Where the file that is there when following starts is read from. */
     public enum Start {
         /** All of it, as NPD's filelog plugin reads (its caller drops what is older than its lookback). */
         BEGINNING,
         /** Only what is appended from now on: the past is not news. */
-        END
+        END,
+        /**
+         * Where the last {@link #follow} of this object stopped (it threw), when the file there is still the
+         * one it read (same identity, and not shorter): from the start of the first line not handed on, so no
+         * line is read twice or lost. Any other file, or a first follow, is read from its start.
+         */
+        RESUME
     }
 
     /** Where a followed file's lines go, as bytes valid only during the call (see {@link FileLines.Target}). */
@@ -68,10 +87,23 @@ public final class LogFile implements AutoCloseable {
          */
         default void caughtUp() {
         }
+
+        /**
+         * The file was removed and nothing has taken its place for {@link #MISSING_GRACE}: nothing will be
+         * read until a file is there again (then {@link #opened()} is called again). Called once per
+         * absence, on the follower's thread.
+         *
+         * @param why a sentence for people: {@code file /var/log/kern.log removed and not recreated ...}
+         */
+        default void missing(String why) {
+        }
     }
 
     private final Path path;
+    /** The followed file's name, to tell its watch events from its neighbours'. */
+    private final String name;
     private final Duration poll;
+    private final Clock clock;
     private final String advice;
     private final System.Logger logger;
     private final FileLines lines;
@@ -79,21 +111,35 @@ public final class LogFile implements AutoCloseable {
     private final AtomicLong rotations = new AtomicLong();
     private final AtomicLong truncations = new AtomicLong();
     private final AtomicLong writeEvents = new AtomicLong();
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong ignoredEvents = new AtomicLong();
     private volatile boolean closed;
     private volatile WatchService watch;
     private long lastWake;
     private boolean watchingWrites;
+    /** The file last read and where its next line starts, for {@link Start#RESUME}; null before any file was opened. */
+    private Object resumeKey;
+    private long resumeAt;
+    /** {@link FileLines#handedOn()} when the file being read was at its first line. */
+    private long firstLine;
+    /** Since when no file has been at the path (null: there is one), and whether the sink was told. */
+    private volatile Instant missingSince;
+    private boolean missingReported;
 
     /**
      * @param marker a byte whose last place in each line {@link FileLines} notes, or -1 for none
      * @param poll   the backstop: how long to wait for the watch service before looking at the file anyway
      * @param advice what to check when the file or its directory is missing, for the message
      *               ({@code check logPath, or the hostPath mount of the agent's pod})
+     * @param clock  measures how long the file has been missing ({@link #MISSING_GRACE})
      */
-    public LogFile(Path path, int marker, Duration poll, String advice, System.Logger logger) {
+    public LogFile(Path path, int marker, Duration poll, String advice, Clock clock, System.Logger logger) {
         this.path = Objects.requireNonNull(path);
+        Path fileName = path.getFileName();
+        this.name = fileName == null ? "" : fileName.toString();
         this.lines = new FileLines(marker);
         this.poll = poll;
+        this.clock = clock;
         this.advice = advice;
         this.logger = logger;
     }
@@ -128,35 +174,42 @@ public final class LogFile implements AutoCloseable {
             Opened opened = open();
             FileChannel channel = opened.channel();
             Object key = opened.key();
-            if (start == Start.END) {
-                channel.position(channel.size());
-            }
+            position(channel, key, start);
             sink.opened();
             boolean grew = false;
             try {
                 while (!closed) {
-                    if (readAvailable(channel, sink) > 0) {
+                    if (readAvailable(channel, key, sink) > 0) {
                         grew = true;
                         continue;
                     }
                     BasicFileAttributes now = attributesOrNull();
-                    if (now != null && !Objects.equals(now.fileKey(), key)) {
+                    if (now == null) {
+                        // Renamed or deleted, and nothing in its place yet: rotation makes the new file at once.
+                        missing(sink);
+                    } else if (!Objects.equals(now.fileKey(), key)) {
                         // Renamed away (or deleted) and a new file in its place: finish the old one first.
-                        readAvailable(channel, sink);
+                        readAvailable(channel, key, sink);
+                        // Opened before the old file's unfinished line is handed on: if the new one cannot be
+                        // opened, a RESUME of the old file reads that line whole, once.
+                        opened = open();
                         lines.finish(sink);
                         channel.close();
                         rotations.incrementAndGet();
                         logger.log(Level.INFO, "log file replaced, reading the new one source={0}", path);
-                        opened = open();
                         channel = opened.channel();
                         key = opened.key();
+                        position(channel, key, Start.BEGINNING);
+                        there(sink);
                         continue;
+                    } else {
+                        there(sink);
                     }
                     if (now != null && now.size() < channel.position()) {
                         // Truncated in place (copytruncate): what follows is new.
                         truncations.incrementAndGet();
                         lines.reset();
-                        channel.position(0);
+                        position(channel, key, Start.BEGINNING);
                         logger.log(Level.INFO, "log file truncated, reading it from the start source={0}", path);
                         continue;
                     }
@@ -181,6 +234,52 @@ public final class LogFile implements AutoCloseable {
         }
     }
 
+    /** Sets where reading starts in a file just opened (or truncated), and numbers its lines from there. */
+    private void position(FileChannel channel, Object key, Start start) throws IOException {
+        boolean sameFile = Objects.equals(key, resumeKey) && channel.size() >= resumeAt;
+        long at = switch (start) {
+            case BEGINNING -> 0;
+            case END -> channel.size();
+            case RESUME -> sameFile ? resumeAt : 0;
+        };
+        channel.position(at);
+        if (start != Start.RESUME || !sameFile) {
+            firstLine = lines.handedOn();
+        }
+        resumeKey = key;
+        resumeAt = at;
+    }
+
+    /**
+     * The path has no file: the sink hears of it once it has lasted {@link #MISSING_GRACE} by the clock.
+     * Checked on every wake-up, at the latest once per backstop poll.
+     */
+    private void missing(Sink sink) {
+        Instant now = clock.instant();
+        Instant since = missingSince;
+        if (since == null) {
+            missingSince = now;
+        } else if (!missingReported && Duration.between(since, now).compareTo(MISSING_GRACE) >= 0) {
+            missingReported = true;
+            logger.log(Level.WARNING, "log file removed and not recreated, nothing is read until it is there again source={0} since={1}", path, since);
+            sink.missing(describe() + " removed and not recreated (gone since " + since + ", for more than " + MISSING_GRACE.toSeconds()
+                    + "s); it is read from its start once it is there again; " + advice);
+        }
+    }
+
+    /** A file is at the path (again): a sink told it was missing hears that it is followed once more. */
+    private void there(Sink sink) {
+        if (missingSince == null) {
+            return;
+        }
+        missingSince = null;
+        if (missingReported) {
+            missingReported = false;
+            logger.log(Level.INFO, "log file there again, reading it source={0}", path);
+            sink.opened();
+        }
+    }
+
     /** An open file and its identity (inode on Linux), to tell a replaced file from a grown one. */
     private record Opened(FileChannel channel, Object key) {
     }
@@ -195,6 +294,9 @@ public final class LogFile implements AutoCloseable {
             BasicFileAttributes before = attributesOrNull();
             if (before == null) {
                 throw new IOException(path + " does not exist; " + advice);
+            }
+            if (before.isDirectory()) {
+                throw new IOException(path + " is a directory, not a log file; " + advice);
             }
             FileChannel channel;
             try {
@@ -245,42 +347,86 @@ public final class LogFile implements AutoCloseable {
         if (watchingWrites) {
             watchWrites(directory, service, false);
         }
-        WatchKey key = service.poll(COALESCE.toNanos(), TimeUnit.NANOSECONDS);
-        if (key != null) {
-            count(key.pollEvents());
-            key.reset();
-        }
+        awaitFollowedFile(service, COALESCE.toNanos());
         lastWake = System.nanoTime();
-    }
-
-    private void count(List<WatchEvent<?>> events) {
-        for (WatchEvent<?> event : events) {
-            if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY) {
-                writeEvents.addAndGet(event.count());
-            }
-        }
     }
 
     /**
-     * Waits for the directory to report a change (or for the backstop poll). Wake-ups are kept at
-     * least {@link #COALESCE} apart, so a busy log is read in batches (one wake-up per line costs
+     * Waits for the directory to report a change of the followed file (or for the backstop poll). Wake-ups
+     * are kept at least {@link #COALESCE} apart, so a busy log is read in batches (one wake-up per line costs
      * several percent of a core at 1,000 lines/s) while a line after a quiet spell is read at once.
      */
     private void awaitChange(WatchService service) throws InterruptedException {
-        WatchKey key = service.poll(poll.toNanos(), TimeUnit.NANOSECONDS);
-        if (key != null) {
+        if (awaitFollowedFile(service, poll.toNanos())) {
             long sinceLast = System.nanoTime() - lastWake;
             if (sinceLast < COALESCE.toNanos()) {
                 TimeUnit.NANOSECONDS.sleep(COALESCE.toNanos() - sinceLast);
+                // What came meanwhile is read now; left queued, it would wake the reader once more for nothing.
+                WatchKey more = service.poll();
+                if (more != null) {
+                    take(more);
+                }
             }
-            count(key.pollEvents());
-            key.reset();
         }
         lastWake = System.nanoTime();
     }
 
-    /** Reads what the file has now and hands on every complete line; returns the bytes read. */
-    private long readAvailable(FileChannel channel, Sink sink) throws IOException {
+    /**
+     * Waits up to {@code nanos} for an event that concerns the followed file; events of other files in the
+     * directory (a busy neighbour in {@code /var/log}) are taken and counted, and the wait goes on: they
+     * must not cost a read. Returns whether such an event came (false: the time ran out).
+     */
+    private boolean awaitFollowedFile(WatchService service, long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            WatchKey key = service.poll(left, TimeUnit.NANOSECONDS);
+            if (key == null) {
+                return false;
+            }
+            if (take(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Takes a key's events and re-arms it; true if one of them concerns the followed file. */
+    private boolean take(WatchKey key) {
+        boolean followed = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (concernsFollowed(event)) {
+                followed = true;
+                if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY) {
+                    writeEvents.addAndGet(event.count());
+                }
+            } else {
+                ignoredEvents.addAndGet(event.count());
+            }
+        }
+        key.reset();
+        return followed;
+    }
+
+    /**
+     * Whether an event of the directory can change what is read: one of the followed file's name, or of
+     * a rotation name ({@code kern.log.1}, {@code kern.log-20261207}: logrotate keeps the name as the prefix),
+     * which the old file, still written by its writer, has after a rename; and a lost-events overflow.
+     * A file renamed to a name of another shape is still noticed by the backstop poll.
+     */
+    private boolean concernsFollowed(WatchEvent<?> event) {
+        if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(event.context() instanceof Path changed)) {
+            return true;
+        }
+        String other = changed.toString();
+        return other.startsWith(name) && (other.length() == name.length() || other.charAt(name.length()) == '.' || other.charAt(name.length()) == '-');
+    }
+
+    /**
+     * Reads what the file has now and hands on every complete line; returns the bytes read. Notes where
+     * the next line starts, so a follow after a failure resumes there ({@link Start#RESUME}).
+     */
+    private long readAvailable(FileChannel channel, Object key, Sink sink) throws IOException {
+        reads.incrementAndGet();
         long total = 0;
         while (true) {
             buffer.clear();
@@ -290,8 +436,18 @@ public final class LogFile implements AutoCloseable {
             }
             total += n;
             lines.read(buffer.array(), n, sink);
+            resumeKey = key;
+            resumeAt = channel.position() - lines.pending();
             sink.caughtUp();
         }
+    }
+
+    /**
+     * The number of the line being handed on (valid during {@link Sink#line}), from 1 at the file's start;
+     * for a file followed from its {@link Start#END}, from where reading began.
+     */
+    public long lineNumber() {
+        return lines.handedOn() - firstLine;
     }
 
     /** Files that replaced the followed one (renamed away or deleted, and created again). */
@@ -304,9 +460,24 @@ public final class LogFile implements AutoCloseable {
         return truncations.get();
     }
 
-    /** Writes to the directory the watch service reported (its ENTRY_MODIFY events, counted as it counts them). */
+    /** Writes to the followed file the watch service reported (its ENTRY_MODIFY events, counted as it counts them). */
     long writeEvents() {
         return writeEvents.get();
+    }
+
+    /** Times the reader looked in the file for more: what a wake-up costs, whatever woke it. */
+    long reads() {
+        return reads.get();
+    }
+
+    /** Events of other files in the directory, taken without a read. */
+    long ignoredEvents() {
+        return ignoredEvents.get();
+    }
+
+    /** Since when no file has been at the path, as the reader last saw; empty while there is one. */
+    Optional<Instant> missingSince() {
+        return Optional.ofNullable(missingSince);
     }
 
     /** Makes {@link #follow} return soon. Safe to call from any thread, more than once. */

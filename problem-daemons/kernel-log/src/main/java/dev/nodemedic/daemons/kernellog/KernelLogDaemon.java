@@ -45,7 +45,7 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     /** How long stop() waits for the source thread; the agent's own bound is a few seconds. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(2);
     /** The reason of this instance's conditions while it reads no log: not NPD's (NPD reports health then). */
-    static final String NO_SOURCE = "LogSourceUnavailable";
+    static final String NO_SOURCE = LineSink.SOURCE_UNAVAILABLE;
     /** The source kinds of {@link LogSource#kind()}: each has its {@code kernel_log_source_up} series from the start. */
     private static final List<String> KINDS = List.of("kmsg", "file", "journald");
     /** From opening a source after none could be read to trusting its silence: ample for a backlog of a ring's or a file's size. */
@@ -53,23 +53,30 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
 
     private final Host host;
     private final RaisedConditions raised = new RaisedConditions();
-    /** The reason and message each True condition was raised with; guarded by {@code raised}. */
-    private final Map<String, Raised> trueReasons = new HashMap<>();
-    /**
-     * Why the open source cannot hand on lines for now (it said so and resumes by itself), until its conditions
-     * are known again; empty while it reads. Guarded by {@code raised}.
-     */
-    private String interrupted = "";
-    /** Counts the source's interruptions, so a late return to known conditions does not undo a newer one. Guarded by {@code raised}. */
-    private long interruptions;
+    /** The reason each True condition was raised with; guarded by {@code raised}. */
+    private final Map<String, String> trueReasons = new HashMap<>();
     /** Made once: a method reference built per line would be an allocation per line. */
     private final Consumer<Match> onMatch = this::matched;
     private LongConsumer linesRead = added -> {
     };
     private LongConsumer linesMatched = added -> {
     };
+    private LongConsumer linesUnparsed = added -> {
+    };
     /** Lines read and not yet added to linesRead: a metric's add costs as much as matching a line. */
     private long uncounted;
+    /** Lines that did not parse and are not yet added to linesUnparsed; published with the lines read. */
+    private long uncountedUnparsed;
+    /**
+     * While what the open source reads cannot tell the node's state (its file removed, the journal not readable
+     * for now, none of its lines parsing): the reason and message of the Unknown conditions, from the source's
+     * unusable() until the conditions are known again a grace after its usable(); null otherwise. Guarded by
+     * {@code raised}.
+     */
+    private String unusableReason;
+    private String unusableMessage;
+    /** Counts the source's unusable() calls, so a late return to known conditions does not undo a newer one. Guarded by {@code raised}. */
+    private long unusableSaid;
     /** The reader thread's sink; counts are published when the source has caught up, at the latest per 4,096 lines. */
     private final LineSink lines = new LineSink() {
         @Override
@@ -93,14 +100,19 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         }
 
         @Override
-        public void unavailable(String why, Duration retryIn) {
-            publishCount();
-            interrupted(why, retryIn);
+        public void unparsed() {
+            uncountedUnparsed++;
         }
 
         @Override
-        public void resumed() {
-            KernelLogDaemon.this.resumed();
+        public void unusable(String reason, String why) {
+            publishCount();
+            KernelLogDaemon.this.unusable(reason, why);
+        }
+
+        @Override
+        public void usable() {
+            KernelLogDaemon.this.usable();
         }
     };
     private volatile DaemonContext<KernelLogConfig> context;
@@ -230,6 +242,10 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
             Map<String, String> labels = Map.of("source", found.kind());
             linesRead = context.counter("kernel_log_lines_read", labels);
             linesMatched = context.counter("kernel_log_rule_matches", labels);
+            if (found.kind().equals("file")) {
+                // Only a file's lines are parsed by pluginConfig's expressions; kmsg and journal records need none.
+                linesUnparsed = context.counter("kernel_log_lines_unparsed", labels);
+            }
             sourceUp.get(found.kind()).accept(1);
             context.logger().log(Level.INFO, "kernel-log reading instance={0} source=\"{1}\" why=\"{2}\" rules={3} since={4}",
                     context.instanceName(), found.describe(), opened.why(), context.config().rules().size(), startTime);
@@ -247,77 +263,23 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     }
 
     /**
-     * A source is read again: conditions a rule raised are True again, the others go from Unknown to their
-     * healthy default. Only those this object made Unknown: at a plain start the agent may hold a problem it
+     * A source is read again: conditions no rule has raised go from Unknown to their healthy default (a raised
+     * one stayed True). Only those this object made Unknown: at a plain start the agent may hold a problem it
      * adopted from the node, which a healthy default must not overwrite.
      */
     private void known() {
         synchronized (raised) {
+            if (unusableReason != null) {
+                return; // the source said it is unusable meanwhile: the Unknown it set stands
+            }
             for (ConditionDeclaration declared : context.config().declarations()) {
-                Raised raisedWith = trueReasons.get(declared.type());
-                if (raisedWith == null) {
+                if (!trueReasons.containsKey(declared.type())) {
                     context.setCondition(declared.type(), ConditionStatus.FALSE, declared.reason(), declared.message());
-                } else {
-                    context.setCondition(declared.type(), ConditionStatus.TRUE, raisedWith.reason(), raisedWith.message());
                 }
             }
         }
         context.logger().log(Level.INFO, "kernel-log reads its log again, its conditions are known instance={0} source=\"{1}\"",
                 context.instanceName(), source.describe());
-    }
-
-    /**
-     * The open source cannot hand on lines for now and resumes by itself where it stopped (the journal: the
-     * agent's reader keeps its cursor). Silence is never health: every condition is Unknown with why until
-     * lines come again. A condition a rule raised is remembered and is True again then. Said again at each
-     * retry with the same words, it writes nothing new.
-     */
-    private void interrupted(String why, Duration retryIn) {
-        LogSource current = source;
-        String message = context.instanceName() + " cannot read " + current.describe() + " for now: " + why
-                + ". The agent tries again and resumes after the last line read, so nothing is counted twice or lost";
-        boolean changed;
-        synchronized (raised) {
-            changed = !why.equals(interrupted);
-            interrupted = why;
-            interruptions++;
-            for (ConditionDeclaration declared : context.config().declarations()) {
-                context.setCondition(declared.type(), ConditionStatus.UNKNOWN, NO_SOURCE, message);
-            }
-        }
-        sourceUp.get(current.kind()).accept(0);
-        if (changed) {
-            context.logger().log(Level.WARNING, "kernel-log cannot read its log for now, its conditions are Unknown until it resumes instance={0} source=\"{1}\" why=\"{2}\" retryIn={3}",
-                    context.instanceName(), current.describe(), why, GoDuration.formatShort(retryIn));
-        }
-    }
-
-    /**
-     * The source hands on lines again, from after the last one read. As at a recovery from no source, the
-     * conditions are known again only after a grace: what was logged meanwhile is matched first, so a problem
-     * goes from Unknown to True, never through a healthy False.
-     */
-    private void resumed() {
-        long interruption;
-        synchronized (raised) {
-            if (interrupted.isEmpty()) {
-                return;
-            }
-            interruption = interruptions;
-        }
-        sourceUp.get(source.kind()).accept(1);
-        context.scheduler().schedule(() -> knownAfter(interruption), RECOVERY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Conditions known again, unless the source was interrupted again since {@code interruption}. */
-    private void knownAfter(long interruption) {
-        synchronized (raised) {
-            if (interruptions != interruption || interrupted.isEmpty()) {
-                return;
-            }
-            interrupted = "";
-            known();
-        }
     }
 
     private void read() {
@@ -358,6 +320,63 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
             linesRead.accept(uncounted);
             uncounted = 0;
         }
+        if (uncountedUnparsed > 0) {
+            linesUnparsed.accept(uncountedUnparsed);
+            uncountedUnparsed = 0;
+        }
+    }
+
+    /**
+     * Silence is never health, nor is a log of which nothing parses: every condition no rule has raised goes
+     * Unknown with the source's words (the source, and what to fix or when it is tried again). A raised one
+     * stays True: the problem was seen, and lines not read yet may hold its renewal; its clearAfter waits until
+     * the source is usable again (silence is no clearance), its recoverPattern still decides. The source goes
+     * on by itself, so nothing is read twice. Said again with the same words, it writes nothing new. Runs on
+     * the thread that reads the source.
+     */
+    private void unusable(String reason, String why) {
+        LogSource current = source;
+        synchronized (raised) {
+            unusableReason = reason;
+            unusableMessage = context.instanceName() + ": " + why;
+            unusableSaid++;
+            for (ConditionDeclaration declared : context.config().declarations()) {
+                if (!trueReasons.containsKey(declared.type())) {
+                    context.setCondition(declared.type(), ConditionStatus.UNKNOWN, reason, unusableMessage);
+                }
+            }
+        }
+        // A log that cannot be read is not read; one read whose lines do not parse still is.
+        sourceUp.get(current.kind()).accept(reason.equals(LineSink.SOURCE_UNAVAILABLE) ? 0 : 1);
+    }
+
+    /**
+     * The source's lines tell the node's state again. As after a source found late, the conditions are known
+     * again only after a grace: what was logged meanwhile is matched first, so a problem goes from Unknown
+     * to True, never through a healthy False.
+     */
+    private void usable() {
+        long said;
+        synchronized (raised) {
+            if (unusableReason == null) {
+                return;
+            }
+            said = unusableSaid;
+        }
+        sourceUp.get(source.kind()).accept(1);
+        context.scheduler().schedule(() -> knownAfter(said), RECOVERY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Conditions known again, unless the source said it is unusable again since its {@code said}-th unusable(). */
+    private void knownAfter(long said) {
+        synchronized (raised) {
+            if (unusableSaid != said || unusableReason == null) {
+                return;
+            }
+            unusableReason = null;
+            unusableMessage = null;
+            known();
+        }
     }
 
     private void matched(Match match) {
@@ -377,8 +396,8 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
             raised.raise(rule.condition(), match.ruleIndex(), rule.clearAfter(), context.clock().instant());
             // NPD's condition-change Event: when a condition turns True or its reason changes, the Node
             // also gets an Event with that reason, which is what event-based alerts key on.
-            Raised before = trueReasons.put(rule.condition(), new Raised(rule.reason(), match.message()));
-            if (before == null || !rule.reason().equals(before.reason())) {
+            String before = trueReasons.put(rule.condition(), rule.reason());
+            if (!rule.reason().equals(before)) {
                 context.emit(new Event(context.config().source(), Severity.WARNING, rule.reason(), match.message(), match.timestamp()));
             }
             context.setCondition(rule.condition(), ConditionStatus.TRUE, rule.reason(), match.message());
@@ -388,8 +407,8 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     /** The scheduler's periodic work; tests call it with the time they set. */
     void clearExpired(Instant now) {
         synchronized (raised) {
-            if (!interrupted.isEmpty()) {
-                // Not while the source is interrupted: lines not read yet may hold a match; silence is no clearance.
+            if (unusableReason != null) {
+                // Not while the source is unusable: lines not read or not parsed yet may hold a match; silence is no clearance.
                 return;
             }
             for (String type : raised.expire(now)) {
@@ -403,7 +422,12 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         if (trueReasons.remove(type) != null) {
             context.emit(new Event(context.config().source(), Severity.INFO, healthy.reason(), healthy.message(), context.clock().instant()));
         }
-        context.setCondition(type, ConditionStatus.FALSE, healthy.reason(), healthy.message());
+        if (unusableReason != null) {
+            // Over by its recoverPattern, but what the source reads cannot say the node is healthy yet.
+            context.setCondition(type, ConditionStatus.UNKNOWN, unusableReason, unusableMessage);
+        } else {
+            context.setCondition(type, ConditionStatus.FALSE, healthy.reason(), healthy.message());
+        }
         context.logger().log(Level.INFO, "condition back to healthy instance={0} type={1} why=\"{2}\"", context.instanceName(), type, why);
     }
 
@@ -422,9 +446,5 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
             thread.interrupt();
             thread.join(STOP_WAIT);
         }
-    }
-
-    /** What a True condition was raised with, to say it again once the source is read again after an interruption. */
-    private record Raised(String reason, String message) {
     }
 }

@@ -80,11 +80,11 @@ final class SourceSelection {
 
     private Optional<LogSource> filelog(KernelLogConfig config, Instant startTime, List<String> tried) {
         if (!config.logPath().isEmpty()) {
-            return file(Path.of(config.logPath()), config.pluginConfig(), startTime, tried);
+            return file(Path.of(config.logPath()), config.pluginConfig(), config.skipList(), startTime, tried);
         }
         for (Path candidate : host.syslogFiles()) {
             if (Files.isReadable(candidate)) {
-                return file(candidate, config.pluginConfig(), startTime, tried);
+                return file(candidate, config.pluginConfig(), config.skipList(), startTime, tried);
             }
             tried.add(candidate + ": " + (Files.exists(candidate) ? "not readable" : "not there") + " (no logPath in the config, so the usual syslog files)");
         }
@@ -99,7 +99,7 @@ final class SourceSelection {
         for (Path file : host.syslogFiles()) {
             if (Files.isReadable(file)) {
                 PluginConfig format = config.pluginConfig().timestamp().isEmpty() ? KernLogFormat.PLUGIN_CONFIG : config.pluginConfig();
-                Optional<LogSource> opened = file(file, format, startTime, tried);
+                Optional<LogSource> opened = file(file, format, config.skipList(), startTime, tried);
                 if (opened.isPresent()) {
                     return Optional.of(new Outcome.Opened(opened.get(), passedOver(tried)));
                 }
@@ -123,13 +123,13 @@ final class SourceSelection {
         }
     }
 
-    private Optional<LogSource> file(Path path, PluginConfig plugin, Instant startTime, List<String> tried) {
+    private Optional<LogSource> file(Path path, PluginConfig plugin, List<String> skipList, Instant startTime, List<String> tried) {
         if (!Files.exists(path)) {
             tried.add(path + ": not there; check logPath, or the hostPath mount of the agent's pod");
             return Optional.empty();
         }
         FileLineFormat format = new FileLineFormat(plugin.timestamp(), plugin.message(), plugin.timestampFormat(), host.zone(), clock);
-        return Optional.of(new FileSource(path, format, startTime, host.filePoll(), logger));
+        return Optional.of(new FileSource(path, format, skipList, startTime, host.filePoll(), clock, logger));
     }
 
     private Optional<LogSource> journald(String directory, Journal.Query match, Instant startTime, List<String> tried) throws InterruptedException {

@@ -356,6 +356,11 @@ class KernelLogDaemonTest {
         assertThat(journal.open()).singleElement().extracting(FakeJournal.Followed::query).isEqualTo(Journal.Query.kernel());
     }
 
+    /**
+     * The journal unreadable for a while: the conditions no rule raised are Unknown, saying when the agent
+     * tries again; a raised one stays True (the problem was seen) and no clearAfter clears it; once the
+     * reader follows again, what was logged meanwhile is matched and the daemon has read nothing twice.
+     */
     @Test
     void aJournalThatStopsBeingReadableIsUnknownMeanwhileAndResumesWithoutReadingAgain() throws Exception {
         journal.following();
@@ -368,29 +373,29 @@ class KernelLogDaemonTest {
         journal.unavailable(why, Duration.ofSeconds(2));
 
         awaitTrue("ReadonlyFilesystem Unknown", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.UNKNOWN);
-        for (String type : List.of("KernelDeadlock", "ReadonlyFilesystem")) {
-            assertThat(context.condition(type).status()).as(type).isEqualTo(ConditionStatus.UNKNOWN);
-            assertThat(context.condition(type).reason()).isEqualTo("LogSourceUnavailable");
-            assertThat(context.condition(type).message()).isEqualTo("kernel-log cannot read journald _TRANSPORT=kernel for now: " + why
-                    + ". The agent tries again and resumes after the last line read, so nothing is counted twice or lost");
-        }
+        Condition unknown = context.condition("ReadonlyFilesystem");
+        assertThat(unknown.reason()).isEqualTo("LogSourceUnavailable");
+        assertThat(unknown.message()).isEqualTo("kernel-log: journald _TRANSPORT=kernel cannot be read for now: " + why
+                + "; the agent tries again in 2s and resumes after the last line read, so nothing is counted twice or lost");
+        assertThat(context.condition("KernelDeadlock").status()).as("a raised condition stays True: the problem was seen").isEqualTo(ConditionStatus.TRUE);
         assertThat(sourceUp("journald")).isZero();
         daemon.clearExpired(clock.instant().plus(Duration.ofDays(1)));
-        assertThat(context.condition("KernelDeadlock").status()).as("no clearance while nothing is read").isEqualTo(ConditionStatus.UNKNOWN);
-        journal.unavailable(why, Duration.ofSeconds(4));
+        assertThat(context.condition("KernelDeadlock").status()).as("no clearance while nothing is read").isEqualTo(ConditionStatus.TRUE);
+        journal.unavailable(why, Duration.ofMinutes(1));
+        journal.unavailable(why, Duration.ofMinutes(1));
         journal.flush();
-        assertThat(context.history("ReadonlyFilesystem")).as("the same words at the next retry write nothing new")
-                .extracting(Condition::status).containsExactly(ConditionStatus.FALSE, ConditionStatus.UNKNOWN);
+        assertThat(context.history("ReadonlyFilesystem")).as("a new retry time is said once; the same words at the next retry write nothing new")
+                .extracting(Condition::status, c -> c.message().contains("tries again in 1m and"))
+                .containsExactly(tuple(ConditionStatus.FALSE, false), tuple(ConditionStatus.UNKNOWN, false), tuple(ConditionStatus.UNKNOWN, true));
 
         journal.following();
         journal.write(Instant.ofEpochSecond(1_795_435_203), "Buffer I/O error on dev sdb1, logical block 0, async page read", Map.of("_TRANSPORT", "kernel"));
 
-        awaitTrue("KernelDeadlock True again", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
         awaitTrue("ReadonlyFilesystem known again", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.FALSE);
         assertThat(context.condition("KernelDeadlock").reason()).isEqualTo("DockerHung");
         assertThat(context.condition("KernelDeadlock").message()).isEqualTo("INFO: task docker:77 blocked for more than 120 seconds.");
-        assertThat(context.history("KernelDeadlock")).extracting(Condition::status)
-                .containsExactly(ConditionStatus.FALSE, ConditionStatus.TRUE, ConditionStatus.UNKNOWN, ConditionStatus.TRUE);
+        assertThat(context.history("KernelDeadlock")).extracting(Condition::status).as("True all along")
+                .containsExactly(ConditionStatus.FALSE, ConditionStatus.TRUE);
         assertThat(context.events()).extracting(Event::reason).as("DockerHung's condition-change event once: it was True all along")
                 .containsExactly("TaskHung", "DockerHung", "IOError");
         assertThat(journal.subscriptions()).as("followed once: the agent's reader resumes, the daemon does not read again").hasSize(1);
@@ -446,5 +451,89 @@ class KernelLogDaemonTest {
         assertThat(context.condition("KernelDeadlock").status()).isEqualTo(ConditionStatus.UNKNOWN);
         assertThat(context.condition("KernelDeadlock").message()).contains(dir.resolve("no-journal") + ": journal directory not there; check logPath");
         assertThat(journal.subscriptions()).as("the journal is not asked about a directory that is not there").isEmpty();
+    }
+
+    /**
+     * NPD's kernel-monitor-filelog.json pluginConfig on a syslog file with RFC 3339 stamps: no line parses,
+     * so nothing could ever match. The conditions say so, naming the file and the field to fix, and the
+     * lines are counted; once lines parse again the conditions are known again.
+     */
+    @Test
+    void aLogWhoseLinesDoNotFitPluginConfigMakesTheConditionsUnknownNamingTheFieldToFix() throws Exception {
+        StringBuilder rfc3339 = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            rfc3339.append("2026-11-23T12:00:01.%06d+00:00 node-1 kernel: [ 3600.123456] eth0: link up\n".formatted(i));
+        }
+        Files.writeString(kernLog, rfc3339);
+        start("""
+                {"plugin": "filelog", "logPath": "%s",
+                 "pluginConfig": {"timestamp": "^.{15}", "message": "kernel: \\\\[.*\\\\] (.*)", "timestampFormat": "Jan _2 15:04:05"},
+                 "conditions": [{"type": "KernelDeadlock", "reason": "KernelHasNoDeadlock", "message": "kernel has no deadlock"}],
+                 "rules": [{"type": "permanent", "condition": "KernelDeadlock", "reason": "DockerHung", "pattern": "task docker:\\\\w+ blocked.*"}]}
+                """.formatted(kernLog));
+
+        awaitTrue("KernelDeadlock Unknown", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.UNKNOWN);
+        Condition unknown = context.condition("KernelDeadlock");
+        assertThat(unknown.reason()).isEqualTo("LogLinesUnparsed");
+        assertThat(unknown.message()).isEqualTo("kernel-log: file " + kernLog + ": 100 lines in a row do not fit pluginConfig, none parsing since line 1"
+                + " (2026-11-23T12:00:00Z), where the timestamp pluginConfig.timestamp finds in it does not read as pluginConfig.timestampFormat"
+                + " \"Jan _2 15:04:05\"; fix pluginConfig.timestampFormat for this log's format, or set logPath to the log this pluginConfig was written for");
+        awaitTrue("every line counted as not parsing", WAIT, () -> context.counted("kernel_log_lines_unparsed", Map.of("source", "file")) == 150);
+        assertThat(context.counted("kernel_log_lines_read", Map.of("source", "file"))).isZero();
+        assertThat(sourceUp("file")).as("lines that do not parse are still read").isEqualTo(1);
+
+        append("Nov 23 12:00:02", "INFO: task docker:1234 blocked for more than 120 seconds.");
+
+        awaitTrue("KernelDeadlock True", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
+        assertThat(context.history("KernelDeadlock")).extracting(Condition::status, Condition::reason).containsExactly(
+                tuple(ConditionStatus.FALSE, "KernelHasNoDeadlock"), tuple(ConditionStatus.UNKNOWN, "LogLinesUnparsed"), tuple(ConditionStatus.TRUE, "DockerHung"));
+    }
+
+    @Test
+    void linesThatParseAgainMakeTheConditionsHealthyAgain() throws Exception {
+        Files.writeString(kernLog, "junk\n".repeat(100));
+        start("{}");
+        awaitTrue("KernelDeadlock Unknown", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.UNKNOWN);
+        assertThat(context.condition("ReadonlyFilesystem").reason()).isEqualTo("LogLinesUnparsed");
+
+        append("Nov 23 12:00:02", "eth0: link up");
+
+        awaitTrue("KernelDeadlock healthy again", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.FALSE);
+        awaitTrue("ReadonlyFilesystem healthy again", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.FALSE);
+        assertThat(context.counted("kernel_log_lines_unparsed", Map.of("source", "file"))).isEqualTo(100);
+    }
+
+    /**
+     * A kern.log removed and never recreated: after a minute by the clock the conditions no rule raised
+     * are Unknown, saying so (a raised one stays True: the problem was seen); a new file is read from its
+     * start and they are known again.
+     */
+    @Test
+    void aLogFileRemovedAndNotRecreatedMakesTheConditionsUnknownUntilItIsBack() throws Exception {
+        Files.writeString(kernLog, "");
+        start("{}");
+        append("Nov 23 12:00:02", "INFO: task docker:1234 blocked for more than 120 seconds.");
+        awaitTrue("KernelDeadlock True", WAIT, () -> context.condition("KernelDeadlock").status() == ConditionStatus.TRUE);
+
+        Files.delete(kernLog);
+        clock.advance(Duration.ofSeconds(30));
+        awaitTrue("ReadonlyFilesystem Unknown", WAIT, () -> {
+            clock.advance(Duration.ofSeconds(1));
+            return context.condition("ReadonlyFilesystem").status() == ConditionStatus.UNKNOWN;
+        });
+        Condition unknown = context.condition("ReadonlyFilesystem");
+        assertThat(unknown.reason()).isEqualTo("LogSourceUnavailable");
+        assertThat(unknown.message()).startsWith("kernel-log: file " + kernLog + " removed and not recreated (gone since 2026-11-23T12:0")
+                .endsWith("; it is read from its start once it is there again; check logPath, or the hostPath mount of the agent's pod");
+        assertThat(context.condition("KernelDeadlock").status()).isEqualTo(ConditionStatus.TRUE);
+        assertThat(sourceUp("file")).as("a removed file is not read").isZero();
+
+        append("Nov 23 12:00:03", "EXT4-fs (sda1): Remounting filesystem read-only");
+
+        awaitTrue("ReadonlyFilesystem True from the new file", WAIT, () -> context.condition("ReadonlyFilesystem").status() == ConditionStatus.TRUE);
+        assertThat(context.history("ReadonlyFilesystem")).extracting(Condition::status)
+                .containsExactly(ConditionStatus.FALSE, ConditionStatus.UNKNOWN, ConditionStatus.TRUE);
+        assertThat(context.failures()).isEmpty();
+        assertThat(sourceUp("file")).isEqualTo(1);
     }
 }

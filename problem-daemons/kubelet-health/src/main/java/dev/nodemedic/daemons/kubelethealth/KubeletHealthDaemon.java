@@ -134,7 +134,7 @@ public final class KubeletHealthDaemon implements ProblemDaemon<KubeletHealthCon
         this.certificate = config.clientCertificate().map(ClientCertificate::new);
         this.unitRestarts = new UnitRestarts(config.systemctl(), config.kubeletUnit(), config.timeout());
         this.restartHistory = new RestartHistory(config.restartWindow());
-        KubeletLogSource source = config.pleg().logFile().<KubeletLogSource>map(file -> new KubeletLogFile(file, LOG_FILE_POLL, context.logger()))
+        KubeletLogSource source = config.pleg().logFile().<KubeletLogSource>map(file -> new KubeletLogFile(file, LOG_FILE_POLL, context.clock(), context.logger()))
                 .orElseGet(() -> new KubeletJournal(context.journal(), config.kubeletUnit(), config.pleg().journalDirectory()));
         config.pleg().journalctl().ifPresent(ignored -> context.logger().log(Level.WARNING,
                 "pleg.journalctl is ignored: the agent's journal reader, shared by every daemon, runs the journalctl on its PATH instance={0} journalctl={1}",

@@ -4,6 +4,7 @@ import static dev.nodemedic.daemon.api.RecordingDaemonContext.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,7 +49,8 @@ class KubeletLogFollowerTest {
 
     private void follow(Duration first, Duration max) {
         // Its directory is not there: every start fails at once.
-        KubeletLogFile missing = new KubeletLogFile(dir.resolve("no-such-dir").resolve("kubelet.log"), Duration.ofMillis(10), System.getLogger("test.kubelet-log"));
+        KubeletLogFile missing = new KubeletLogFile(dir.resolve("no-such-dir").resolve("kubelet.log"), Duration.ofMillis(10), Clock.systemUTC(),
+                System.getLogger("test.kubelet-log"));
         follower = new KubeletLogFollower(missing, listener, first, max, System.getLogger("test.kubelet-log"));
         follower.start(Thread.ofPlatform().daemon()::unstarted);
     }

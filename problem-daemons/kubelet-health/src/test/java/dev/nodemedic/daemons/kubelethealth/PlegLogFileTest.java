@@ -162,4 +162,57 @@ class PlegLogFileTest {
         assertThat(context.condition("PLEGUnhealthy").status()).isEqualTo(ConditionStatus.FALSE);
         assertThat(context.failures()).isEmpty();
     }
+
+    /**
+     * A follow that fails (the path was a directory for a moment) is started again by the follower and
+     * goes on where it stopped in the same file: read from its start, the kubelet's whole log would come
+     * again, and an old PLEG line would be a new event.
+     */
+    @Test
+    void afterAReadFailureTheSameFileIsReadOnFromWhereItStopped() throws Exception {
+        Files.writeString(log(), "");
+        follow();
+        awaitFollowing();
+        append(log(), stalled("3m1s"));
+        awaitEvents(1);
+
+        Path aside = dir.resolve("aside");
+        Files.move(log(), aside);
+        Files.createDirectory(log());
+        awaitTrue("PLEGUnhealthy to go Unknown", WAIT, () -> context.condition("PLEGUnhealthy").status() == ConditionStatus.UNKNOWN);
+        assertThat(context.condition("PLEGUnhealthy").message()).contains(log() + " is a directory, not a log file; check pleg.logFile");
+        Files.delete(log());
+        Files.move(aside, log());
+        append(log(), stalled("3m2s"));
+
+        awaitTrue("the line written after the failure", Duration.ofSeconds(20), () -> context.events().size() >= 2);
+        assertThat(messages()).containsExactly(
+                "PLEG is not healthy: pleg was last seen active 3m1s ago; threshold is 3m0s",
+                "PLEG is not healthy: pleg was last seen active 3m2s ago; threshold is 3m0s");
+        assertThat(context.condition("PLEGUnhealthy").status()).isEqualTo(ConditionStatus.FALSE);
+    }
+
+    /** Silence is never health: a log removed and not recreated makes the condition Unknown after a minute by the clock. */
+    @Test
+    void aFileRemovedAndNotRecreatedIsUnknownUntilItIsBack() throws Exception {
+        Files.writeString(log(), "");
+        follow();
+        awaitFollowing();
+
+        Files.delete(log());
+        awaitTrue("PLEGUnhealthy to go Unknown", WAIT, () -> {
+            clock.advance(Duration.ofSeconds(5));
+            return context.condition("PLEGUnhealthy").status() == ConditionStatus.UNKNOWN;
+        });
+        assertThat(context.condition("PLEGUnhealthy").reason()).isEqualTo("KubeletLogUnavailable");
+        assertThat(context.condition("PLEGUnhealthy").message()).startsWith("the kubelet's log cannot be read for PLEG trouble: file " + log()
+                + " removed and not recreated (gone since ").contains("check pleg.logFile and the hostPath mount of the agent's pod");
+
+        append(log(), stalled("3m6s"));
+
+        awaitEvents(1);
+        assertThat(messages()).containsExactly("PLEG is not healthy: pleg was last seen active 3m6s ago; threshold is 3m0s");
+        assertThat(context.condition("PLEGUnhealthy").status()).isEqualTo(ConditionStatus.FALSE);
+        assertThat(context.failures()).isEmpty();
+    }
 }

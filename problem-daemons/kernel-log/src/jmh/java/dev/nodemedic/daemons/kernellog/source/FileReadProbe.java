@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -41,7 +42,7 @@ public final class FileReadProbe {
             RuleEngine engine = new RuleEngine(config.rules(), config.bufferSize());
             FileLineFormat format = new FileLineFormat(plugin.timestamp(), plugin.message(), plugin.timestampFormat(), ZoneId.systemDefault(),
                     Clock.systemUTC());
-            FileSource source = new FileSource(log, format, Instant.EPOCH, Duration.ofSeconds(1), System.getLogger("probe"));
+            FileSource source = new FileSource(log, format, List.of(), Instant.EPOCH, Duration.ofSeconds(1), Clock.systemUTC(), System.getLogger("probe"));
             long[] seen = {0};
             long cpu = threads.getCurrentThreadCpuTime();
             // As the daemon's sink: a file's lines reach the engine as bytes.

@@ -13,6 +13,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.time.temporal.TemporalQueries;
+import java.util.Optional;
 
 /**
  * NPD's filelog translator: finds a line's timestamp and message with two regular expressions (the
@@ -36,6 +37,10 @@ public final class FileLineFormat {
     private final Pattern timestamp;
     private final Pattern message;
     private final GoTimeLayout layout;
+    /** As the config wrote them, for messages. */
+    private final String timestampRegex;
+    private final String messageRegex;
+    private final String goLayout;
     private final ZoneId zone;
     private final Clock clock;
     /**
@@ -59,6 +64,9 @@ public final class FileLineFormat {
     }
 
     FileLineFormat(String timestampRegex, String messageRegex, String goLayout, ZoneId zone, Clock clock, boolean fastPaths) {
+        this.timestampRegex = timestampRegex;
+        this.messageRegex = messageRegex;
+        this.goLayout = goLayout;
         this.timestamp = GoExpression.compile("timestamp", timestampRegex);
         this.message = GoExpression.compile("message", messageRegex);
         this.handTimestamp = fastPaths ? HandReadExpression.recognise(timestampRegex).orElse(null) : null;
@@ -220,6 +228,41 @@ public final class FileLineFormat {
     }
 
     private static final byte[] KERNEL = "kernel: ".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Which {@code pluginConfig} field a line that does not parse fails, the first of NPD's three steps that
+     * fails as in NPD's translator: the timestamp expression finds nothing, what it finds does not read with the
+     * layout, or the message expression finds nothing.
+     *
+     * @param field    {@code pluginConfig.timestamp}, {@code pluginConfig.timestampFormat} or {@code pluginConfig.message}
+     * @param expected that field's value in the config
+     * @param why      a sentence on what failed, naming the field, without the line's text
+     */
+    public record Mismatch(String field, String expected, String why) {
+    }
+
+    /**
+     * Why {@code line} does not parse; empty when it does. Decodes and matches the line again, so it is for the
+     * first line of a run that does not parse, not for every line.
+     */
+    public Optional<Mismatch> mismatch(String line) {
+        String stamp = stamp(line);
+        if (stamp == null) {
+            return Optional.of(new Mismatch("pluginConfig.timestamp", timestampRegex,
+                    "pluginConfig.timestamp \"" + timestampRegex + "\" finds no timestamp in it"));
+        }
+        try {
+            instant(stamp);
+        } catch (DateTimeException e) {
+            return Optional.of(new Mismatch("pluginConfig.timestampFormat", goLayout,
+                    "the timestamp pluginConfig.timestamp finds in it does not read as pluginConfig.timestampFormat \"" + goLayout + "\""));
+        }
+        if (message(line) == null) {
+            return Optional.of(new Mismatch("pluginConfig.message", messageRegex,
+                    "pluginConfig.message \"" + messageRegex + "\" finds no message in it"));
+        }
+        return Optional.empty();
+    }
 
     /** The timestamp's text, or null when the expression does not find one. */
     String stamp(String line) {

@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.kernellog.source;
 
+import dev.nodemedic.daemon.api.GoDuration;
 import dev.nodemedic.daemon.api.Journal;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -18,9 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Entries arrive on the subscription's thread, one at a time, which thus plays the reader thread's
  * part for the daemon's engine; {@link #run} only waits. A journal that cannot be read once it was
  * followed does not end the source: the agent's reader keeps its cursor and tries again, so the sink
- * hears {@link LineSink#unavailable} with the agent's words and {@link LineSink#resumed} once entries
- * come again from after the last one handed on. Ending the source instead would restart the daemon,
- * which reads again from its lookback: lines counted twice, or lost.
+ * hears {@link LineSink#unusable} ({@link LineSink#SOURCE_UNAVAILABLE}, with the agent's words and when it
+ * tries again) and {@link LineSink#usable} once entries come again from after the last one handed on.
+ * Ending the source instead would restart the daemon, which reads again from its lookback: lines counted
+ * twice, or lost.
  */
 public final class JournaldSource implements LogSource {
     private final Journal.Query query;
@@ -98,6 +100,8 @@ public final class JournaldSource implements LogSource {
     private final class Subscriber implements Journal.Subscriber {
         /** Whether follow() had its answer: what comes after it is the sink's to hear. Only this thread touches it. */
         private boolean answeredYet;
+        /** The agent's words since the journal could not be read, to log only a change; empty while it is read. Only this thread touches it. */
+        private String logged = "";
 
         @Override
         public void following() {
@@ -109,9 +113,13 @@ public final class JournaldSource implements LogSource {
             }
             following = true;
             unavailable = "";
+            if (!logged.isEmpty()) {
+                logged = "";
+                logger.log(Level.INFO, "kernel-log follows the journal again, from after the last entry read source=\"{0}\"", describe());
+            }
             LineSink lines = readySink();
             if (lines != null) {
-                lines.resumed();
+                lines.usable();
             }
         }
 
@@ -146,9 +154,18 @@ public final class JournaldSource implements LogSource {
                 ended.countDown();
                 return;
             }
+            if (!why.equals(logged)) {
+                // The agent says it again at each retry: a warning when its words change, not one per retry.
+                logged = why;
+                logger.log(Level.WARNING, "kernel-log cannot read the journal for now, its conditions are Unknown until the agent's reader follows again source=\"{0}\" why=\"{1}\" retryIn={2}",
+                        describe(), why, GoDuration.formatShort(retryIn));
+            }
             LineSink lines = readySink();
             if (lines != null) {
-                lines.unavailable(why, retryIn);
+                // When it is tried again is part of the words: a changed retry time writes the condition again,
+                // until the agent's backoff reaches its ceiling and the words stay the same.
+                lines.unusable(LineSink.SOURCE_UNAVAILABLE, describe() + " cannot be read for now: " + why + "; the agent tries again in "
+                        + GoDuration.formatShort(retryIn) + " and resumes after the last line read, so nothing is counted twice or lost");
             }
         }
 

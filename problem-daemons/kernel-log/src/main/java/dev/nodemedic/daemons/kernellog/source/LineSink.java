@@ -1,7 +1,6 @@
 package dev.nodemedic.daemons.kernellog.source;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 
 /** Where a source hands each line: its time and its message, already stripped of syslog's prefix. */
@@ -27,17 +26,33 @@ public interface LineSink {
     default void caughtUp() {
     }
 
+    /** The reason of the conditions while the source's log is gone or cannot be read: the same as while no source can be read. */
+    String SOURCE_UNAVAILABLE = "LogSourceUnavailable";
+    /** The reason of the conditions while the source reads lines of which none parse. */
+    String LINES_UNPARSED = "LogLinesUnparsed";
+
     /**
-     * The source cannot hand on lines for now, for {@code why}, and goes on trying by itself: it resumes after
-     * the last line it handed on, so no line comes twice and none is skipped (the agent's journal reader keeps
-     * its cursor). What the sink reports from its lines is not known meanwhile.
-     *
-     * @param retryIn when the source is tried again
+     * A line was read that the source could not take a stamp and message from (a file whose lines do not fit
+     * {@code pluginConfig}): skipped, to be counted. Published with the lines read, at {@link #caughtUp()}.
      */
-    default void unavailable(String why, Duration retryIn) {
+    default void unparsed() {
     }
 
-    /** The source hands on lines again after {@link #unavailable}, from where it stopped. */
-    default void resumed() {
+    /**
+     * What the source reads cannot tell the node's state, and the source goes on by itself (it does not end,
+     * which would restart the daemon and read its lookback again): its log is gone or cannot be read for now
+     * ({@link #SOURCE_UNAVAILABLE}: a file removed and not recreated, the agent's journal reader retrying), or
+     * none of its lines parse ({@link #LINES_UNPARSED}). {@code why} is a sentence naming the source and what
+     * to fix or when it is tried again. Said when it starts and when its words change, until {@link #usable()}.
+     */
+    default void unusable(String reason, String why) {
+    }
+
+    /**
+     * What the source reads tells the node's state again, after {@link #unusable}: lines come again from where
+     * it stopped (the journal after the last entry handed on, a file back after removal from its start). Also
+     * said when a file is opened, unusable or not before.
+     */
+    default void usable() {
     }
 }

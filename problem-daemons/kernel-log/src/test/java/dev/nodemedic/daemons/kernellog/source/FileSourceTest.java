@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,11 @@ class FileSourceTest {
     @TempDir
     Path dir;
 
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T12:00:00Z"));
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    /** What the source said of its lines besides the lines: {@code unusable <reason>: <why>} and {@code usable}. */
+    private final List<String> said = new CopyOnWriteArrayList<>();
+    private final AtomicLong unparsed = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private FileSource source;
     private Thread thread;
@@ -42,10 +47,35 @@ class FileSourceTest {
     }
 
     private void follow(Path file, Instant startTime, FileLineFormat format) {
-        source = new FileSource(file, format, startTime, Duration.ofMillis(50), System.getLogger("test"));
+        follow(file, startTime, format, List.of());
+    }
+
+    private void follow(Path file, Instant startTime, FileLineFormat format, List<String> skipList) {
+        source = new FileSource(file, format, skipList, startTime, Duration.ofMillis(50), clock, System.getLogger("test"));
+        LineSink sink = new LineSink() {
+            @Override
+            public void line(Instant timestamp, String message) {
+                seen.add(message);
+            }
+
+            @Override
+            public void unparsed() {
+                unparsed.incrementAndGet();
+            }
+
+            @Override
+            public void unusable(String reason, String why) {
+                said.add("unusable " + reason + ": " + why);
+            }
+
+            @Override
+            public void usable() {
+                said.add("usable");
+            }
+        };
         thread = Thread.ofPlatform().name("file-source-test").start(() -> {
             try {
-                source.run((timestamp, message) -> seen.add(message));
+                source.run(sink);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 failure.set(e);
             }
@@ -150,5 +180,114 @@ class FileSourceTest {
 
         awaitSeen("one");
         assertThat(source.unparsedLines()).isEqualTo(1);
+        assertThat(unparsed.get()).isEqualTo(1);
+        // A line of junk is no sign of a wrong pluginConfig: nothing is said but that the file is open.
+        assertThat(said).containsExactly("usable");
+    }
+
+    /** An RFC 3339 syslog file read with NPD's kernel-monitor-filelog.json pluginConfig, which expects "Jan _2 15:04:05". */
+    private static String rfc3339(int i) {
+        return "2026-11-23T11:59:30.%06d+00:00 node-1 kernel: [ 1234.567890] eth0: link up\n".formatted(i);
+    }
+
+    /**
+     * A hundred lines in a row that do not parse are a file of another format than pluginConfig's: the
+     * source says it is unusable, naming the file, the line where it began and the field to fix; the first
+     * line that parses makes it usable again.
+     */
+    @Test
+    void aWindowOfLinesNoneParsingMakesTheSourceUnusableNamingTheFieldToFix() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, line("before"));
+        StringBuilder wrong = new StringBuilder();
+        for (int i = 0; i < FileSource.UNPARSED_WINDOW_LINES; i++) {
+            wrong.append(rfc3339(i));
+        }
+        append(file, wrong.toString());
+
+        follow(file, Instant.EPOCH);
+
+        awaitTrue("the source unusable", WAIT, () -> said.size() == 2);
+        assertThat(said).containsExactly("usable", "unusable LogLinesUnparsed: file " + file + ": 100 lines in a row do not fit pluginConfig, none parsing"
+                + " since line 2 (2026-11-23T12:00:00Z), where the timestamp pluginConfig.timestamp finds in it does not read as"
+                + " pluginConfig.timestampFormat \"Jan _2 15:04:05\"; fix pluginConfig.timestampFormat for this log's format, or set logPath"
+                + " to the log this pluginConfig was written for");
+        assertThat(unparsed.get()).isEqualTo(100);
+
+        append(file, rfc3339(100) + line("parses"));
+
+        awaitSeen("before", "parses");
+        awaitTrue("the source usable", WAIT, () -> said.size() == 3);
+        assertThat(said.getLast()).isEqualTo("usable");
+        assertThat(source.unparsedLines()).isEqualTo(101);
+    }
+
+    @Test
+    void fewerLinesThanTheWindowThenOneThatParsesSayNothing() throws Exception {
+        Path file = dir.resolve("kern.log");
+        StringBuilder wrong = new StringBuilder();
+        for (int i = 0; i < FileSource.UNPARSED_WINDOW_LINES - 1; i++) {
+            wrong.append(rfc3339(i));
+        }
+        append(file, wrong + line("parses"));
+
+        follow(file, Instant.EPOCH);
+
+        awaitSeen("parses");
+        assertThat(said).containsExactly("usable");
+        assertThat(unparsed.get()).isEqualTo(99);
+    }
+
+    /** A quiet file: two lines a minute apart, neither parsing, close the window; one alone does not. */
+    @Test
+    void aMinuteOfLinesNoneParsingMakesTheSourceUnusable() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, "");
+        follow(file, Instant.EPOCH);
+        append(file, "short\n"); // shorter than the 15 characters of ^.{15}
+        awaitTrue("the first line counted", WAIT, () -> unparsed.get() == 1);
+
+        clock.advance(FileSource.UNPARSED_WINDOW_TIME);
+        assertThat(said).containsExactly("usable");
+        append(file, "short too\n");
+
+        awaitTrue("the source unusable", WAIT, () -> said.size() == 2);
+        assertThat(said.getLast()).startsWith("unusable LogLinesUnparsed: file " + file + ": 2 lines in a row do not fit pluginConfig, none parsing since line 1"
+                + " (2026-11-23T12:00:00Z), where pluginConfig.timestamp \"^.{15}\" finds no timestamp in it; fix pluginConfig.timestamp");
+    }
+
+    /** NPD drops skipList lines before it parses: they are never counted as not parsing. */
+    @Test
+    void skipListedLinesAreNotCountedAsNotParsing() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, "audit: junk without a stamp\n" + "garbage\n" + line("one"));
+
+        follow(file, Instant.EPOCH, new FileLineFormat("^.{15}", "kernel: (?:\\[\\s*[\\d.]+\\] )?(.*)", "Jan _2 15:04:05", ZoneOffset.UTC, clock),
+                List.of("audit:"));
+
+        awaitSeen("one");
+        assertThat(unparsed.get()).isEqualTo(1);
+    }
+
+    /** A log removed for good makes the source unusable after the grace; a new file makes it usable and is read. */
+    @Test
+    void aFileRemovedAndNotRecreatedMakesTheSourceUnusableUntilItIsBack() throws Exception {
+        Path file = dir.resolve("kern.log");
+        append(file, line("one"));
+        follow(file, Instant.EPOCH);
+        awaitSeen("one");
+
+        Files.delete(file);
+        awaitTrue("the absence said", WAIT, () -> {
+            clock.advance(Duration.ofSeconds(5));
+            return said.size() == 2;
+        });
+        assertThat(said.getLast()).startsWith("unusable LogSourceUnavailable: file " + file + " removed and not recreated (gone since ")
+                .endsWith("; it is read from its start once it is there again; check logPath, or the hostPath mount of the agent's pod");
+
+        append(file, line("two"));
+
+        awaitSeen("one", "two");
+        assertThat(said).hasSize(3).last().isEqualTo("usable");
     }
 }

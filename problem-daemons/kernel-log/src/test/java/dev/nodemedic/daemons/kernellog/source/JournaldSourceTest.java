@@ -102,13 +102,13 @@ class JournaldSourceTest {
         }
 
         @Override
-        public void unavailable(String why, Duration retryIn) {
-            said.add("unavailable: " + why + " retryIn=" + retryIn.toSeconds() + "s");
+        public void unusable(String reason, String why) {
+            said.add("unusable " + reason + ": " + why);
         }
 
         @Override
-        public void resumed() {
-            said.add("resumed");
+        public void usable() {
+            said.add("usable");
         }
     };
 
@@ -136,8 +136,10 @@ class JournaldSourceTest {
         awaitTrue("the line after", WAIT, () -> seen.size() == 2);
         journal.flush();
         assertThat(seen).containsExactly("100 before", "101 after");
-        assertThat(said).containsExactly("caughtUp after 1", "unavailable: journalctl exited with status 1 before it read any entry: Failed to open journal retryIn=2s",
-                "resumed", "caughtUp after 2");
+        assertThat(said).containsExactly("caughtUp after 1", "unusable LogSourceUnavailable: journald _TRANSPORT=kernel cannot be read for now: journalctl exited"
+                        + " with status 1 before it read any entry: Failed to open journal; the agent tries again in 2s and resumes after the last line read,"
+                        + " so nothing is counted twice or lost",
+                "usable", "caughtUp after 2");
         assertThat(failure.get()).as("the source goes on: ending it would restart the daemon, which reads its lookback again").isNull();
         assertThat(thread.isAlive()).isTrue();
         assertThat(journal.subscriptions()).hasSize(1);
