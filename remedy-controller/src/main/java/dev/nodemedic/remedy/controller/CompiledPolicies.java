@@ -62,13 +62,17 @@ final class CompiledPolicies {
 
     /**
      * The controller-wide in-flight count: nodes carrying any policy's marks, except those a person
-     * cordoned that their policy leaves to the person.
+     * cordoned that their policy leaves to the person, and nodes whose ledger cannot be read.
      */
     int inFlight(List<NodeSnapshot> nodes) {
         return (int) nodes.stream().filter(this::countsInFlight).count();
     }
 
     private boolean countsInFlight(NodeSnapshot node) {
+        if (node.unreadableLedger().isPresent()) {
+            // What it carries is unknown until its ledger reads again: counting it keeps --max-in-flight from being exceeded.
+            return true;
+        }
         Optional<Ledger> ledger = node.ledger().filter(Ledger::inFlight);
         if (ledger.isEmpty()) {
             return false;

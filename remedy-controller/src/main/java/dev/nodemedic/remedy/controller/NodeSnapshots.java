@@ -29,7 +29,7 @@ final class NodeSnapshots {
             }
         }
         // The ledger is not the Node's to say: it comes from the node's NodeRemedyLedger (RemedyLoop#ledgerChanged).
-        return new NodeSnapshot(name, labels, conditions, Optional.empty(), cordonedByPerson(node));
+        return new NodeSnapshot(name, labels, conditions, Optional.empty(), Optional.empty(), cordonedByPerson(node));
     }
 
     /** Unschedulable without our mark: a cordon we did not make, and never lift. */

@@ -79,19 +79,20 @@ public final class RemedyController implements AutoCloseable {
         requestPass();
     }
 
-    /** A ledger that cannot be read is not acted on: the node is taken as having none, and that is said. */
+    /**
+     * A ledger that cannot be read holds its node: what the controller did to it is unknown, so it is neither acted
+     * on nor undone until the ledger reads again (the cache says so, with what to do).
+     */
     private void ledgerChanged(NodeRemedyLedger resource) {
         String node = resource.getMetadata().getName();
-        Optional<Ledger> ledger;
+        Ledger ledger;
         try {
-            ledger = Optional.of(LedgerCodec.decode(resource.getSpec()));
+            ledger = LedgerCodec.decode(resource.getSpec());
         } catch (IllegalArgumentException e) {
-            log.warn("ledger ignored node={}: noderemedyledger/{} is not a ledger the controller wrote: {}; the node is taken as having none",
-                    node, node, e.getMessage());
-            metrics.untrustedLedger("unreadable");
-            ledger = Optional.empty();
+            loop.ledgerUnreadable(node, e.getMessage());
+            return;
         }
-        loop.ledgerChanged(node, ledger);
+        loop.ledgerChanged(node, Optional.of(ledger));
     }
 
     /** A node carrying a ledger annotation is said once: the annotation is not read, and a node's agent may have written it. */

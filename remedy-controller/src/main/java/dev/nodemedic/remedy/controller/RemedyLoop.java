@@ -67,9 +67,14 @@ public final class RemedyLoop {
         }
     }
 
-    /** A node's NodeRemedyLedger was read (empty: it was deleted, or could not be read). */
+    /** A node's NodeRemedyLedger was read (empty: it was deleted). */
     public void ledgerChanged(String node, Optional<Ledger> read) {
         nodes.ledgerChanged(node, read);
+    }
+
+    /** A node's NodeRemedyLedger could not be read ({@code why} names the field): the node is held until it can. */
+    public void ledgerUnreadable(String node, String why) {
+        nodes.ledgerUnreadable(node, why);
     }
 
     public void policyChanged(NodeRemedyPolicy resource) {

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code nodemedic_remedy_nodes_in_flight{policy}}, {@code nodemedic_remedy_unhealthy_nodes{policy}},
  *     {@code nodemedic_remedy_needs_human_nodes{policy}}</li>
  * <li>{@code nodemedic_remedy_untrusted_ledgers_total{reason}}: ledgers read and not believed as they were:
- *     {@code unreadable} (ignored), {@code future_time} (its times moved back to now), {@code node_annotation}
+ *     {@code unreadable} (its node held until it reads again), {@code future_time} (its times moved back to now), {@code node_annotation}
  *     (a ledger on a Node, where the controller no longer keeps it; ignored)</li>
  * <li>{@code nodemedic_remedy_events_sent_total{verb}}, {@code nodemedic_remedy_events_aggregated_total},
  *     {@code nodemedic_remedy_events_dropped_total{reason}} ({@code rate_limited}, {@code buffer_full},

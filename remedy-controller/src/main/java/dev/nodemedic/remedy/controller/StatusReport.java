@@ -22,8 +22,8 @@ final class StatusReport {
     static final int NODES_LIMIT = 50;
 
     /** The order nodes are listed in: what needs attention first. */
-    private static final Map<String, Integer> PRIORITY = Map.of("NeedsHuman", 0, "HeldByPerson", 1, "InFlight", 2, "Recovering", 3,
-            "Unhealthy", 4, "Pending", 5, "Stale", 6);
+    private static final Map<String, Integer> PRIORITY = Map.of("LedgerUnreadable", 0, "NeedsHuman", 1, "HeldByPerson", 2, "InFlight", 3,
+            "Recovering", 4, "Unhealthy", 5, "Pending", 6, "Stale", 7);
 
     static NodeRemedyPolicyStatus of(long generation, Evaluation evaluation, List<NodeEntry> nodes, List<ActionEntry> recent) {
         List<NodeEntry> sorted = nodes.stream()

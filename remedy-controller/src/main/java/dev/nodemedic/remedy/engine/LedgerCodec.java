@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /** The ledger as a NodeRemedyLedger's spec: one writer (the leader), read back without trusting it. */
 public final class LedgerCodec {
@@ -27,7 +28,8 @@ public final class LedgerCodec {
         if (spec == null || spec.policy() == null || spec.policy().isBlank()) {
             throw new IllegalArgumentException("it names no policy (spec.policy)");
         }
-        List<Instant> attempts = spec.attempts() == null ? List.of() : spec.attempts().stream().map(t -> time("spec.attempts[]", t)).toList();
+        List<Instant> attempts = spec.attempts() == null ? List.of()
+                : IntStream.range(0, spec.attempts().size()).mapToObj(i -> time("spec.attempts[" + i + "]", spec.attempts().get(i))).toList();
         Optional<Ledger.Attempt> attempt = Optional.ofNullable(spec.attempt()).map(a -> {
             if (a.step() < 0) {
                 throw new IllegalArgumentException("spec.attempt.step " + a.step() + " is negative");

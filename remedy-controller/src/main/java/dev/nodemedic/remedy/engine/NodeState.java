@@ -14,7 +14,9 @@ public enum NodeState {
     /** A person cordoned the node: no step is taken on it (undo of ours aside) and it is not counted in flight. */
     HELD_BY_PERSON("HeldByPerson"),
     /** The condition's heartbeat is too old to trust (its detector is gone): neither act nor undo. */
-    STALE("Stale");
+    STALE("Stale"),
+    /** The node's NodeRemedyLedger cannot be read: what was done to it is unknown, so neither act nor undo until it can. */
+    LEDGER_UNREADABLE("LedgerUnreadable");
 
     private final String apiValue;
 

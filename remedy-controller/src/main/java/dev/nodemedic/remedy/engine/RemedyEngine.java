@@ -14,7 +14,8 @@ import java.util.Optional;
  *
  * <p>Order of a pass: nodes already carrying this policy's remedy first (escalate, undo, give up),
  * then unhealthy nodes oldest-first through the gates, each admission counted against the budgets
- * before the next node is considered.
+ * before the next node is considered. A node whose ledger cannot be read is held whatever its health,
+ * and counted in flight: it may carry a remedy nobody can now see.
  */
 public final class RemedyEngine {
     /** Gates in the order their refusals are reported: the switches first, then the budgets. */
@@ -47,7 +48,10 @@ public final class RemedyEngine {
         // In-flight counts every node carrying this policy's marks, selected or not: they are disrupted either way.
         // A node a person cordoned is not ours to count: it is out of service by their hand, not by a remedy.
         for (NodeSnapshot node : nodes) {
-            if (!policy.leavesToPerson(node)) {
+            if (node.unreadableLedger().isPresent() && policy.selection().selects(node.labels())) {
+                // It may carry this policy's remedy: counting it keeps the budgets from being exceeded while nobody knows.
+                tally.countInFlight(node.zone());
+            } else if (!policy.leavesToPerson(node)) {
                 node.ledger().filter(l -> l.policy().equals(policy.name()) && l.inFlight()).ifPresent(l -> tally.countInFlight(node.zone()));
             }
         }
@@ -55,6 +59,13 @@ public final class RemedyEngine {
         List<NodeDecision> decisions = new ArrayList<>();
         List<Judged> candidates = new ArrayList<>();
         for (Judged judged : eligible) {
+            Optional<String> unreadable = judged.node().unreadableLedger();
+            if (unreadable.isPresent()) {
+                decisions.add(hold(judged, NodeState.LEDGER_UNREADABLE, Optional.empty(), Optional.empty(), Optional.empty(),
+                        "noderemedyledger/" + judged.node().name() + " cannot be read: " + unreadable.get() + "; no step and no undo until it"
+                                + " reads again: correct that field, or check the node by hand and delete the ledger"));
+                continue;
+            }
             Optional<Ledger> ledger = judged.node().ledger();
             if (ledger.isPresent() && ledger.get().inFlight()) {
                 if (ledger.get().policy().equals(policy.name())) {

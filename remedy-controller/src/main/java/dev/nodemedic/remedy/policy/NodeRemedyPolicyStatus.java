@@ -31,7 +31,7 @@ public record NodeRemedyPolicyStatus(
      * One node that is not simply healthy: what the controller will (or, in dry-run, would) do next,
      * when, and what holds it back.
      *
-     * @param state      Pending, Unhealthy, InFlight, Recovering, NeedsHuman, Stale
+     * @param state      Pending, Unhealthy, InFlight, Recovering, NeedsHuman, HeldByPerson, Stale, LedgerUnreadable
      * @param next       the next action (taint, cordon, drain, requestReboot, undo) or none
      * @param due        when it is due (RFC 3339), absent when it waits on something other than time
      * @param blockedBy  the gate holding it back (MaxInFlight, MaxPerZone, PodDisruptionBudget …)

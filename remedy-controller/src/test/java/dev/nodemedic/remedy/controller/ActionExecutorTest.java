@@ -63,7 +63,7 @@ class ActionExecutorTest {
     private final DrainRounds drains = new DrainRounds();
 
     ActionExecutorTest() {
-        cache.nodeChanged(new NodeSnapshot("node-a", Map.of(), List.of(), Optional.empty(), false));
+        cache.nodeChanged(new NodeSnapshot("node-a", Map.of(), List.of(), Optional.empty(), Optional.empty(), false));
     }
 
     /** Cordon for 10m, then drain; the cordon answers with {@link #outcome}, or WOULD_APPLY in dry-run. */

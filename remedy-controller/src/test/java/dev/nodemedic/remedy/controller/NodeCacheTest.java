@@ -8,9 +8,13 @@ import dev.nodemedic.remedy.engine.NodeSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
 class NodeCacheTest {
@@ -21,7 +25,7 @@ class NodeCacheTest {
     private final NodeCache cache = new NodeCache(clock, new RemedyMetrics(registry));
 
     private static NodeSnapshot node(String name) {
-        return new NodeSnapshot(name, Map.of(), List.of(), Optional.empty(), false);
+        return new NodeSnapshot(name, Map.of(), List.of(), Optional.empty(), Optional.empty(), false);
     }
 
     @Test
@@ -52,6 +56,63 @@ class NodeCacheTest {
         cache.nodeChanged(node("node-a"));
 
         assertThat(cache.snapshots()).singleElement().satisfies(n -> assertThat(n.ledger()).contains(ledger));
+    }
+
+    @Test
+    void anUnreadableLedgerHoldsTheNodeUntilALedgerReadsOrGoesAndIsSaidOnce() {
+        Ledger ledger = Ledger.empty("kernel").startAttempt(T0, WINDOW);
+        cache.ledgerChanged("node-a", Optional.of(ledger));
+        cache.nodeChanged(node("node-a"));
+
+        List<LogRecord> logged = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(NodeCache.class.getName());
+        log.addHandler(handler);
+        try {
+            cache.ledgerUnreadable("node-a", "spec.attempt.step -1 is negative");
+            cache.ledgerUnreadable("node-a", "spec.attempt.step -1 is negative");
+            cache.nodeChanged(node("node-a"));
+        } finally {
+            log.removeHandler(handler);
+        }
+
+        assertThat(logged).as("one WARN naming the node, the object, the field and what to do").singleElement().satisfies(r -> {
+            assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+            assertThat(r.getMessage()).contains("node held node=node-a", "object=noderemedyledger/node-a", "spec.attempt.step -1 is negative",
+                    "kubectl edit noderemedyledger node-a", "kubectl delete noderemedyledger node-a");
+        });
+
+        assertThat(cache.snapshots()).singleElement().satisfies(n -> {
+            assertThat(n.ledger()).as("not taken as having none, nor as the ledger before").isEmpty();
+            assertThat(n.unreadableLedger()).contains("spec.attempt.step -1 is negative");
+        });
+        assertThat(registry.find("nodemedic_remedy_untrusted_ledgers_total").tags("reason", "unreadable").counter().count())
+                .as("said once per change, not per read").isEqualTo(1.0);
+
+        cache.ledgerChanged("node-a", Optional.of(ledger));
+        assertThat(cache.snapshots()).singleElement().satisfies(n -> {
+            assertThat(n.ledger()).contains(ledger);
+            assertThat(n.unreadableLedger()).isEmpty();
+        });
+
+        cache.ledgerUnreadable("node-a", "it names no policy (spec.policy)");
+        cache.ledgerChanged("node-a", Optional.empty());
+        assertThat(cache.snapshots()).singleElement().satisfies(n -> assertThat(n.unreadableLedger()).as("deleted: released").isEmpty());
+        cache.ledgerUnreadable("node-a", "it names no policy (spec.policy)");
+        assertThat(cache.nodeRemoved("node-a")).as("its unreadable NodeRemedyLedger is deleted with the node").isTrue();
     }
 
     @Test

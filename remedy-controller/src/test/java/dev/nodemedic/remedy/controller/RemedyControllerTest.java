@@ -422,27 +422,57 @@ class RemedyControllerTest {
         assertThat(untrusted("future_time") + untrusted("unreadable") + untrusted("node_annotation")).isZero();
     }
 
-    /**
-     * Issue 20: a ledger on the Node, which the node's own agent can write, held a maxInFlight slot for ever with
-     * needsHuman; one the controller cannot read is not believed either. Both are ignored, and said.
-     */
+    /** Issue 20: a ledger on the Node, which the node's own agent can write, held a maxInFlight slot for ever with needsHuman. */
     @Test
-    void aLedgerOnTheNodeOrOneTheControllerCannotReadHoldsNoSlot() {
+    void aLedgerOnTheNodeHoldsNoSlot() {
         clock.set(T0.plus(Duration.ofMinutes(30)));
         seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
         seedNode("node-b", kernelDeadlock("False", T0, clock.instant()), Map.of(LedgerCodec.NODE_ANNOTATION,
                 "{\"policy\":\"kernel\",\"attempts\":[\"2026-01-01T00:10:00Z\"],\"needsHuman\":true}", "remedy.nodemedic.dev/policy", "kernel"));
-        seedNode("node-c", kernelDeadlock("False", T0, clock.instant()), Map.of());
-        seedLedger("node-c", new NodeRemedyLedgerSpec("kernel", List.of("yesterday"), null, true));
         policy(false, 3, cordon("10m"));
         start(ControllerSettings.DEFAULT);
 
-        // maxInFlight is 1: node-a is acted on at once because neither node-b nor node-c holds the slot.
+        // maxInFlight is 1: node-a is acted on at once because node-b does not hold the slot.
         awaitWritten("node-a cordoned", () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
         awaitStatus("one in flight, no one needing a person", s -> s.inFlightNodes() == 1 && s.needsHumanNodes() == 0
                 && entry(s, "node-a").map(e -> e.state().equals("InFlight")).orElse(false));
         assertThat(untrusted("node_annotation")).isEqualTo(1.0);
+    }
+
+    /**
+     * Review: a NodeRemedyLedger the controller could not read was taken as none, so its node looked untouched: it
+     * could be cordoned again past its budgets, or never undone. It is held, and counted in flight, until it reads again.
+     */
+    @Test
+    void aNodeWhoseLedgerCannotBeReadIsHeldUntilTheLedgerReadsAgain() {
+        clock.set(T0.plus(Duration.ofMinutes(30)));
+        Node seeded = seedNode("node-c", kernelDeadlock("True", T0, clock.instant()), Map.of());
+        seedNode("node-a", kernelDeadlock("True", T0.plus(Duration.ofMinutes(1)), clock.instant()), Map.of());
+        seedLedger("node-c", new NodeRemedyLedgerSpec("kernel", List.of("yesterday"), null, false));
+        policy(false, 3, cordon("10m"));
+        start(ControllerSettings.DEFAULT);
+
+        awaitStatus("node-c held for its ledger, node-a by maxInFlight", s -> entry(s, "node-c").map(e -> e.state().equals("LedgerUnreadable")).orElse(false)
+                && entry(s, "node-a").map(e -> "MaxInFlight".equals(e.blockedBy())).orElse(false));
+        assertThat(entry(status(), "node-c").orElseThrow().message())
+                .contains("noderemedyledger/node-c", "spec.attempts[0] \"yesterday\" is not an RFC 3339 time", "delete the ledger");
+        assertThat(status().inFlightNodes()).isEqualTo(1);
+        assertThat(node("node-c").getMetadata().getResourceVersion()).as("nothing written to the node").isEqualTo(seeded.getMetadata().getResourceVersion());
+        assertThat(node("node-a").getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+        assertThat(actions("cordon", "applied")).isZero();
         assertThat(untrusted("unreadable")).isEqualTo(1.0);
+
+        Instant earlier = T0.plus(Duration.ofMinutes(10));
+        client.resources(NodeRemedyLedger.class).withName("node-c").edit(l -> {
+            l.setSpec(new NodeRemedyLedgerSpec("kernel", List.of(earlier.toString()), null, false));
+            return l;
+        });
+
+        // node-c's condition is the older: once its ledger reads, it is the one admitted, on its second attempt.
+        awaitWritten("node-c cordoned", () -> Boolean.TRUE.equals(node("node-c").getSpec().getUnschedulable()));
+        awaitWritten("node-c's ledger carries the new attempt", () -> ledger("node-c").flatMap(Ledger::current).isPresent());
+        assertThat(ledger("node-c").orElseThrow().attemptStarts()).containsExactly(earlier, clock.instant());
+        assertThat(node("node-a").getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
     }
 
     /** Issue 20: a ledger naming an attempt in the future held minInterval until then; its times are taken as now. */

@@ -124,6 +124,7 @@ final class Fixtures {
         private final Map<String, String> labels = new HashMap<>();
         private final List<ObservedCondition> conditions = new ArrayList<>();
         private Optional<Ledger> ledger = Optional.empty();
+        private Optional<String> unreadableLedger = Optional.empty();
         private boolean cordonedByPerson;
 
         NodeBuilder(String name) {
@@ -151,6 +152,12 @@ final class Fixtures {
             return this;
         }
 
+        /** Its NodeRemedyLedger could not be read, for {@code why}. */
+        NodeBuilder unreadableLedger(String why) {
+            unreadableLedger = Optional.of(why);
+            return this;
+        }
+
         /** spec.unschedulable without our mark, as {@code kubectl cordon} leaves a node. */
         NodeBuilder cordonedByPerson() {
             cordonedByPerson = true;
@@ -158,7 +165,7 @@ final class Fixtures {
         }
 
         NodeSnapshot build() {
-            return new NodeSnapshot(name, labels, conditions, ledger, cordonedByPerson);
+            return new NodeSnapshot(name, labels, conditions, ledger, unreadableLedger, cordonedByPerson);
         }
     }
 

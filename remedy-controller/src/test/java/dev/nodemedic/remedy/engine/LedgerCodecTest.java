@@ -56,8 +56,8 @@ class LedgerCodecTest {
     void aSpecTheControllerDidNotWriteIsRefusedWithTheFieldNamed() {
         assertThatThrownBy(() -> LedgerCodec.decode(new NodeRemedyLedgerSpec(null, List.of(), null, false)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("it names no policy (spec.policy)");
-        assertThatThrownBy(() -> LedgerCodec.decode(new NodeRemedyLedgerSpec("p", List.of("yesterday"), null, false)))
-                .hasMessage("spec.attempts[] \"yesterday\" is not an RFC 3339 time");
+        assertThatThrownBy(() -> LedgerCodec.decode(new NodeRemedyLedgerSpec("p", List.of(T0.toString(), "yesterday"), null, false)))
+                .hasMessage("spec.attempts[1] \"yesterday\" is not an RFC 3339 time");
         assertThatThrownBy(() -> LedgerCodec.decode(new NodeRemedyLedgerSpec("p", List.of(), new NodeRemedyLedgerSpec.Attempt(T0.toString(), 0, null), false)))
                 .hasMessage("spec.attempt.stepStartedAt is missing");
         assertThatThrownBy(() -> LedgerCodec.decode(new NodeRemedyLedgerSpec("p", List.of(),

@@ -154,6 +154,35 @@ class RemedyEngineTest {
         assertThat(applied(evaluate(policy, now, undone, sick("node-b", "z2", T0, now)))).containsExactly("node-b");
     }
 
+    /** A ledger that could not be read was taken as none: the node looked untouched, was acted on again past maxInFlight, and never undone. */
+    @Test
+    void aNodeWhoseLedgerCannotBeReadIsHeldWhateverItsHealthAndCountedInFlight() {
+        Policy policy = policy().budgets(budgets("100%", "1", 100, "0s", "30m", 3)).build();
+        Instant now = T0.plus(Duration.ofHours(1));
+        String why = "spec.attempts[0] \"yesterday\" is not an RFC 3339 time";
+        NodeSnapshot sickUnread = node("node-a").zone("z1").condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", T0, now)
+                .unreadableLedger(why).build();
+        NodeSnapshot wellUnread = node("node-c").zone("z3").condition("KernelDeadlock", ConditionStatus.FALSE, "", T0, now)
+                .unreadableLedger(why).build();
+
+        Evaluation evaluation = evaluate(policy, now, sickUnread, sick("node-b", "z2", T0.plusSeconds(1), now), wellUnread);
+
+        assertThat(evaluation.decisions()).noneMatch(d -> d instanceof NodeDecision.Apply || d instanceof NodeDecision.Undo
+                || d instanceof NodeDecision.GiveUp);
+        for (String held : List.of("node-a", "node-c")) {
+            NodeDecision.Hold hold = holdFor(evaluation, held);
+            assertThat(hold.state()).isEqualTo(NodeState.LEDGER_UNREADABLE);
+            assertThat(hold.next()).isEmpty();
+            assertThat(hold.reason()).contains("noderemedyledger/" + held, why, "delete the ledger");
+        }
+        assertThat(holdFor(evaluation, "node-b").blocked()).map(Blocked::blocker).contains(Blocker.MAX_IN_FLIGHT);
+        assertThat(evaluation.inFlightNodes()).isEqualTo(2);
+
+        NodeSnapshot readAgain = node("node-a").zone("z1").condition("KernelDeadlock", ConditionStatus.TRUE, "DockerHung", T0, now)
+                .ledger(Ledger.empty("kernel")).build();
+        assertThat(applied(evaluate(policy, now, readAgain, sick("node-b", "z2", T0.plusSeconds(1), now)))).containsExactly("node-a");
+    }
+
     @Test
     void aPercentageMaxInFlightRoundsUpLikeAPodDisruptionBudget() {
         Policy policy = policy().budgets(budgets("100%", "10%", 100, "0s", "30m", 3)).build();
