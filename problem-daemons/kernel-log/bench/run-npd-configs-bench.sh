@@ -12,7 +12,7 @@
 # and lookback widened to 24h (the workload's stamps are those of when it was generated).
 #
 # Agent: `nodemedic run --local` with one kernel-log instance on the file, read from its start; the time
-# is from the launcher's start until nodemedic_kernel_log_lines_read_total, scraped from /metrics (every
+# is from the launcher's start until nodemedic_kernel_log_lines_read_total, scraped from /metrics over one kept-open connection (every
 # 50 ms before the first line, 10 ms near the end, else 100 ms), counts every line ("to last line"), and the same from the first scrape that counts any line
 # ("steady": the reading alone, after start); and the CPU time the agent used until then (utime+stime,
 # all its threads, JVM start included), which other processes on the core do not inflate as they do
@@ -70,7 +70,7 @@ daemons:
     config: $work/$name.json
 YAML
   python3 - "$dist/bin/nodemedic" "$dir" "$cpu" "$lines" <<'PY'
-import os, re, subprocess, sys, time, urllib.request
+import http.client, os, re, subprocess, sys, time, urllib.parse
 launcher, d, cpu, lines = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 out = open(f"{d}/agent.log", "w")
 t0, wall0 = time.monotonic(), time.time()
@@ -86,7 +86,7 @@ def ticks(task=None):
             f = s.rsplit(")", 1)[1].split()
             return int(f[11]) + int(f[12])
     return 0
-url, first, last, seen = None, None, None, 0
+url, first, last, seen, conn = None, None, None, 0, None
 try:
     while time.monotonic() - t0 < 120:
         if url is None:
@@ -95,7 +95,13 @@ try:
                 url = m.group(1)
             time.sleep(0.005)
             continue
-        text = urllib.request.urlopen(url, timeout=5).read().decode()
+        # One connection kept open, as Prometheus scrapes: a new connection costs the agent ≈ 2-3 ms of
+        # CPU on its one core (C1; Netty's channel and pipeline), a request on an open one ≈ 0.2 ms.
+        if conn is None:
+            target = urllib.parse.urlsplit(url)
+            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=5)
+        conn.request("GET", urllib.parse.urlsplit(url).path)
+        text = conn.getresponse().read().decode()
         seen = sum(float(v) for v in re.findall(r'^nodemedic_kernel_log_lines_read_total\{[^}]*\} (\S+)', text, re.M))
         now = time.monotonic()
         if seen > 0 and first is None:
