@@ -66,19 +66,19 @@ public final class PluginsReconciler {
             log.info("plugin jar changed jar={}", jar.getFileName());
             unload(jar);
             refusals.forget(jar.toString());
-            load(jar).ifPresent(this::startInstances);
+            load(jar).map(planner::make).ifPresent(this::startInstances);
         }
         // A jar that brings a daemon the agent config lists starts its instances at once, the others
         // once every new jar is loaded: a node's log readers are listed (by NPD's flags, by our
         // DaemonSet's config), and their first line need not wait for the other plugins' daemons
         // (docs/benchmarks.md, "Where the start goes"). The same work, in another order.
-        List<LoadOutcome.Loaded> unlisted = new ArrayList<>();
+        List<InstancePlanner.Made> unlisted = new ArrayList<>();
         for (Path jar : changes.added()) {
-            load(jar).ifPresent(loaded -> {
-                if (planner.listsADaemonOf(loaded)) {
-                    startInstances(loaded);
+            load(jar).map(planner::make).ifPresent(made -> {
+                if (planner.listsADaemonOf(made)) {
+                    startInstances(made);
                 } else {
-                    unlisted.add(loaded);
+                    unlisted.add(made);
                 }
             });
         }
@@ -108,8 +108,9 @@ public final class PluginsReconciler {
         };
     }
 
-    private void startInstances(LoadOutcome.Loaded loaded) {
-        for (InstancePlanner.Planned planned : planner.plan(loaded)) {
+    private void startInstances(InstancePlanner.Made made) {
+        LoadOutcome.Loaded loaded = made.plugin();
+        for (InstancePlanner.Planned planned : planner.plan(made)) {
             switch (planned) {
                 case InstancePlanner.Planned.Ready ready -> start(loaded, ready);
                 case InstancePlanner.Planned.Refused refused -> refuse(loaded, refused.why());
