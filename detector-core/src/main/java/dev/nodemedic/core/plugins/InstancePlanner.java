@@ -99,6 +99,11 @@ public final class InstancePlanner {
         return new Made(plugin, probes, unmade);
     }
 
+    /** The agent config's {@code daemons} list, as planned with now. */
+    List<DaemonInstanceConfig> listed() {
+        return config.daemons();
+    }
+
     /** Whether the agent config's {@code daemons} list names a daemon of this plugin. */
     boolean listsADaemonOf(Made made) {
         return made.probes().stream().anyMatch(probe -> config.daemons().stream().anyMatch(d -> d.daemon().equals(probe.name())));
