@@ -47,8 +47,9 @@ record PluginCommandTrust(Optional<Path> agentConfig, JarTrust trust) {
             throw new ConfigException(file.get() + " (the agent config, for its pluginDigests) cannot be read (" + e + ")", e);
         }
         // NPD's helpers start every few seconds and building the binder is most of a short command's
-        // work: a file that never names the field has no digest list, and is not bound for one.
-        if (!text.contains("pluginDigests")) {
+        // work: a file that names the field nowhere but in whole-line comments (as the shipped one
+        // does) has no digest list, and is not bound for one.
+        if (text.lines().filter(line -> !line.stripLeading().startsWith("#")).noneMatch(line -> line.contains("pluginDigests"))) {
             return Set.of();
         }
         try {

@@ -93,6 +93,17 @@ class PluginCommandsTest {
     }
 
     @Test
+    void aDigestListOnlyInCommentsIsNone() throws Exception {
+        // As the shipped config shows the field. Not bound at all: the unknown field would fail a binding.
+        Files.createDirectories(home.resolve("config"));
+        Files.writeString(home.resolve("config/nodemedic.yaml"), "# pluginDigests:\n  #   - sha256:9f2c...\nnot-a-field: 1\n");
+
+        assertThat(run(Map.of(), "rules")).isEqualTo(2);
+
+        assertThat(err()).contains("usage: nodemedic rules test");
+    }
+
+    @Test
     void helpListsTheRefusedJarInsteadOfItsCommands() throws Exception {
         agentConfig(home.resolve("config/nodemedic.yaml"), PluginTrustTest.sha256(TestPlugins.jar(TestPlugins.FAULTY)));
 
