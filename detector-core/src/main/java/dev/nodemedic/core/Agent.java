@@ -9,6 +9,7 @@ import dev.nodemedic.core.plugins.AgentConfigReloads;
 import dev.nodemedic.core.plugins.ConfigReloads;
 import dev.nodemedic.core.plugins.InstancePlanner;
 import dev.nodemedic.core.plugins.JarTrust;
+import dev.nodemedic.core.plugins.MissingDaemons;
 import dev.nodemedic.core.plugins.PluginHost;
 import dev.nodemedic.core.plugins.PluginsFolder;
 import dev.nodemedic.core.plugins.PluginsReconciler;
@@ -21,7 +22,6 @@ import dev.nodemedic.core.supervision.DaemonRoster;
 import dev.nodemedic.core.supervision.HostServices;
 import dev.nodemedic.core.supervision.InstanceNames;
 import dev.nodemedic.core.supervision.Supervisor;
-import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import dev.nodemedic.reporter.Exporter;
 import dev.nodemedic.reporter.RecentEvents;
@@ -134,7 +134,7 @@ public final class Agent implements AutoCloseable {
             Refusals refusals = new Refusals();
             InstancePlanner planner = new InstancePlanner(host, new ConfigBinder(), config);
             PluginsReconciler reconciler = new PluginsReconciler(new PluginsFolder(config.pluginsDir()), host, planner, supervisor, refusals, clock,
-                    new ConfigReloads(planner, supervisor, refusals, prometheus.registry(), clock));
+                    new ConfigReloads(planner, supervisor, refusals, prometheus.registry(), clock), new MissingDaemons(refusals, prometheus.registry(), clock));
             try {
                 loop.submit(() -> {
                     reconciler.reconcileAtStart();
@@ -148,15 +148,8 @@ public final class Agent implements AutoCloseable {
                 supervisor.tick(clock.instant());
                 remote.expire(clock.instant());
             }), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-            Optional<AgentConfigReloads> agentConfig = Optional.empty();
-            if (reload.isPresent()) {
-                try {
-                    agentConfig = Optional.of(new AgentConfigReloads(reload.get(), config, reconciler, refusals, prometheus.registry(), clock));
-                } catch (ConfigException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-            }
-            Optional<AgentConfigReloads> followed = agentConfig;
+            Optional<AgentConfigReloads> followed = reload.map(watch -> new AgentConfigReloads(watch, config, reconciler, refusals,
+                    prometheus.registry(), clock));
             loop.scheduleWithFixedDelay(() -> guarded("plugins folder", () -> {
                 // The agent config first: an instance it adds or drops is settled before its own file is looked at.
                 followed.ifPresent(AgentConfigReloads::reloadIfChanged);

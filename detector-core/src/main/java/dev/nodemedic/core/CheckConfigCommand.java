@@ -6,6 +6,7 @@ import dev.nodemedic.core.config.DaemonInstanceConfig;
 import dev.nodemedic.core.plugins.InstancePlanner;
 import dev.nodemedic.core.plugins.JarTrust;
 import dev.nodemedic.core.plugins.LoadOutcome;
+import dev.nodemedic.core.plugins.MissingDaemons;
 import dev.nodemedic.core.plugins.ConditionClaims;
 import dev.nodemedic.core.plugins.PluginHost;
 import dev.nodemedic.core.supervision.DaemonSpec;
@@ -17,8 +18,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -83,6 +86,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         int checked = 0;
         List<DaemonSpec> specs = new ArrayList<>();
         Set<String> planned = new HashSet<>();
+        Map<Path, String> refusedJars = new HashMap<>();
         try (PluginHost host = new PluginHost(dir, JarTrust.forCommand(Set.copyOf(config.pluginDigests()))); DirectoryStream<Path> jars = Files.isDirectory(dir) ? Files.newDirectoryStream(dir, "*.jar") : null) {
             InstancePlanner planner = new InstancePlanner(host, binder, config);
             for (Path jar : jars == null ? List.<Path>of() : jars) {
@@ -91,6 +95,7 @@ final class CheckConfigCommand implements Callable<Integer> {
                     // The agent would refuse it too: what it would have run is not checked, and must not pass silently.
                     errors++;
                     out.println("✗ " + refused.why());
+                    refusedJars.put(jar, refused.why());
                     continue;
                 }
                 if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
@@ -129,8 +134,8 @@ final class CheckConfigCommand implements Callable<Integer> {
             for (DaemonInstanceConfig instance : config.daemons()) {
                 if (!planned.contains(instance.instanceName())) {
                     errors++;
-                    out.println("✗ " + file + ": daemons: instance " + instance.instanceName() + " names daemon " + instance.daemon()
-                            + ", which no plugin in " + dir + " brings; check the name, or add the plugin's jar");
+                    // A refused jar may bring it: then the refusal is what to fix, not a missing plugin.
+                    out.println("✗ " + file + ": " + MissingDaemons.why(instance, refusedJars, dir));
                 }
             }
         }

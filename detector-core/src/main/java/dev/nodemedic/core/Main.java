@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.logging.Level;
 import picocli.CommandLine;
@@ -22,11 +23,16 @@ public final class Main {
     }
 
     static int execute(Path home, PrintStream out, PrintStream err, String... args) {
+        return execute(home, System.getenv(), out, err, args);
+    }
+
+    /** @param environment where a plugin command finds the agent config ({@link PluginCommandTrust}) */
+    static int execute(Path home, Map<String, String> environment, PrintStream out, PrintStream err, String... args) {
         // Quiet until a command says otherwise: 'run' logs at INFO, the rest only warnings.
         LogFormat.text.install(Level.WARNING);
         // A first word that is not ours may be a plugin's command (such as kernel-log's "rules").
         if (args.length > 0 && !args[0].startsWith("-") && NodemedicCommand.subcommand(args[0]).isEmpty()) {
-            OptionalInt exit = new PluginCommands(home.resolve("plugins")).run(args[0], Arrays.asList(args).subList(1, args.length), out, err);
+            OptionalInt exit = new PluginCommands(home.resolve("plugins"), home, environment).run(args[0], Arrays.asList(args).subList(1, args.length), out, err);
             if (exit.isPresent()) {
                 return exit.getAsInt();
             }

@@ -46,7 +46,7 @@ final class NodemedicCommand extends NodemedicRoot {
         public Integer call() {
             CommandLine root = parent.spec.commandLine();
             root.usage(root.getOut());
-            new PluginCommands(parent.home.resolve("plugins")).describe(root.getOut());
+            new PluginCommands(parent.home.resolve("plugins"), parent.home, System.getenv()).describe(root.getOut());
             return 0;
         }
     }

@@ -1,7 +1,6 @@
 package dev.nodemedic.core;
 
 import dev.nodemedic.core.journal.HostJournal;
-import dev.nodemedic.core.plugins.JarTrust;
 import dev.nodemedic.core.plugins.LoadOutcome;
 import dev.nodemedic.core.plugins.PluginHost;
 import dev.nodemedic.daemon.api.CommandContext;
@@ -21,24 +20,48 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.function.Supplier;
 
-/** The sub-commands plugins add ({@link DaemonCommand}), found by loading the jars of the plugins folder. */
+/**
+ * The sub-commands plugins add ({@link DaemonCommand}), found by loading the jars of the plugins folder
+ * with the trust the agent gives them ({@link PluginCommandTrust}): a jar the agent would refuse runs no
+ * code here either.
+ */
 final class PluginCommands {
     private final Path pluginsDir;
+    private final Path home;
+    private final Map<String, String> environment;
 
-    PluginCommands(Path pluginsDir) {
+    /** @param home the installation, whose {@code config/nodemedic.yaml} is the agent config unless the environment names another */
+    PluginCommands(Path pluginsDir, Path home, Map<String, String> environment) {
         this.pluginsDir = pluginsDir;
+        this.home = home;
+        this.environment = Map.copyOf(environment);
     }
 
-    /** Runs the plugin command {@code name}; empty when no plugin brings one of that name. */
+    /**
+     * Runs the plugin command {@code name}; empty when no plugin that may load brings one of that name,
+     * after saying on {@code err} which jars were refused (one of them may have brought it).
+     */
     OptionalInt run(String name, List<String> args, PrintStream out, PrintStream err) {
-        try (PluginHost host = new PluginHost(pluginsDir, JarTrust.forCommand(Set.of()))) {
-            Optional<DaemonCommand> found = find(host, name);
+        PluginCommandTrust trust;
+        try {
+            trust = PluginCommandTrust.of(home, environment);
+        } catch (ConfigException e) {
+            err.println("nodemedic " + name + ": " + e.getMessage() + "; no plugin jar is loaded while the agent config's pluginDigests cannot be"
+                    + " told — fix the file (nodemedic check-config FILE tells what is wrong)");
+            return OptionalInt.of(2);
+        }
+        try (PluginHost host = new PluginHost(pluginsDir, trust.trust())) {
+            List<LoadOutcome.Refused> refused = new ArrayList<>();
+            Optional<DaemonCommand> found = find(host, name, refused);
             if (found.isEmpty()) {
+                for (LoadOutcome.Refused jar : refused) {
+                    err.println("nodemedic " + name + ": refused " + jar.why() + " (" + trust.configNote() + ")");
+                }
                 return OptionalInt.empty();
             }
             DaemonCommand command = found.get();
@@ -110,27 +133,48 @@ final class PluginCommands {
     }
 
     void describe(PrintWriter out) {
-        try (PluginHost host = new PluginHost(pluginsDir, JarTrust.forCommand(Set.of()))) {
-            List<DaemonCommand> commands = all(host);
+        PluginCommandTrust trust;
+        try {
+            trust = PluginCommandTrust.of(home, environment);
+        } catch (ConfigException e) {
+            out.println();
+            out.println("Commands from plugins in " + pluginsDir + " are not listed: " + e.getMessage());
+            out.flush();
+            return;
+        }
+        try (PluginHost host = new PluginHost(pluginsDir, trust.trust())) {
+            List<LoadOutcome.Refused> refused = new ArrayList<>();
+            List<DaemonCommand> commands = all(host, refused);
             if (!commands.isEmpty()) {
                 out.println();
                 out.println("Commands from plugins in " + pluginsDir + ":");
                 for (DaemonCommand command : commands) {
                     out.printf("  %-13s %s%n", command.name(), command.description());
                 }
-                out.flush();
             }
+            if (!refused.isEmpty()) {
+                out.println();
+                out.println("Plugins refused in " + pluginsDir + ", whose commands do not run (" + trust.configNote() + "):");
+                refused.forEach(jar -> out.println("  " + jar.why()));
+            }
+            out.flush();
         }
     }
 
-    /** The first jar's command of that name; the jars after it are not loaded (a helper NPD runs every 10 s pays for one jar, not all). */
-    private static Optional<DaemonCommand> find(PluginHost host, String name) {
+    /**
+     * The first jar's command of that name; the jars after it are not loaded (a helper NPD runs every 10 s
+     * pays for one jar, not all). The jars refused on the way are added to {@code refused}.
+     */
+    private static Optional<DaemonCommand> find(PluginHost host, String name, List<LoadOutcome.Refused> refused) {
         for (Path jar : jars(host)) {
-            if (host.load(jar) instanceof LoadOutcome.Loaded loaded) {
-                for (Class<?> type : loaded.commands()) {
-                    DaemonCommand command = (DaemonCommand) host.create(type);
-                    if (command.name().equals(name)) {
-                        return Optional.of(command);
+            switch (host.load(jar)) {
+                case LoadOutcome.Refused no -> refused.add(no);
+                case LoadOutcome.Loaded loaded -> {
+                    for (Class<?> type : loaded.commands()) {
+                        DaemonCommand command = (DaemonCommand) host.create(type);
+                        if (command.name().equals(name)) {
+                            return Optional.of(command);
+                        }
                     }
                 }
             }
@@ -138,13 +182,12 @@ final class PluginCommands {
         return Optional.empty();
     }
 
-    private static List<DaemonCommand> all(PluginHost host) {
+    private static List<DaemonCommand> all(PluginHost host, List<LoadOutcome.Refused> refused) {
         List<DaemonCommand> commands = new ArrayList<>();
         for (Path jar : jars(host)) {
-            if (host.load(jar) instanceof LoadOutcome.Loaded loaded) {
-                for (Class<?> type : loaded.commands()) {
-                    commands.add((DaemonCommand) host.create(type));
-                }
+            switch (host.load(jar)) {
+                case LoadOutcome.Refused no -> refused.add(no);
+                case LoadOutcome.Loaded loaded -> loaded.commands().forEach(type -> commands.add((DaemonCommand) host.create(type)));
             }
         }
         return commands;

@@ -125,9 +125,9 @@ final class RunCommand implements Callable<Integer> {
         return report.withSocket(local ? ReportSocket.localDefault(System.getenv()) : ReportConfig.CLUSTER_SOCKET);
     }
 
-    /** A reload reads the file and applies the same flags over it, so the same file gives the same effective config. */
+    /** A reload binds the file's text and applies the same flags over it, so the same file gives the same effective config. */
     AgentConfigReloads.Source reloadSource(Path file, boolean local) {
-        return () -> effective(new AgentConfigLoader(new ConfigBinder()).load(Optional.of(file), parent.home), local);
+        return text -> effective(new AgentConfigLoader(new ConfigBinder()).load(file, text, parent.home), local);
     }
 
     /** The loaded file with the command line applied over it: this run's flags, then NPD's, then the report socket for the mode. */
@@ -144,19 +144,20 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         logFormat.install(debug ? Level.FINE : Level.INFO);
-        AgentConfig loaded;
-        try {
-            loaded = new AgentConfigLoader(new ConfigBinder()).load(Optional.ofNullable(config), parent.home);
-        } catch (ConfigException e) {
-            spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
-            return 2;
-        }
         // NPD's --enable-k8s-exporter=false talks to no API server: that is --local.
         boolean local = this.local || !npd.reportsToKubernetes();
         AgentConfig effective;
+        Optional<AgentConfigReloads.Watch> reload = Optional.empty();
         try {
-            effective = effective(loaded, local);
-        } catch (IllegalArgumentException e) {
+            if (config == null) {
+                effective = effective(new AgentConfigLoader(new ConfigBinder()).load(Optional.empty(), parent.home), local);
+            } else {
+                // Read once: the reloads compare the file with what the agent was started on, not with a later read.
+                AgentConfigReloads.Start start = AgentConfigReloads.Watch.start(config, reloadSource(config, local));
+                effective = start.config();
+                reload = Optional.of(start.watch());
+            }
+        } catch (ConfigException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("nodemedic: " + e.getMessage());
             return 2;
         }
@@ -172,7 +173,6 @@ final class RunCommand implements Callable<Integer> {
         ClusterConnector connector = local ? ClusterConnector.none() : cluster(effective, node, clock);
         Agent agent;
         try {
-            Optional<AgentConfigReloads.Watch> reload = Optional.ofNullable(config).map(file -> new AgentConfigReloads.Watch(file, reloadSource(file, local)));
             agent = Agent.start(effective, reload, node.value(), AgentVersion.ofThisBuild().version(), local ? "local" : "cluster", clock, connector);
         } catch (IllegalArgumentException | IllegalStateException e) {
             spec.commandLine().getErr().println("nodemedic: " + e.getMessage());

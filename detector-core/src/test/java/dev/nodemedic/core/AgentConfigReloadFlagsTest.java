@@ -26,7 +26,7 @@ class AgentConfigReloadFlagsTest {
                 "--config.custom-plugin-monitor=" + root.resolve("ntp.json"), "--port=20300", "--status-address=10.0.0.7");
         RunCommand run = (RunCommand) parsed.subcommand().commandSpec().userObject();
         var source = run.reloadSource(file, true);
-        AgentConfig atStart = source.read();
+        AgentConfig atStart = source.read(Files.readString(file));
 
         Files.writeString(file, """
                 status: {port: 20999}
@@ -34,7 +34,7 @@ class AgentConfigReloadFlagsTest {
                   - {daemon: kernel-log, name: kernel-monitor, config: kernel.json}
                   - {daemon: kernel-log, name: docker-monitor, config: docker.json}
                 """);
-        AgentConfig reloaded = source.read();
+        AgentConfig reloaded = source.read(Files.readString(file));
 
         assertThat(atStart.daemons()).extracting(DaemonInstanceConfig::instanceName).containsExactly("kernel-monitor", "ntp");
         assertThat(reloaded.daemons()).extracting(DaemonInstanceConfig::instanceName).containsExactly("kernel-monitor", "docker-monitor", "ntp");

@@ -143,6 +143,52 @@ class AgentConfigReloadTest {
     }
 
     @Test
+    void aFileRewrittenWhileAReloadBindsItIsReadAgainAtTheNextLook() throws Exception {
+        // The reload binds the bytes it took the digest of; the kubelet publishing again meanwhile is a change of its own.
+        Path file = volume.file("agent.yaml");
+        List<String> bound = new CopyOnWriteArrayList<>();
+        publish(agentConfig(0, NTP));
+        start(text -> {
+            bound.add(text);
+            if (bound.size() == 2) {
+                try {
+                    publish(agentConfig(0, SKEW));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return new AgentConfigLoader(new ConfigBinder()).load(file, text, root);
+        });
+        running.awaitStatus("NTPProblem", ConditionStatus.TRUE);
+
+        publish(agentConfig(0, NTP, SKEW));
+
+        RecordingDaemonContext.awaitTrue("the write during the reload applied at a later look", ConfigReloadTest.BOUND,
+                () -> running.daemon("ntp").isEmpty() && running.daemon("skew").isPresent());
+        assertThat(bound).containsExactly(agentConfig(0, NTP), agentConfig(0, NTP, SKEW), agentConfig(0, SKEW));
+        assertThat(running.condition("NTPProblem")).isEmpty();
+    }
+
+    @Test
+    void anEntryWhoseDaemonNoPluginBringsIsShownAndCountedUntilTheListDropsIt() throws Exception {
+        String typo = "  - {daemon: kernel-logs, name: kernel-monitor}\n";
+        publish(agentConfig(0, NTP, typo));
+        start();
+        running.awaitStatus("NTPProblem", ConditionStatus.TRUE);
+
+        String why = "daemons: instance kernel-monitor names daemon kernel-logs, which no plugin in " + root.resolve("plugins")
+                + " brings; check the name, or add the plugin&#39;s jar; it does not run, the other daemons do";
+        assertThat(running.get("/")).contains("<code>daemons: kernel-monitor</code>").contains(why);
+        assertThat(running.metrics()).contains("nodemedic_daemon_missing{daemon=\"kernel-monitor\"} 1.0\n");
+
+        publish(agentConfig(0, NTP));
+
+        running.awaitMetrics("the entry dropped", text -> !text.contains("nodemedic_daemon_missing"));
+        assertThat(running.get("/")).doesNotContain("daemons: kernel-monitor");
+        assertThat(running.daemon("ntp").orElseThrow().state()).isEqualTo(DaemonState.RUNNING);
+    }
+
+    @Test
     void aChangedStatusPortIsLoggedAsNeedingARestartAndTheRestOfTheFileApplies() throws Exception {
         publish(agentConfig(0, NTP));
         start();
@@ -199,12 +245,14 @@ class AgentConfigReloadTest {
 
     /** As the run command starts it: the file loaded, and the same loading again on every reload. */
     private void start() throws Exception {
+        Path file = volume.file("agent.yaml");
+        start(text -> new AgentConfigLoader(new ConfigBinder()).load(file, text, root));
+    }
+
+    private void start(AgentConfigReloads.Source source) throws Exception {
         TestPlugins.install(TestPlugins.CUSTOM_PLUGIN, root.resolve("plugins"), "custom-plugin.jar");
         Files.createDirectories(root.resolve("config"));
-        Path file = volume.file("agent.yaml");
-        AgentConfigReloads.Source source = () -> new AgentConfigLoader(new ConfigBinder()).load(Optional.of(file), root);
-        AgentConfig config = source.read();
-        agent = Agent.start(config, Optional.of(new AgentConfigReloads.Watch(file, source)), "node-a", "test", "local", Clock.systemUTC(),
-                ClusterConnector.none());
+        AgentConfigReloads.Start start = AgentConfigReloads.Watch.start(volume.file("agent.yaml"), source);
+        agent = Agent.start(start.config(), Optional.of(start.watch()), "node-a", "test", "local", Clock.systemUTC(), ClusterConnector.none());
     }
 }

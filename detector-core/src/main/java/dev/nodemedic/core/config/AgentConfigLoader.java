@@ -18,7 +18,15 @@ public final class AgentConfigLoader {
     }
 
     public AgentConfig load(Optional<Path> file, Path home) throws ConfigException {
-        AgentConfig raw = file.isPresent() ? binder.bind(file.get(), AgentConfig.class) : binder.defaults(AgentConfig.class);
+        return absolute(file.isPresent() ? binder.bind(file.get(), AgentConfig.class) : binder.defaults(AgentConfig.class), file, home);
+    }
+
+    /** The agent config {@code file} holds as {@code text}, already read: what was read is what is bound, with no second read between. */
+    public AgentConfig load(Path file, String text, Path home) throws ConfigException {
+        return absolute(binder.bind(file.toString(), text, AgentConfig.class), Optional.of(file), home);
+    }
+
+    private static AgentConfig absolute(AgentConfig raw, Optional<Path> file, Path home) {
         Path base = file.map(f -> f.toAbsolutePath().getParent()).orElse(home.toAbsolutePath());
         AgentConfig.KubernetesConfig kubernetes = new AgentConfig.KubernetesConfig(
                 raw.kubernetes().kubeconfigFile().map(k -> base.resolve(k).normalize()).orElse(null), raw.kubernetes().heartbeat());

@@ -28,15 +28,31 @@ public final class AgentConfigReloads {
     public static final String METRICS_LABEL = "agent-config";
     private static final Logger log = LoggerFactory.getLogger(AgentConfigReloads.class);
 
-    /** Reads the agent config file and applies the command line over it, as the start did: the same flags give the same effective config. */
+    /** Binds the agent config file's text and applies the command line over it, as the start did: the same flags give the same effective config. */
     @FunctionalInterface
     public interface Source {
-        /** @throws ConfigException (or IllegalArgumentException from a flag) naming the file, line and field at fault */
-        AgentConfig read() throws ConfigException;
+        /**
+         * @param text the file's content, read once: the bytes whose digest says it changed are the bytes bound
+         * @throws ConfigException (or IllegalArgumentException from a flag) naming the file, line and field at fault
+         */
+        AgentConfig read(String text) throws ConfigException;
     }
 
-    /** The agent config file to follow and how to read it into an effective config. */
-    public record Watch(Path file, Source source) {
+    /**
+     * The agent config file to follow and how to read it into an effective config.
+     *
+     * @param started what the file held when the agent's config was bound from it: a later change is told from that
+     */
+    public record Watch(Path file, ConfigFileVersion started, Source source) {
+        /** Reads the file once, binding what was read: the config to start with and the watch of its file. */
+        public static Start start(Path file, Source source) throws ConfigException {
+            ConfigFileVersion.Read read = ConfigFileVersion.read(file);
+            return new Start(source.read(read.text()), new Watch(file, read.version(), source));
+        }
+    }
+
+    /** The effective config the agent starts with, and the watch of the file it came from. */
+    public record Start(AgentConfig config, Watch watch) {
     }
 
     private final Path file;
@@ -48,16 +64,14 @@ public final class AgentConfigReloads {
 
     /**
      * @param started the effective config the agent started with; its restart-only fields stay in force
-     * @throws ConfigException when the file cannot be read now (the start just read it, so rarely)
      */
     public AgentConfigReloads(Watch watch, AgentConfig started, PluginsReconciler reconciler, Refusals refusals, MeterRegistry registry,
-            Clock clock) throws ConfigException {
+            Clock clock) {
         this.file = watch.file();
         this.source = watch.source();
         this.started = started;
         this.reconciler = reconciler;
-        this.followed = new FollowedFile(file, ConfigFileVersion.read(file).version(), METRICS_LABEL, file + " (agent config)", refusals, registry,
-                clock);
+        this.followed = new FollowedFile(file, watch.started(), METRICS_LABEL, file + " (agent config)", refusals, registry, clock);
     }
 
     /** Looks at the file once and applies its content when it changed and looked the same twice. */
@@ -68,12 +82,14 @@ public final class AgentConfigReloads {
         ConfigFileVersion version;
         AgentConfig next;
         try {
-            version = ConfigFileVersion.read(file).version();
+            // One read: what the digest is taken of is what is bound. A write after it is a new stamp, seen at the next look.
+            ConfigFileVersion.Read read = ConfigFileVersion.read(file);
+            version = read.version();
             if (version.digest().equals(followed.applied().digest())) {
                 succeeded(version);
                 return;
             }
-            next = source.read();
+            next = source.read(read.text());
         } catch (ConfigException | IllegalArgumentException e) {
             followed.failed(e.getMessage(), "the agent keeps running on its previous config: " + e.getMessage() + "; fix the file and it is read again");
             return;

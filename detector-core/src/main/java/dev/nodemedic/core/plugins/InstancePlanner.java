@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Works out which daemon instances a loaded plugin brings and settles each one's config and
@@ -60,55 +62,105 @@ public final class InstancePlanner {
         this.config = next;
     }
 
-    /** Whether the agent config's {@code daemons} list names a daemon of this plugin. */
-    boolean listsADaemonOf(LoadOutcome.Loaded plugin) {
-        for (Class<?> daemonClass : plugin.daemons()) {
-            String name;
-            try {
-                name = ((ProblemDaemon<?>) host.create(daemonClass)).name();
-            } catch (RuntimeException | LinkageError e) {
-                continue; // plan() refuses it, saying why
-            }
-            if (config.daemons().stream().anyMatch(d -> d.daemon().equals(name))) {
-                return true;
-            }
+    /**
+     * A loaded plugin's daemon objects, each made once: planning asks them their name, config type and
+     * conditions, and each then serves the first start of its daemon's first instance. A daemon's
+     * constructor may be costly or do something (open a file, start a thread): it runs once per start,
+     * not once more to plan.
+     *
+     * @param unmade a refusal for each daemon class that could not be made
+     */
+    public record Made(LoadOutcome.Loaded plugin, List<Probe> probes, List<Planned.Refused> unmade) {
+        public Made {
+            probes = List.copyOf(probes);
+            unmade = List.copyOf(unmade);
         }
-        return false;
     }
 
-    public List<Planned> plan(LoadOutcome.Loaded plugin) {
-        List<Planned> planned = new ArrayList<>();
+    /** One daemon class and the object made of it. */
+    public record Probe(Class<ProblemDaemon<Object>> type, ProblemDaemon<Object> daemon, String name) {
+    }
+
+    /** Makes one object of each of the plugin's daemon classes. Plan the result once: its objects are handed on. */
+    public Made make(LoadOutcome.Loaded plugin) {
+        List<Probe> probes = new ArrayList<>();
+        List<Planned.Refused> unmade = new ArrayList<>();
         for (Class<?> daemonClass : plugin.daemons()) {
             @SuppressWarnings("unchecked")
             Class<ProblemDaemon<Object>> type = (Class<ProblemDaemon<Object>>) daemonClass;
-            ProblemDaemon<Object> probe;
             try {
-                probe = host.create(type);
-                probe.name();
+                ProblemDaemon<Object> daemon = host.create(type);
+                probes.add(new Probe(type, daemon, daemon.name()));
             } catch (RuntimeException | LinkageError e) {
-                planned.add(new Planned.Refused(daemonClass.getSimpleName(), "daemon " + daemonClass.getName() + " cannot be created (" + e
+                unmade.add(new Planned.Refused(daemonClass.getSimpleName(), "daemon " + daemonClass.getName() + " cannot be created (" + e
                         + "); it needs a public no-argument constructor"));
-                continue;
             }
+        }
+        return new Made(plugin, probes, unmade);
+    }
+
+    /** The agent config's {@code daemons} list, as planned with now. */
+    List<DaemonInstanceConfig> listed() {
+        return config.daemons();
+    }
+
+    /** Whether the agent config's {@code daemons} list names a daemon of this plugin. */
+    boolean listsADaemonOf(Made made) {
+        return made.probes().stream().anyMatch(probe -> config.daemons().stream().anyMatch(d -> d.daemon().equals(probe.name())));
+    }
+
+    /** Plans a plugin's instances with new objects of its daemons ({@code check-config}, a reload of the agent config). */
+    public List<Planned> plan(LoadOutcome.Loaded plugin) {
+        return plan(make(plugin));
+    }
+
+    public List<Planned> plan(Made made) {
+        List<Planned> planned = new ArrayList<>(made.unmade());
+        for (Probe probe : made.probes()) {
             List<DaemonInstanceConfig> instances = config.daemons().stream().filter(d -> d.daemon().equals(probe.name())).toList();
             if (instances.isEmpty() && !config.onlyListedDaemons()) {
                 instances = List.of(new DaemonInstanceConfig(probe.name(), null, null, true));
             }
+            Supplier<ProblemDaemon<Object>> fresh = () -> host.create(probe.type());
+            boolean handedOn = false;
             for (DaemonInstanceConfig instance : instances) {
-                planned.add(instance.enabled() ? plan(plugin, type, probe, instance) : new Planned.Disabled(instance.instanceName()));
+                if (!instance.enabled()) {
+                    planned.add(new Planned.Disabled(instance.instanceName()));
+                    continue;
+                }
+                Planned next = plan(made.plugin(), probe, instance, handedOn ? fresh : new FirstThenFresh(probe.daemon(), fresh));
+                handedOn |= next instanceof Planned.Ready;
+                planned.add(next);
             }
         }
         return planned;
     }
 
-    private Planned plan(LoadOutcome.Loaded plugin, Class<ProblemDaemon<Object>> type, ProblemDaemon<Object> probe, DaemonInstanceConfig instance) {
+    private Planned plan(LoadOutcome.Loaded plugin, Probe probe, DaemonInstanceConfig instance, Supplier<ProblemDaemon<Object>> factory) {
         Optional<Path> file = instance.configFile().or(() -> conventionalConfig(instance.instanceName()));
         try {
-            Settled settled = settle(probe, file);
-            return new Planned.Ready(new DaemonSpec(instance.instanceName(), probe.name(), plugin.pluginId(), plugin.version(), () -> host.create(type),
+            Settled settled = settle(probe.daemon(), file);
+            return new Planned.Ready(new DaemonSpec(instance.instanceName(), probe.name(), plugin.pluginId(), plugin.version(), factory,
                     settled.config(), file, settled.conditions(), settled.reasons()), settled.version());
         } catch (ConfigException e) {
             return refused(instance, e.getMessage());
+        }
+    }
+
+    /** The object planning asked, for the first start; a new one for every start after (a restart never reuses a failed object). */
+    private static final class FirstThenFresh implements Supplier<ProblemDaemon<Object>> {
+        private final AtomicReference<ProblemDaemon<Object>> first;
+        private final Supplier<ProblemDaemon<Object>> fresh;
+
+        FirstThenFresh(ProblemDaemon<Object> first, Supplier<ProblemDaemon<Object>> fresh) {
+            this.first = new AtomicReference<>(first);
+            this.fresh = fresh;
+        }
+
+        @Override
+        public ProblemDaemon<Object> get() {
+            ProblemDaemon<Object> planned = first.getAndSet(null);
+            return planned != null ? planned : fresh.get();
         }
     }
 

@@ -8,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +34,17 @@ public final class PluginsReconciler {
     private final Refusals refusals;
     private final Clock clock;
     private final ConfigReloads reloads;
+    private final MissingDaemons missing;
     private final Map<Path, LoadOutcome.Loaded> pluginOfJar = new LinkedHashMap<>();
+    /** The daemons each loaded jar brings, by name. */
+    private final Map<Path, List<String>> daemonsOfJar = new HashMap<>();
+    /** The jars refused, with why: a daemon the agent config lists may be in one. */
+    private final Map<Path, String> refusedJars = new HashMap<>();
 
     public PluginsReconciler(PluginsFolder folder, PluginHost host, InstancePlanner planner, Supervisor supervisor, Refusals refusals, Clock clock,
-            ConfigReloads reloads) {
+            ConfigReloads reloads, MissingDaemons missing) {
         this.folder = folder;
+        this.missing = missing;
         this.host = host;
         this.planner = planner;
         this.supervisor = supervisor;
@@ -50,6 +59,8 @@ public final class PluginsReconciler {
             log.warn("plugins folder missing dir={}; no daemon runs until it is created and jars are put in it", folder.dir());
         }
         apply(folder.lookAtStart());
+        // Even with no jar at all: every listed instance is then missing.
+        listMissing();
     }
 
     public void reconcile() throws IOException {
@@ -66,26 +77,38 @@ public final class PluginsReconciler {
             log.info("plugin jar changed jar={}", jar.getFileName());
             unload(jar);
             refusals.forget(jar.toString());
-            load(jar).ifPresent(this::startInstances);
+            load(jar).map(planner::make).ifPresent(this::startInstances);
         }
         // A jar that brings a daemon the agent config lists starts its instances at once, the others
         // once every new jar is loaded: a node's log readers are listed (by NPD's flags, by our
         // DaemonSet's config), and their first line need not wait for the other plugins' daemons
         // (docs/benchmarks.md, "Where the start goes"). The same work, in another order.
-        List<LoadOutcome.Loaded> unlisted = new ArrayList<>();
+        List<InstancePlanner.Made> unlisted = new ArrayList<>();
         for (Path jar : changes.added()) {
-            load(jar).ifPresent(loaded -> {
-                if (planner.listsADaemonOf(loaded)) {
-                    startInstances(loaded);
+            load(jar).map(planner::make).ifPresent(made -> {
+                if (planner.listsADaemonOf(made)) {
+                    startInstances(made);
                 } else {
-                    unlisted.add(loaded);
+                    unlisted.add(made);
                 }
             });
         }
         unlisted.forEach(this::startInstances);
+        if (!changes.isEmpty()) {
+            listMissing();
+        }
+    }
+
+    /** The agent config's entries whose daemon no loaded jar brings: the folder or the list changed. */
+    private void listMissing() {
+        Set<String> brought = new HashSet<>();
+        daemonsOfJar.values().forEach(brought::addAll);
+        missing.update(planner.listed(), brought, refusedJars, folder.dir());
     }
 
     private void unload(Path jar) {
+        daemonsOfJar.remove(jar);
+        refusedJars.remove(jar);
         LoadOutcome.Loaded loaded = pluginOfJar.remove(jar);
         if (loaded != null) {
             String pluginId = loaded.pluginId();
@@ -99,6 +122,7 @@ public final class PluginsReconciler {
         return switch (host.load(jar)) {
             case LoadOutcome.Refused refused -> {
                 refusals.refuse(jar.toString(), refused.why(), clock.instant());
+                refusedJars.put(jar, refused.why());
                 yield Optional.empty();
             }
             case LoadOutcome.Loaded loaded -> {
@@ -108,8 +132,10 @@ public final class PluginsReconciler {
         };
     }
 
-    private void startInstances(LoadOutcome.Loaded loaded) {
-        for (InstancePlanner.Planned planned : planner.plan(loaded)) {
+    private void startInstances(InstancePlanner.Made made) {
+        LoadOutcome.Loaded loaded = made.plugin();
+        daemonsOfJar.put(loaded.jar(), made.probes().stream().map(InstancePlanner.Probe::name).toList());
+        for (InstancePlanner.Planned planned : planner.plan(made)) {
             switch (planned) {
                 case InstancePlanner.Planned.Ready ready -> start(loaded, ready);
                 case InstancePlanner.Planned.Refused refused -> refuse(loaded, refused.why());
@@ -161,6 +187,7 @@ public final class PluginsReconciler {
         }
         replacements.forEach(Runnable::run);
         additions.forEach(Runnable::run);
+        listMissing();
     }
 
     private void start(LoadOutcome.Loaded loaded, InstancePlanner.Planned.Ready ready) {

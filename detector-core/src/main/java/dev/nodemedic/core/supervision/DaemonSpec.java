@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * @param daemonName   the daemon's own name
  * @param pluginId     the plugin that brought it
  * @param pluginVersion that plugin's version
- * @param factory      makes a fresh daemon object (one per start)
+ * @param factory      the daemon object for each start: the first start's may be the one planning asked (made once, not
+ *                     once more to start), every later start's is a new one
  * @param config       the bound configuration
  * @param configFile   where it came from, if anywhere
  * @param conditions   the types it owns with their healthy defaults

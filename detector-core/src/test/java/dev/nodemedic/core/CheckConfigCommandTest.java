@@ -1,0 +1,65 @@
+package dev.nodemedic.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** check-config on an agent config whose daemon is in a jar the agent refuses: the refusal is what to fix, not a missing plugin. */
+class CheckConfigCommandTest {
+    @TempDir
+    Path home;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    private int checkConfig(Path agent) {
+        return Main.execute(home, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), "check-config", agent.toString());
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anInstanceOfAJarRefusedForItsDigestNamesTheJarAndItsRefusal() throws Exception {
+        Path jar = TestPlugins.install(TestPlugins.KERNEL_LOG, home.resolve("plugins"), "kernel-log-0.1.0.jar");
+        String digest = PluginTrustTest.sha256(jar);
+        Path agent = Files.writeString(home.resolve("agent.yaml"), """
+                pluginsDir: plugins
+                pluginDigests: [%s]
+                daemons:
+                  - {daemon: kernel-log, name: kernel-monitor}
+                """.formatted(PluginTrustTest.sha256(TestPlugins.jar(TestPlugins.FAULTY))));
+
+        assertThat(checkConfig(agent)).isEqualTo(1);
+
+        assertThat(out()).contains("✗ " + agent + ": daemons: instance kernel-monitor names daemon kernel-log, which no plugin loaded from "
+                        + home.resolve("plugins") + " brings; the jar named for it was refused: " + jar + " has digest " + digest
+                        + ", which is not in pluginDigests of the agent config")
+                .contains("fix that and the instance starts")
+                .doesNotContain("add the plugin's jar");
+    }
+
+    @Test
+    void anInstanceNoLoadedPluginBringsNamesEveryRefusedJarItMayBeIn() throws Exception {
+        Path jar = TestPlugins.install(TestPlugins.WRONG_API, home.resolve("plugins"), "gpu-tools.jar");
+        Path agent = Files.writeString(home.resolve("agent.yaml"), """
+                pluginsDir: plugins
+                daemons:
+                  - {daemon: future-api}
+                """);
+
+        assertThat(checkConfig(agent)).isEqualTo(1);
+
+        assertThat(out()).contains("✗ " + agent + ": daemons: instance future-api names daemon future-api, which no plugin loaded from "
+                + home.resolve("plugins") + " brings; it may be in a jar refused there: " + jar + " requires daemon-api >=2.0.0 & <3.0.0")
+                .contains("fix that refusal, else check the name or add the plugin's jar");
+    }
+}
