@@ -17,6 +17,7 @@ import dev.nodemedic.reporter.Reporter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -228,6 +229,32 @@ class SupervisorTest {
 
     /** The newest daemon object the factory made: the test's handle on its context. */
     private FlakyDaemon lastFlaky;
+
+    @Test
+    void aTickPublishesTheStatusesOnlyWhenItRestartsADaemon() {
+        List<List<DaemonStatus>> published = new ArrayList<>();
+        Supervisor watched = new Supervisor(reporter, clock, loop, settings, new SimpleMeterRegistry(), published::add, new InstanceNames(),
+                HostServices.NONE);
+        failures.set(1);
+        watched.add(spec("flaky"));
+        int afterAdd = published.size();
+        assertThat(published.getLast().getFirst().state()).isEqualTo(DaemonState.BACKING_OFF);
+
+        clock.advance(Duration.ofMillis(999));
+        watched.tick(clock.instant());
+        watched.tick(clock.instant());
+        assertThat(published).as("ticks that restart nothing").hasSize(afterAdd);
+
+        clock.advance(Duration.ofMillis(1));
+        watched.tick(clock.instant());
+        assertThat(published).hasSize(afterAdd + 1);
+        assertThat(published.getLast().getFirst().state()).isEqualTo(DaemonState.RUNNING);
+        assertThat(published.getLast().getFirst().restarts()).isEqualTo(1);
+
+        clock.advance(settings.stableAfter());
+        watched.tick(clock.instant());
+        assertThat(published).as("forgiving a stable run changes no status").hasSize(afterAdd + 1);
+    }
 
     @Test
     void aDaemonsGaugeIsScrapedWhileThatStartRunsAndGoneAfterItFails() {
