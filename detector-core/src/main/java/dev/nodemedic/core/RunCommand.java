@@ -125,6 +125,20 @@ final class RunCommand implements Callable<Integer> {
         return report.withSocket(local ? ReportSocket.localDefault(System.getenv()) : ReportConfig.CLUSTER_SOCKET);
     }
 
+    /**
+     * Tells the agent's children which config it runs with: custom-plugin passes this to its scripts as
+     * {@code NODEMEDIC_CONFIG} ({@link PluginCommandTrust#CONFIG_VARIABLE}), so NPD's helpers it starts apply this
+     * file's {@code pluginDigests}, not the installation's {@code config/nodemedic.yaml} (in a pod, the image's
+     * while the agent runs the ConfigMap's). A property, as a JVM cannot change its own environment; absolute,
+     * as a script may run in another directory.
+     */
+    static void exportConfig(Path config) {
+        System.setProperty(AGENT_CONFIG_PROPERTY, config.toAbsolutePath().normalize().toString());
+    }
+
+    /** Read by custom-plugin's ScriptEnvironment, which names it too (it cannot see this module). */
+    static final String AGENT_CONFIG_PROPERTY = "nodemedic.config";
+
     /** A reload binds the file's text and applies the same flags over it, so the same file gives the same effective config. */
     AgentConfigReloads.Source reloadSource(Path file, boolean local) {
         return text -> effective(new AgentConfigLoader(new ConfigBinder()).load(file, text, parent.home), local);
@@ -168,6 +182,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("nodemedic: " + e.getMessage() + "; set nodeName in the agent config or NODE_NAME");
             return 2;
+        }
+        if (config != null) {
+            exportConfig(config);
         }
         Clock clock = Clock.systemUTC();
         ClusterConnector connector = local ? ClusterConnector.none() : cluster(effective, node, clock);

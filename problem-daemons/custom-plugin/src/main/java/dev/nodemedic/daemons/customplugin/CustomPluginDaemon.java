@@ -84,7 +84,7 @@ public final class CustomPluginDaemon implements ProblemDaemon<CustomPluginConfi
         // The pool is the concurrency limit; its threads go away between rounds.
         pool = new ThreadPoolExecutor(concurrency, concurrency, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), context.threads());
         pool.allowCoreThreadTimeOut(true);
-        ScriptEnvironment environment = new ScriptEnvironment(System.getenv(), config.environment());
+        ScriptEnvironment environment = ScriptEnvironment.ofThisAgent(config.environment());
         runner = new ScriptRunner(context.threads(), OrphanReaper.load(context.logger()), context.logger(), environment);
         tracker = new ConditionTracker(config);
         context.logger().log(Level.INFO, "custom-plugin checking instance={0} rules={1} every={2} concurrency={3} environment={4}",
