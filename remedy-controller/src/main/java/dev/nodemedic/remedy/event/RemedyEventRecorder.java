@@ -9,7 +9,7 @@ import dev.nodemedic.apiserver.events.EventWriter;
 import dev.nodemedic.apiserver.events.PendingEvents;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.remedy.action.Mode;
-import dev.nodemedic.remedy.controller.Scheduler;
+import dev.nodemedic.remedy.scheduling.Scheduler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Instant;
