@@ -5,6 +5,7 @@ import dev.nodemedic.remedy.engine.Ledger;
 import dev.nodemedic.remedy.engine.LedgerCodec;
 import dev.nodemedic.remedy.policy.NodeRemedyLedger;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicy;
+import dev.nodemedic.remedy.scheduling.Scheduler;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -47,7 +48,7 @@ public final class RemedyController implements AutoCloseable {
     private Instant timerAt;
 
     /**
-     * @param scheduler the controller's thread and timer ({@link ExecutorScheduler}; tests step a manual clock through
+     * @param scheduler the controller's thread and timer ({@link dev.nodemedic.remedy.scheduling.ExecutorScheduler}; tests step a manual clock through
      *                  theirs), shared with the term's Event recorders, whose failed Events it writes again; closed
      *                  with the controller when it is {@link AutoCloseable}
      * @param metrics   the process's, shared by the controllers of successive leadership terms

@@ -9,7 +9,7 @@ import dev.nodemedic.apiserver.events.EventWriter;
 import dev.nodemedic.apiserver.events.PendingEvents;
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.remedy.action.Mode;
-import dev.nodemedic.remedy.controller.Scheduler;
+import dev.nodemedic.remedy.scheduling.Scheduler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,11 +38,14 @@ public final class RemedyEventRecorder implements RemedyEvents {
     /** Events held while the API server fails; the agent's default too. */
     static final int BUFFER = 100;
     /**
-     * The nodes whose runs of budget drops are remembered, for one log line per run: the controller's one source
-     * on each node it acts on. The node count it is sized and measured for (docs/benchmarks.md, the 5,000-node
-     * simulation); beyond it a node's run pushed out is logged again, one line more, no Event more.
+     * The nodes the controller is sized and measured for (docs/benchmarks.md, the 5,000-node simulation). Both the
+     * runs of budget drops remembered for one log line per run (the controller's one source on each node) and the
+     * correlator's caches hold this many: with client-go's 4,096, a node pushed out of the budgets' cache would get a
+     * fresh burst of 25 Event writes. Beyond it a node's run pushed out is logged again and its budget starts full.
      */
     static final int TRACKED_NODES = 5_000;
+    /** client-go's correlation and budget, with caches for {@link #TRACKED_NODES}. */
+    static final EventLimits LIMITS = EventLimits.CLIENT_GO.withCacheEntries(TRACKED_NODES);
 
     private final Clock clock;
     private final Mode mode;
@@ -61,9 +64,9 @@ public final class RemedyEventRecorder implements RemedyEvents {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        this.correlator = new EventCorrelator(EventLimits.CLIENT_GO);
+        this.correlator = new EventCorrelator(LIMITS);
         PendingEvents pending = new PendingEvents(BUFFER, TRACKED_NODES, Backoff.DEFAULT, RandomGenerator.getDefault());
-        this.writer = new EventWriter(client, new EventReporter.Controller(instance), pending, EventLimits.CLIENT_GO, metrics, clock);
+        this.writer = new EventWriter(client, new EventReporter.Controller(instance), pending, LIMITS, metrics, clock);
     }
 
     @Override

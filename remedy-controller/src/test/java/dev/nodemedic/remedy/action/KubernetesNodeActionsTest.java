@@ -3,7 +3,7 @@ package dev.nodemedic.remedy.action;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.daemon.api.ManualClock;
-import dev.nodemedic.remedy.controller.ManualScheduler;
+import dev.nodemedic.remedy.scheduling.ManualScheduler;
 import dev.nodemedic.remedy.controller.RemedyMetrics;
 import dev.nodemedic.remedy.event.RemedyEventRecorder;
 import io.fabric8.kubernetes.api.model.Event;

@@ -24,6 +24,8 @@ import dev.nodemedic.remedy.policy.NodeRemedyPolicyStatus;
 import dev.nodemedic.remedy.policy.NodeRemedyPolicyStatus.NodeEntry;
 import dev.nodemedic.remedy.policy.Recovery;
 import dev.nodemedic.remedy.policy.RemedyStep;
+import dev.nodemedic.remedy.scheduling.ManualScheduler;
+import dev.nodemedic.remedy.scheduling.Scheduler;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;

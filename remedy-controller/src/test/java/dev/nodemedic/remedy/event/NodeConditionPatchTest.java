@@ -6,7 +6,7 @@ import dev.nodemedic.daemon.api.ManualClock;
 import dev.nodemedic.remedy.action.ActionResult;
 import dev.nodemedic.remedy.action.ApiCalls;
 import dev.nodemedic.remedy.action.Mode;
-import dev.nodemedic.remedy.controller.ManualScheduler;
+import dev.nodemedic.remedy.scheduling.ManualScheduler;
 import dev.nodemedic.remedy.controller.RemedyMetrics;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -8,7 +8,7 @@ import dev.nodemedic.remedy.action.ApiCalls;
 import dev.nodemedic.remedy.action.Eventually;
 import dev.nodemedic.remedy.action.MockClients;
 import dev.nodemedic.remedy.action.Mode;
-import dev.nodemedic.remedy.controller.ManualScheduler;
+import dev.nodemedic.remedy.scheduling.ManualScheduler;
 import dev.nodemedic.remedy.controller.RemedyMetrics;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -91,8 +91,18 @@ public record ApiFailure(Kind kind, int code, String detail) {
     }
 
     /**
+     * The longest pause between tries of a call about {@code target}: the kind's {@link Kind#retryCap()}, but an
+     * Event's 404 waits like a 403. That 404 is a create that found no namespace (a patch meeting 404 is written
+     * again as a create at once), which a person must make; the kind's 5 s is meant for a node kubelet has not
+     * registered yet.
+     */
+    public Duration retryCap(Target target) {
+        return kind == Kind.NOT_FOUND && target == Target.EVENT ? Kind.FORBIDDEN.retryCap() : kind.retryCap();
+    }
+
+    /**
      * A log line about a call about {@code node} that is retried with {@link Backoff} up to
-     * {@link Kind#retryCap()}: what failed, what to check, what happens now. The server's detail is left
+     * {@link #retryCap(Target)}: what failed, what to check, what happens now. The server's detail is left
      * out, for the log line to carry as a field.
      *
      * @param target what the call is about: a 404 is worded for it
@@ -113,7 +123,7 @@ public record ApiFailure(Kind kind, int code, String detail) {
             case UNREACHABLE -> "the API server did not answer";
         };
         return what + hint(target, caller).map(h -> ": " + h).orElse("") + "; " + call + " is retried with backoff up to every "
-                + kind.retryCap().toSeconds() + "s";
+                + retryCap(target).toSeconds() + "s";
     }
 
     private Optional<String> hint(Target target, Caller caller) {

@@ -81,6 +81,15 @@ class ApiFailureTest {
                 .isEqualTo("the API server failed (408); create events is retried with backoff up to every 1s");
     }
 
+    @Test
+    void aNotFoundEventWaitsUpTo30sAsItsNamespaceNeedsAPersonWhileANotFoundNodeIsTriedEvery5s() {
+        ApiFailure notFound = ApiFailure.of(answered(404, "not found"));
+
+        assertThat(notFound.retryCap(ApiFailure.Target.EVENT)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(notFound.retryCap(ApiFailure.Target.NODE)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(ApiFailure.of(answered(503, "etcd")).retryCap(ApiFailure.Target.EVENT)).as("other kinds keep their cap").isEqualTo(Duration.ofSeconds(1));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"AGENT", "CONTROLLER"})
     void aNotFoundEventWriteBlamesTheEventsNamespaceNotTheNode(Caller caller) {
@@ -88,7 +97,7 @@ class ApiFailureTest {
                 .explainRetried(ApiFailure.Target.EVENT, "node-a", "create events", caller);
 
         assertThat(line).isEqualTo("the API server found no namespace or Event for create events about node node-a (404): Events about nodes go to"
-                + " namespace default, as kubelet's; check that it exists; create events is retried with backoff up to every 5s");
+                + " namespace default, as kubelet's; check that it exists; create events is retried with backoff up to every 30s");
         assertThat(line).doesNotContain("does not exist", "--node-name");
     }
 

@@ -16,7 +16,8 @@ import java.util.random.RandomGenerator;
  * next, folds a repeat into the entry of an Event not written yet (keyed by the Event's name, so the
  * newest count wins), holds at most {@code capacity} Events while the API server is away, and after a
  * failed write says whether to write again as the other verb, drop, or wait out a backoff: api-server's
- * {@link Backoff} capped by the {@link ApiFailure.Kind}, as for node status, so that a fleet of agents
+ * {@link Backoff} capped by the {@link ApiFailure.Kind}, as for node status (but 30 s for the namespace missing, see
+ * {@link ApiFailure#retryCap(ApiFailure.Target)}), so that a fleet of agents
  * does not come back to a returning API server in step. Its answers
  * carry what the writer logs and counts, once per run rather than once per event. Thread-safe:
  * decisions come from the emitters' threads, outcomes from the writer's.
@@ -179,7 +180,7 @@ public final class PendingEvents {
             return new AfterFailure.Rejected(failure);
         }
         failures++;
-        retryAt = now.plus(backoff.after(failures, failure.kind().retryCap(), random));
+        retryAt = now.plus(backoff.after(failures, failure.retryCap(ApiFailure.Target.EVENT), random));
         boolean newTrouble = failing.map(f -> f.kind() != failure.kind()).orElse(true);
         failing = Optional.of(failure);
         return new AfterFailure.Retry(retryAt, newTrouble);

@@ -1,6 +1,7 @@
 package dev.nodemedic.apiserver.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nodemedic.daemon.api.Event;
 import dev.nodemedic.daemon.api.ManualClock;
@@ -160,5 +161,34 @@ class EventCorrelatorTest {
         assertThat(onB.record().node()).isEqualTo("node-b");
         assertThat(onB.record().name()).startsWith("node-b.");
         assertThat(onB.record().count()).isEqualTo(1);
+    }
+
+    /** Spends node-0's budget, then has {@code others} more nodes each send one event: is node-0's next still dropped? */
+    private EventDecision afterOtherNodes(EventCorrelator correlator, int others) {
+        for (int i = 0; i < 30; i++) {
+            correlator.decide("node-0", oom("Killed process 42 (java)"), clock.instant());
+        }
+        for (int n = 1; n <= others; n++) {
+            correlator.decide("node-" + n, oom("Killed process 42 (java)"), clock.instant());
+        }
+        return correlator.decide("node-0", oom("Killed process 42 (java)"), clock.instant());
+    }
+
+    @Test
+    void pastClientGosCacheANodesSpentBudgetIsForgottenAndComesBackFull() {
+        assertThat(afterOtherNodes(correlator, 4_096)).isNotInstanceOf(EventDecision.Drop.class);
+    }
+
+    @Test
+    void cachesSizedToTheNodesKeepEachNodesBudgetPastClientGosSize() {
+        EventCorrelator sized = new EventCorrelator(EventLimits.CLIENT_GO.withCacheEntries(5_000));
+
+        assertThat(afterOtherNodes(sized, 4_999)).isInstanceOf(EventDecision.Drop.class);
+    }
+
+    @Test
+    void aCacheOfNoEntriesIsRefused() {
+        assertThatThrownBy(() -> EventLimits.CLIENT_GO.withCacheEntries(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cacheEntries must be at least 1, was 0");
     }
 }

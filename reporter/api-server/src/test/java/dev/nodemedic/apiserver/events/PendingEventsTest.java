@@ -160,6 +160,24 @@ class PendingEventsTest {
     }
 
     @Test
+    void aCreateThatFindsNoNamespaceBacksOffUpTo30sAsItNeedsAPerson() {
+        var create = new EventDecision.Create(record("e1", "kernel-monitor", 1), false);
+        pending.offer(create);
+
+        Instant now = T0;
+        StringBuilder pauses = new StringBuilder();
+        for (int failure = 1; failure <= 7; failure++) {
+            var after = (PendingEvents.AfterFailure.Retry) pending.failed(create, answer(404), now);
+            pauses.append(Duration.between(now, after.at()).toSeconds()).append(' ');
+            now = after.at();
+        }
+
+        // A node's 404 would stop at 5 s (kubelet registers it soon); the Events' namespace waits for a person.
+        assertThat(pauses.toString().trim()).isEqualTo("1 2 4 8 16 30 30");
+        assertThat(pending.next(now)).as("kept, not dropped").contains(create);
+    }
+
+    @Test
     void aRecoveryNamesWhatWasDroppedMeanwhileAndReopensTheRun() {
         var failing = new EventDecision.Create(record("e1", "kernel-monitor", 1), false);
         for (int i = 1; i <= 3; i++) {

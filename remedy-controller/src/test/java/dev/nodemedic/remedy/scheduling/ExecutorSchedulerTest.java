@@ -1,4 +1,4 @@
-package dev.nodemedic.remedy.controller;
+package dev.nodemedic.remedy.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.nodemedic.remedy.controller;
+package dev.nodemedic.remedy.scheduling;
 
 import dev.nodemedic.daemon.api.ManualClock;
 import java.time.Duration;
