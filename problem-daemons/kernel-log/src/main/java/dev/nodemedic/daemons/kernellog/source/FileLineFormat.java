@@ -95,20 +95,9 @@ public final class FileLineFormat {
             at = lastInstant; // the same second as the line before, without a copy of the stamp
         } else {
             String stamp = stamp(line, oneLine);
-            if (stamp == null) {
+            at = stamp == null ? null : instantOf(stamp);
+            if (at == null) {
                 return false;
-            }
-            if (stamp.equals(lastStamp)) {
-                at = lastInstant;
-            } else {
-                try {
-                    at = instant(stamp);
-                } catch (DateTimeException e) {
-                    return false;
-                }
-                lastStamp = stamp;
-                lastInstant = at;
-                lastStampBytesValid = false;
             }
         }
         String text = message(line, oneLine);
@@ -163,17 +152,9 @@ public final class FileLineFormat {
             }
             int start = HandReadExpression.start(found);
             int end = HandReadExpression.end(found);
-            String stamp = new String(line, start, end - start, StandardCharsets.UTF_8);
-            if (stamp.equals(lastStamp)) {
-                at = lastInstant;
-            } else {
-                try {
-                    at = instant(stamp);
-                } catch (DateTimeException e) {
-                    return false;
-                }
-                lastStamp = stamp;
-                lastInstant = at;
+            at = instantOf(new String(line, start, end - start, StandardCharsets.UTF_8));
+            if (at == null) {
+                return false;
             }
             // Only a stamp found by its width is known to be ASCII and to be the line's first bytes.
             lastStampBytesValid = end - start == fixedStampWidth && start == from;
@@ -191,6 +172,27 @@ public final class FileLineFormat {
         int start = HandReadExpression.start(text);
         sink.line(at, line, start, HandReadExpression.end(text) - start);
         return true;
+    }
+
+    /**
+     * The instant of {@code stamp}: the last line's when it is the same stamp (a kernel log has many lines
+     * a second), else read and kept for the next line; null when it does not read with the layout. A new
+     * stamp's bytes are not known to be the kept ones until the byte path says so.
+     */
+    private Instant instantOf(String stamp) {
+        if (stamp.equals(lastStamp)) {
+            return lastInstant;
+        }
+        Instant at;
+        try {
+            at = instant(stamp);
+        } catch (DateTimeException e) {
+            return null;
+        }
+        lastStamp = stamp;
+        lastInstant = at;
+        lastStampBytesValid = false;
+        return at;
     }
 
     private boolean sameStamp(byte[] line, int from) {
