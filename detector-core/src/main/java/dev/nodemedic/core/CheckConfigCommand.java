@@ -132,7 +132,8 @@ final class CheckConfigCommand implements Callable<Integer> {
             // An instance whose daemon no plugin brings never runs: with onlyListedDaemons (NPD's flags) that
             // can be every instance, and a node with no conditions at all reads as healthy.
             for (DaemonInstanceConfig instance : config.daemons()) {
-                if (!planned.contains(instance.instanceName())) {
+                // A disabled entry runs nothing whatever the folder holds, as run treats it (MissingDaemons).
+                if (instance.enabled() && !planned.contains(instance.instanceName())) {
                     errors++;
                     // A refused jar may bring it: then the refusal is what to fix, not a missing plugin.
                     out.println("✗ " + file + ": " + MissingDaemons.why(instance, refusedJars, dir));

@@ -48,6 +48,20 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void aDisabledInstanceWhosePluginIsNotInstalledIsValidAsRunTakesIt() throws Exception {
+        Files.createDirectories(home.resolve("plugins"));
+        Path agent = Files.writeString(home.resolve("agent.yaml"), """
+                pluginsDir: plugins
+                daemons:
+                  - {daemon: reboot-required, enabled: false}
+                """);
+
+        assertThat(checkConfig(agent)).isEqualTo(0);
+
+        assertThat(out()).contains("✓ " + agent + ": valid agent config").doesNotContain("✗");
+    }
+
+    @Test
     void anInstanceNoLoadedPluginBringsNamesEveryRefusedJarItMayBeIn() throws Exception {
         Path jar = TestPlugins.install(TestPlugins.WRONG_API, home.resolve("plugins"), "gpu-tools.jar");
         Path agent = Files.writeString(home.resolve("agent.yaml"), """
