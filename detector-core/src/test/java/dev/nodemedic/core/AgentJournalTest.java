@@ -124,7 +124,6 @@ class AgentJournalTest {
         for (int pid = 4; pid <= 5; pid++) {
             journalctl.write(micros(Instant.now()), "Out of memory: Killed process " + pid + " (java)", KERNEL);
         }
-        assertThat(counted(LINES_READ, 3)).as("nothing read while journalctl fails").isTrue();
 
         journalctl.steer("fail", false);
 

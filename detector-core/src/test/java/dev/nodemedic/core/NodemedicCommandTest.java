@@ -35,7 +35,6 @@ class NodemedicCommandTest {
     @ValueSource(strings = {"help", "--help", "-V", "bogus", "rules"})
     void anyOtherFirstWordGetsEveryCommand(String first) {
         assertThat(NodemedicCommand.commandLine(home, first).getSubcommands()).containsOnlyKeys("run", "check-config", "report", "version", "help");
-        assertThat(NodemedicCommand.commandLine(home).getSubcommands()).hasSize(5);
     }
 
     @Test

@@ -299,14 +299,15 @@ public final class ClusterFootprint {
 
     /**
      * The agent and the processes under it. A child the JVM has forked but not yet exec'd (it has the
-     * JVM's executable and a thread's name) shares the JVM's pages for that moment: counting its RSS
-     * would count the JVM twice, so it is left out (a storm run once sampled one at the JVM's 116 MB).
+     * JVM's command line and a thread's name) shares the JVM's pages for that moment: counting its RSS
+     * would count the JVM twice, so it is left out (a storm run once sampled one at the JVM's 116 MB). A
+     * child that is a JVM of its own (an NPD helper a script started) has another command line and counts.
      */
     private static List<ProcessHandle> tree(ProcessHandle root) {
         List<ProcessHandle> all = new ArrayList<>();
         all.add(root);
-        Optional<String> jvm = root.info().command();
-        root.descendants().filter(ProcessHandle::isAlive).filter(child -> jvm.isEmpty() || !child.info().command().equals(jvm)).forEach(all::add);
+        Optional<String> jvm = root.info().commandLine();
+        root.descendants().filter(ProcessHandle::isAlive).filter(child -> jvm.isEmpty() || !child.info().commandLine().equals(jvm)).forEach(all::add);
         return all;
     }
 

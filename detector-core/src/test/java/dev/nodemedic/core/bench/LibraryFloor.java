@@ -76,7 +76,8 @@ public final class LibraryFloor {
             System.out.printf("%-6s %12s %12s %12s %8s %10s%n", "probe", "RSS kB", "anonymous", "file", "threads", "AOT cache");
             for (String variant : VARIANTS) {
                 Path cache = work.resolve(variant + ".aot");
-                Process training = probe(java, classPath, List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error"), variant, master, "8", work.resolve(variant + "-training.log"));
+                Process training = probe(java, classPath, List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error"), variant, master, "8")
+                        .redirectOutput(work.resolve(variant + "-training.log").toFile()).start();
                 if (!training.waitFor(120, TimeUnit.SECONDS) || training.exitValue() != 0) {
                     training.destroyForcibly();
                     throw new IllegalStateException(variant + "'s training run failed: " + Files.readString(work.resolve(variant + "-training.log")));
@@ -84,7 +85,7 @@ public final class LibraryFloor {
                 // With its cache, as the launcher runs the agent; then with the JDK's own CDS archive only.
                 for (boolean cached : List.of(true, false)) {
                     List<String> flags = cached ? List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on") : List.of();
-                    Process measured = probe(java, classPath, flags, variant, master, "0", work.resolve(variant + ".log"));
+                    Process measured = probe(java, classPath, flags, variant, master, "0").start();
                     try {
                         awaitReady(measured, variant);
                         Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
@@ -100,8 +101,8 @@ public final class LibraryFloor {
         }
     }
 
-    private static Process probe(String java, String classPath, List<String> cacheFlags, String variant, String master, String seconds, Path log)
-            throws IOException {
+    /** A probe's JVM, its output joined: the measured run's is read for {@code ready}, the training run's goes to a file. */
+    private static ProcessBuilder probe(String java, String classPath, List<String> cacheFlags, String variant, String master, String seconds) {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(LAUNCHER_FLAGS);
         command.addAll(cacheFlags);
@@ -114,10 +115,7 @@ public final class LibraryFloor {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // As the launcher exports it.
         builder.environment().put("MALLOC_ARENA_MAX", "2");
-        if (seconds.equals("0")) {
-            return builder.start();
-        }
-        return builder.redirectOutput(log.toFile()).start();
+        return builder;
     }
 
     private static void awaitReady(Process probe, String variant) throws IOException {

@@ -209,8 +209,6 @@ class HostJournalTest {
         second.close();
 
         awaitTrue("journalctl (pid " + pid + ") to end", WAIT, () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
-        journalctl.write(T0 + 1, "after", KERNEL);
-        assertThat(a.messages).containsExactly("one");
     }
 
     @Test
