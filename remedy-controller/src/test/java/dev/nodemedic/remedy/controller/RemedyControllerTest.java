@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -70,12 +71,25 @@ class RemedyControllerTest {
 
     @AfterEach
     void closeAll() throws Exception {
+        // The mock server sends a watch its events on its one event loop, and closing a watch while an event
+        // is on its way blocks that loop until the server's shutdown times out (seen once in CI: "Unable to
+        // close MockWebServer"). A write the controller made after the test's last check (a ledger after the
+        // node it records) is such an event: close once the server has taken no request for a while.
+        awaitApiServerQuiet();
         for (AutoCloseable closeable : toClose.reversed()) {
             closeable.close();
         }
         // A watch the controller closed may still hold its connection for a moment; the mock server's
         // shutdown waits for every connection (10 s) and fails the test. Closing the client ends them now.
         client.close();
+    }
+
+    private void awaitApiServerQuiet() {
+        Eventually.until("the API server to take no request for 300 ms", WAIT, () -> {
+            int before = server.getRequestCount();
+            LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+            return server.getRequestCount() == before;
+        });
     }
 
     private Actions actions(Mode mode, Scheduler scheduler) {
