@@ -357,6 +357,40 @@ class LogFileTest {
     }
 
     /**
+     * A file that keeps growing is not asked for its identity at every wake-up, only when the watch
+     * reports its name created or deleted (or once per backstop poll, an hour here). So the new file of a
+     * rotation must be found from the watch's event while the old one still grows: its writer (a syslog
+     * daemon before its HUP) keeps appending there, and both files' lines arrive, the old one's first.
+     */
+    @Test
+    void aRotationIsNoticedWhileTheOldFileStillGrows() throws Exception {
+        Path log = dir.resolve("kern.log");
+        append(log, "");
+        follow(log, LogFile.Start.BEGINNING, Duration.ofHours(1));
+        awaitOpened();
+        try (FileChannel writer = FileChannel.open(log, StandardOpenOption.APPEND)) {
+            writer.write(StandardCharsets.UTF_8.encode("old 0\n"));
+            awaitSeen("old 0");
+            Files.move(log, dir.resolve("kern.log.1"));
+            append(log, "new 0\n");
+            // The old file grows every 5 ms until the new file's line is read: without the created
+            // name's event the reader would stay on it for the hour.
+            for (int i = 1; !seen.contains("new 0"); i++) {
+                assertThat(i).as("writes to the old file before the new one was read").isLessThan(2_000);
+                writer.write(StandardCharsets.UTF_8.encode("old " + i + "\n"));
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+        }
+        append(log, "new 1\n");
+
+        awaitTrue("the new file's second line", () -> seen.contains("new 1"));
+        List<String> fromOld = seen.stream().filter(line -> line.startsWith("old ")).toList();
+        assertThat(seen.subList(0, fromOld.size())).as("the old file's lines first").isEqualTo(fromOld);
+        assertThat(seen.subList(fromOld.size(), seen.size())).containsExactly("new 0", "new 1");
+        assertThat(file.rotations()).isEqualTo(1);
+    }
+
+    /**
      * A follow that failed (here: the path was a directory for a while) and is followed again with RESUME
      * goes on where it stopped when the file is the same one: the line half written is read whole, and
      * nothing is read twice.
