@@ -49,8 +49,8 @@ public final class RemedyController implements AutoCloseable {
 
     /**
      * @param scheduler the controller's thread and timer ({@link dev.nodemedic.remedy.scheduling.ExecutorScheduler}; tests step a manual clock through
-     *                  theirs), shared with the term's Event recorders, whose failed Events it writes again; closed
-     *                  with the controller when it is {@link AutoCloseable}
+     *                  theirs), closed with the controller when it is {@link AutoCloseable}; the term's Event recorders
+     *                  write on a thread of their own, so an Event the API server is slow to take never holds a pass
      * @param metrics   the process's, shared by the controllers of successive leadership terms
      */
     public RemedyController(KubernetesClient client, Scheduler scheduler, Clock clock, RemedyMetrics metrics, ActionsByMode actions,

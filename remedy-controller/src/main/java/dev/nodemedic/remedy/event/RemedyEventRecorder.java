@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +25,14 @@ import org.slf4j.LoggerFactory;
  * {@link RemedyEvents} as core/v1 Events, through the same correlator, budget and writer as the node
  * agent's (api-server): an exact repeat counts up the existing Event, the tenth distinct message of one
  * reason on one node within ten minutes starts a combined Event, and each node's Events cost at most 25
- * API calls at once and one more per five minutes (client-go's defaults). The Event is written on the
- * caller's thread before {@link #record} returns; one the API server failed waits, with at most
- * {@link #BUFFER} others, for its backoff to end (the agent's: 100 ms doubling, capped by the kind of
- * failure) and is written then by a timer on the controller's {@link Scheduler}, as the agent's writer is
- * woken on its scheduler: a failed Event does not wait for another to be recorded, which may never come.
+ * API calls at once and one more per five minutes (client-go's defaults). {@link #record} only correlates
+ * and queues: the Event is written on a thread of its own (the {@link Scheduler} given, never the passes'),
+ * as an Event the API server is slow to take holds its thread up to the request timeout (10 s), and a pass
+ * held there would leave the node it just cordoned without its ledger and every other decision late; Events
+ * are best-effort, a cordon is not. One the API server failed waits, with at most {@link #BUFFER} others, for
+ * its backoff to end (the agent's: 100 ms doubling, capped by the kind of failure) and is written then by that
+ * scheduler's timer, as the agent's writer is woken on its scheduler: a failed Event does not wait for another
+ * to be recorded, which may never come.
  * A failed write is logged by the writer in api-server's words ({@code ApiFailure}) with the controller's
  * advice ({@code Caller.CONTROLLER}). In {@link Mode#DRY_RUN} nothing is written: the Event is logged as
  * it would have been.
@@ -52,12 +56,14 @@ public final class RemedyEventRecorder implements RemedyEvents {
     private final Scheduler scheduler;
     private final EventCorrelator correlator;
     private final EventWriter writer;
-    // Under this object's lock: the controller records on its thread and the timer fires there too, but a test records from its own.
+    private final AtomicBoolean writeQueued = new AtomicBoolean();
+    // Touched on the scheduler's thread only: the writes queued by record and the timer both run there.
     private Scheduler.Cancellable retry;
     private Instant retryAt;
 
     /**
-     * @param scheduler the controller's: a failed Event is written again on its thread when its backoff ends
+     * @param scheduler the Events' own thread and timer, not the passes': every Event is written there, a failed one
+     *                  again when its backoff ends
      * @param instance  the controller's identity ({@code POD_NAME}), the Events' {@code reportingInstance}
      */
     public RemedyEventRecorder(KubernetesClient client, Scheduler scheduler, Clock clock, Mode mode, String instance, EventMetrics metrics) {
@@ -76,16 +82,34 @@ public final class RemedyEventRecorder implements RemedyEvents {
             return;
         }
         Instant now = clock.instant();
-        writer.offer(correlator.decide(node, new Event(COMPONENT, reason.severity(), reason.name(), message, now), now));
-        writeDue();
+        if (writer.offer(correlator.decide(node, new Event(COMPONENT, reason.severity(), reason.name(), message, now), now))) {
+            requestWrite();
+        }
+    }
+
+    /** Queues one write on the scheduler's thread; Events recorded while one is queued share it. */
+    private void requestWrite() {
+        if (!writeQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            scheduler.execute(() -> {
+                writeQueued.set(false);
+                writeDue();
+            });
+        } catch (RejectedExecutionException e) {
+            writeQueued.set(false);
+            // The term is over and its scheduler closed: a new leader writes its own Events.
+            log.debug("events left unwritten at the end of the term buffered={}", writer.buffered());
+        }
     }
 
     /**
      * Writes what is due and sets the one timer to when the rest is: a backoff's end, or none when nothing waits.
-     * Writing and setting the timer under one lock: a caller whose write found nothing left must not cancel the
-     * timer another set after a failure of its own.
+     * On the scheduler's one thread only: a write that found nothing left must not cancel the timer another set
+     * after a failure of its own.
      */
-    private synchronized void writeDue() {
+    private void writeDue() {
         Optional<Instant> next = writer.writeDue();
         if (next.isPresent() && next.get().equals(retryAt)) {
             return;
@@ -107,7 +131,7 @@ public final class RemedyEventRecorder implements RemedyEvents {
         }
     }
 
-    private synchronized void retry() {
+    private void retry() {
         retry = null;
         retryAt = null;
         writeDue();

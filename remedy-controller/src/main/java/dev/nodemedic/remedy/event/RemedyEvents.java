@@ -8,6 +8,9 @@ package dev.nodemedic.remedy.event;
 public interface RemedyEvents {
     String COMPONENT = "nodemedic-remedy";
 
-    /** Records the Event; an API failure is logged and counted, not thrown, since an Event is never worth stopping an action for. */
+    /**
+     * Records the Event and returns without waiting for the API server: an Event is never worth stopping or delaying an
+     * action for, so its write goes on elsewhere and a failure is logged and counted, not thrown.
+     */
     void record(String node, RemedyReason reason, String message);
 }

@@ -56,10 +56,12 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
     static final Duration STOP_WITHIN = Duration.ofSeconds(20);
 
     /** One leadership term: what only the leader runs. */
-    private record Term(ClusterPods pods, RemedyController controller) implements AutoCloseable {
+    private record Term(ClusterPods pods, RemedyController controller, ExecutorScheduler events) implements AutoCloseable {
+        /** The Events' thread after the controller's: a pass ending now may still record what it did. */
         @Override
         public void close() {
             controller.close();
+            events.close();
             pods.close();
         }
     }
@@ -186,14 +188,17 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
             return;
         }
         ClusterPods pods = ClusterPods.start(client);
-        // One thread per term for the passes and for the Events a failed write left waiting: closed with the controller.
-        ExecutorScheduler scheduler = new ExecutorScheduler(clock);
-        RemedyController controller = new RemedyController(client, scheduler, clock, metrics, actions(pods, scheduler),
+        // One thread per term for the passes, closed with the controller, and one for the Events: an Event the API server is
+        // slow to take holds its thread up to the request timeout, which a pass (a cordon's ledger, every other node) must not wait for.
+        ExecutorScheduler scheduler = new ExecutorScheduler(clock, "remedy-controller");
+        ExecutorScheduler events = new ExecutorScheduler(clock, "remedy-events");
+        RemedyController controller = new RemedyController(client, scheduler, clock, metrics, actions(pods, events),
                 new ControllerSettings(options.paused(), options.maxInFlight()));
         try {
             controller.start();
         } catch (RuntimeException e) {
             controller.close();
+            events.close();
             pods.close();
             String why = "cannot watch nodes, NodeRemedyPolicies and NodeRemedyLedgers (" + e.getMessage() + "); check that both CRDs"
                     + " (noderemedypolicies and noderemedyledgers.remedy.nodemedic.dev) are installed (helm upgrade does not install a new"
@@ -204,7 +209,7 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
             return;
         }
         termFailure.set(null);
-        term.set(new Term(pods, controller));
+        term.set(new Term(pods, controller, events));
     }
 
     private void endTerm() {
@@ -215,14 +220,18 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
         }
     }
 
-    /** The two action sets; with {@code --dry-run} both are dry-run, so no policy can write. */
-    private ActionsByMode actions(ClusterPods pods, Scheduler scheduler) {
-        Actions dryRun = actions(pods, scheduler, Mode.DRY_RUN);
-        return new ActionsByMode(options.dryRun() ? dryRun : actions(pods, scheduler, Mode.APPLY), dryRun);
+    /**
+     * The two action sets; with {@code --dry-run} both are dry-run, so no policy can write.
+     *
+     * @param eventScheduler the term's thread for Events, not the passes'
+     */
+    private ActionsByMode actions(ClusterPods pods, Scheduler eventScheduler) {
+        Actions dryRun = actions(pods, eventScheduler, Mode.DRY_RUN);
+        return new ActionsByMode(options.dryRun() ? dryRun : actions(pods, eventScheduler, Mode.APPLY), dryRun);
     }
 
-    private Actions actions(ClusterPods pods, Scheduler scheduler, Mode mode) {
-        RemedyEventRecorder events = new RemedyEventRecorder(client, scheduler, clock, mode, options.lease().identity(), metrics);
+    private Actions actions(ClusterPods pods, Scheduler eventScheduler, Mode mode) {
+        RemedyEventRecorder events = new RemedyEventRecorder(client, eventScheduler, clock, mode, options.lease().identity(), metrics);
         return new Actions(mode,
                 new KubernetesNodeActions(client, events, clock, mode),
                 new EvictionDrainer(client, pods, events, clock, mode, new SplittableRandom()),

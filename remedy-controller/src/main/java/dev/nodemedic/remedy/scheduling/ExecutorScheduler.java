@@ -7,7 +7,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** {@link Scheduler} on one named platform thread; delays are measured on the injected clock. */
+/**
+ * {@link Scheduler} on one named platform thread; delays are measured on the injected clock. A term has two: one for
+ * its passes, one for its Events.
+ */
 public final class ExecutorScheduler implements Scheduler, AutoCloseable {
     /** Below the runtime's graceful-stop bound, which also covers closing the pod informers. */
     static final Duration STOP_WITHIN = Duration.ofSeconds(10);
@@ -20,10 +23,11 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
     private final Clock clock;
 
-    public ExecutorScheduler(Clock clock) {
+    /** @param thread the thread's name, seen in thread dumps and log lines */
+    public ExecutorScheduler(Clock clock, String thread) {
         this.clock = clock;
-        this.executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("remedy-controller").daemon().factory());
-        // On close, what waits for its time is dropped; only the pass under way ends.
+        this.executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name(thread).daemon().factory());
+        // On close, what waits for its time is dropped; only the task under way ends.
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
     }
@@ -41,10 +45,10 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
     }
 
     /**
-     * Drops what is waiting and lets a pass under way end, so the next term never overlaps it. The pass is not
-     * interrupted at once: an interrupt cuts its API call short, and a node cordoned by a pass whose ledger write was
-     * cut off would stay cordoned with nothing saying the controller did it. A pass still running after
-     * {@link #UNINTERRUPTED} is interrupted, and given the rest of {@link #STOP_WITHIN}.
+     * Drops what is waiting for its time and lets the task under way (a pass, an Event write) end, so the next term
+     * never overlaps it. A pass is not interrupted at once: an interrupt cuts its API call short, and a node cordoned
+     * by a pass whose ledger write was cut off would stay cordoned with nothing saying the controller did it. A task
+     * still running after {@link #UNINTERRUPTED} is interrupted, and given the rest of {@link #STOP_WITHIN}.
      */
     @Override
     public void close() {

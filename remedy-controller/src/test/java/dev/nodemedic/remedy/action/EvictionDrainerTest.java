@@ -38,7 +38,7 @@ class EvictionDrainerTest {
     KubernetesClient client;
     KubernetesMockServer server;
     private final ManualClock clock = new ManualClock();
-    /** The controller's timer, which these tests never move: the recorder would write an Event that failed again on it. */
+    /** The Events' thread and timer, which these tests never move: the recorder would write an Event that failed again on it. */
     private final ManualScheduler scheduler = new ManualScheduler(clock);
 
     private ClusterPods pods;
@@ -102,8 +102,14 @@ class EvictionDrainerTest {
         return ApiCalls.take(server).stream().filter(r -> r.getPath().endsWith("/eviction")).toList();
     }
 
+    /** The Events written so far: the recorder writes on its scheduler's thread. */
+    private List<Event> events() {
+        scheduler.awaitQueued();
+        return client.v1().events().inNamespace("default").list().getItems();
+    }
+
     private List<String> reasons() {
-        return client.v1().events().inNamespace("default").list().getItems().stream().map(Event::getReason).toList();
+        return events().stream().map(Event::getReason).toList();
     }
 
     @Test
@@ -164,7 +170,7 @@ class EvictionDrainerTest {
         assertThat(first.blockingBudget()).contains("shop/db-pdb");
         assertThat(first.nextRoundAt().orElseThrow()).isBetween(start.plusMillis(2500), start.plusSeconds(5));
         assertThat(first.remaining()).containsExactlyInAnyOrder(new PodRef("shop", "db-0"), new PodRef("shop", "web-1"));
-        Event blocked = client.v1().events().inNamespace("default").list().getItems().stream()
+        Event blocked = events().stream()
                 .filter(e -> e.getReason().equals("RemedyDrainBlocked")).findFirst().orElseThrow();
         assertThat(blocked.getMessage()).contains("shop/db-0").contains("shop/db-pdb");
         gone("shop", "web-1");
@@ -174,7 +180,7 @@ class EvictionDrainerTest {
 
         assertThat(second.outcome()).isEqualTo(DrainRound.Outcome.BLOCKED);
         assertThat(second.nextRoundAt().orElseThrow()).isBetween(clock.instant().plusSeconds(5), clock.instant().plusSeconds(10));
-        assertThat(client.v1().events().inNamespace("default").list().getItems().stream()
+        assertThat(events().stream()
                 .filter(e -> e.getReason().equals("RemedyDrainBlocked")))
                 .singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(2));
 
@@ -223,7 +229,7 @@ class EvictionDrainerTest {
         DrainRound last = drainer.round("node-a", "deadlock", DrainOptions.DEFAULT);
 
         assertThat(last.outcome()).isEqualTo(DrainRound.Outcome.DRAINED);
-        assertThat(client.v1().events().inNamespace("default").list().getItems()).extracting(Event::getReason, Event::getCount)
+        assertThat(events()).extracting(Event::getReason, Event::getCount)
                 .containsExactlyInAnyOrder(tuple("RemedyDrainStarted", 1), tuple("RemedyDrainBlocked", 1), tuple("RemedyDrained", 1));
     }
 
@@ -273,6 +279,7 @@ class EvictionDrainerTest {
         assertThat(round.evicted()).containsExactly(new PodRef("shop", "web-1"));
         assertThat(round.blockingBudget()).contains("shop/db-pdb");
         assertThat(round.message()).startsWith("would evict shop/web-1 from node node-a (policy p, dry-run); held back: pod shop/db-0");
+        scheduler.awaitQueued();
         assertThat(ApiCalls.writes(server)).isEmpty();
         assertThat(client.pods().inAnyNamespace().list().getItems()).extracting(Pod::getMetadata)
                 .allSatisfy(m -> assertThat(m.getDeletionTimestamp()).isNull());

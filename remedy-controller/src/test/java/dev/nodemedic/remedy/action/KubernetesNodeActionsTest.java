@@ -25,7 +25,7 @@ class KubernetesNodeActionsTest {
     KubernetesClient client;
     KubernetesMockServer server;
     private final ManualClock clock = new ManualClock();
-    /** The controller's timer, which these tests never move: the recorder would write an Event that failed again on it. */
+    /** The Events' thread and timer, which these tests never move: the recorder would write an Event that failed again on it. */
     private final ManualScheduler scheduler = new ManualScheduler(clock);
 
     @AfterEach
@@ -49,7 +49,9 @@ class KubernetesNodeActionsTest {
         return client.nodes().withName(name).get();
     }
 
+    /** The Events written so far: the recorder writes on its scheduler's thread. */
     private List<String> eventReasons(String node) {
+        scheduler.awaitQueued();
         return client.v1().events().inNamespace("default").list().getItems().stream()
                 .filter(e -> e.getInvolvedObject().getName().equals(node))
                 .map(Event::getReason)
@@ -152,6 +154,7 @@ class KubernetesNodeActionsTest {
         assertThat(asked.outcome()).isEqualTo(ActionResult.Outcome.APPLIED);
         assertThat(again.outcome()).isEqualTo(ActionResult.Outcome.UNCHANGED);
         assertThat(read("node-a").getMetadata().getAnnotations()).containsEntry(RemedyAnnotations.REBOOT_REQUESTED, "2026-01-01T00:00:00Z");
+        scheduler.awaitQueued();
         Event event = client.v1().events().inNamespace("default").list().getItems().getFirst();
         assertThat(event.getReason()).isEqualTo("RemedyRebootRequested");
         assertThat(event.getType()).isEqualTo("Warning");
@@ -234,6 +237,7 @@ class KubernetesNodeActionsTest {
         assertThat(results).extracting(ActionResult::outcome).containsOnly(ActionResult.Outcome.WOULD_APPLY);
         assertThat(results.get(0).message()).isEqualTo("would taint node node-a with k=v:NoSchedule (policy p, dry-run)");
         assertThat(results.get(3).message()).contains("uncordoned it");
+        scheduler.awaitQueued();
         assertThat(ApiCalls.writes(server)).isEmpty();
         assertThat(read("node-a").getMetadata().getResourceVersion()).isEqualTo(beforeA.getMetadata().getResourceVersion());
         assertThat(read("node-b").getMetadata().getResourceVersion()).isEqualTo(beforeB.getMetadata().getResourceVersion());

@@ -34,7 +34,9 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -47,6 +49,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -92,8 +95,9 @@ class RemedyControllerTest {
         });
     }
 
-    private Actions actions(Mode mode, Scheduler scheduler) {
-        RemedyEventRecorder events = new RemedyEventRecorder(client, scheduler, clock, mode, "remedy-0", metrics);
+    /** @param eventScheduler the Events' thread and timer, apart from the passes', as the runtime's */
+    private Actions actions(Mode mode, KubernetesClient eventClient, Scheduler eventScheduler) {
+        RemedyEventRecorder events = new RemedyEventRecorder(eventClient, eventScheduler, clock, mode, "remedy-0", metrics);
         ClusterPods pods = ClusterPods.start(client);
         toClose.add(pods);
         // As the runtime's readiness: a drain before the pods are listed fails and is tried again only when the
@@ -104,14 +108,25 @@ class RemedyControllerTest {
     }
 
     private ManualScheduler start(ControllerSettings settings) {
+        return start(settings, client);
+    }
+
+    /** @param eventClient the client the Events are written with */
+    private ManualScheduler start(ControllerSettings settings, KubernetesClient eventClient) {
         ManualScheduler scheduler = new ManualScheduler(clock);
         controllerScheduler = scheduler;
-        RemedyController controller = new RemedyController(client, scheduler, clock, metrics,
-                new ActionsByMode(actions(Mode.APPLY, scheduler), actions(Mode.DRY_RUN, scheduler)), settings);
+        RemedyController controller = new RemedyController(client, scheduler, clock, metrics, actionsByMode(eventClient), settings);
         toClose.add(controller);
         controller.start();
         Eventually.until("controller watching", WAIT, controller::watching);
         return scheduler;
+    }
+
+    /** Both modes' actions, their Events on one thread of their own that is closed after the controller, as the runtime's. */
+    private ActionsByMode actionsByMode(KubernetesClient eventClient) {
+        ManualScheduler events = new ManualScheduler(clock);
+        toClose.add(events);
+        return new ActionsByMode(actions(Mode.APPLY, eventClient, events), actions(Mode.DRY_RUN, eventClient, events));
     }
 
     private static RemedyStep cordon(String timeout) {
@@ -415,8 +430,7 @@ class RemedyControllerTest {
         seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
         policy(false, 3, taint("5m"), cordon("10m"));
         controllerScheduler = new ManualScheduler(clock);
-        RemedyController first = new RemedyController(client, controllerScheduler, clock, metrics,
-                new ActionsByMode(actions(Mode.APPLY, controllerScheduler), actions(Mode.DRY_RUN, controllerScheduler)), ControllerSettings.DEFAULT);
+        RemedyController first = new RemedyController(client, controllerScheduler, clock, metrics, actionsByMode(client), ControllerSettings.DEFAULT);
         toClose.add(first);
         first.start();
         awaitWritten("tainted and recorded", () -> ledger("node-a").flatMap(Ledger::current).isPresent());
@@ -512,9 +526,43 @@ class RemedyControllerTest {
         awaitWritten("node-a cordoned", () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
     }
 
+    /**
+     * An Event the API server is slow to take (an Event store under load; the runtime's client waits for it up to its
+     * 10 s request timeout) must not hold the pass that recorded it. The cordon's Event is recorded before the cordon's
+     * ledger is written: a pass held there leaves a cordon that nothing says the controller made, for good if the term
+     * ends meanwhile (its pass is interrupted after 3 s), and every other node's decision waits behind it.
+     */
+    @Test
+    void anEventTheApiServerHoldsDoesNotHoldThePassThatRecordedIt() {
+        server.expect().post().delay(2, TimeUnit.MINUTES).withPath("/api/v1/namespaces/default/events")
+                .andReturn(201, "{\"apiVersion\":\"v1\",\"kind\":\"Event\"}").always();
+        // Waits for the Event's answer longer than the test waits for the ledger.
+        KubernetesClient eventClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withRequestTimeout(Math.toIntExact(Duration.ofMinutes(3).toMillis())).withRequestRetryBackoffLimit(0).build()).build();
+        clock.set(T0.plus(Duration.ofMinutes(30)));
+        seedNode("node-a", kernelDeadlock("True", T0, clock.instant()), Map.of());
+        policy(false, 3, cordon("10m"));
+        start(ControllerSettings.DEFAULT, eventClient);
+        // Closed first: that ends the held write, so the Events' thread can stop.
+        toClose.add(eventClient);
+
+        awaitWritten("node-a cordoned", () -> Boolean.TRUE.equals(node("node-a").getSpec().getUnschedulable()));
+        List<String> calls = new ArrayList<>();
+        Eventually.until("the cordon's Event sent", WAIT, () -> {
+            RecordedRequest request;
+            while ((request = takeRequest()) != null) {
+                calls.add(request.getMethod() + " " + request.getPath());
+            }
+            return calls.contains("POST /api/v1/namespaces/default/events");
+        });
+
+        awaitWritten("node-a's ledger written while its Event is held", () -> ledger("node-a").flatMap(Ledger::current).isPresent());
+        awaitStatus("node-a in flight", s -> entry(s, "node-a").map(e -> e.state().equals("InFlight")).orElse(false));
+    }
+
     private RecordedRequest takeRequest() {
         try {
-            return server.takeRequest(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return server.takeRequest(1, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

@@ -28,7 +28,7 @@ class NodeConditionPatchTest {
     KubernetesClient client;
     KubernetesMockServer server;
     private final ManualClock clock = new ManualClock();
-    /** The controller's timer, which these tests never move: the recorder would write an Event that failed again on it. */
+    /** The Events' thread and timer, which these tests never move: the recorder would write an Event that failed again on it. */
     private final ManualScheduler scheduler = new ManualScheduler(clock);
 
 
@@ -63,6 +63,7 @@ class NodeConditionPatchTest {
                 "message", "3 attempts in 24h did not help (policy deadlock)",
                 "lastTransitionTime", "2026-01-01T00:00:00Z",
                 "lastHeartbeatTime", "2026-01-01T00:00:00Z")))));
+        scheduler.awaitQueued();
         assertThat(client.v1().events().inNamespace("default").list().getItems())
                 .singleElement().satisfies(e -> assertThat(e.getReason()).isEqualTo("RemedyNeedsHuman"));
     }
@@ -95,6 +96,7 @@ class NodeConditionPatchTest {
                 .raise("node-a", "p", "MaxAttemptsReached", "m");
 
         assertThat(result.outcome()).isEqualTo(ActionResult.Outcome.WOULD_APPLY);
+        scheduler.awaitQueued();
         assertThat(ApiCalls.take(server)).isEmpty();
     }
 }

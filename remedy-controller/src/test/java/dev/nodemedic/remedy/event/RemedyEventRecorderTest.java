@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class RemedyEventRecorderTest {
     KubernetesMockServer server;
     private static final Duration WAIT = Duration.ofSeconds(10);
     private final ManualClock clock = new ManualClock();
-    /** The controller's timer on the manual clock: a failed Event's retry runs only when the test moves it. */
+    /** The Events' thread, with its timer on the manual clock: a failed Event's retry runs only when the test moves it. */
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -41,7 +42,9 @@ class RemedyEventRecorderTest {
         return new RemedyEventRecorder(client, scheduler, clock, mode, instance, new RemedyMetrics(registry));
     }
 
+    /** The Events written so far: {@link RemedyEventRecorder#record} leaves the write to the scheduler's thread. */
     private List<Event> events() {
+        scheduler.awaitQueued();
         return client.v1().events().inNamespace("default").list().getItems().stream()
                 .sorted(Comparator.comparing(Event::getFirstTimestamp).thenComparing(e -> e.getMetadata().getName())).toList();
     }
@@ -70,13 +73,40 @@ class RemedyEventRecorderTest {
         assertThat(event.getFirstTimestamp()).isEqualTo("2026-01-01T00:00:00Z");
     }
 
+    /** A pass records and goes on: the write, which the API server may hold up to the request timeout, is the scheduler thread's. */
+    @Test
+    void recordReturnsAtOnceAndTheEventIsWrittenOnTheSchedulersThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        // The Events' thread is busy, as with a write the API server holds.
+        scheduler.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ApiCalls.take(server);
+
+        try {
+            recorder(Mode.APPLY, "r").record("node-a", RemedyReason.RemedyCordoned, "policy p cordoned node node-a");
+
+            assertThat(ApiCalls.writes(server)).as("nothing written on the caller's thread").isEmpty();
+        } finally {
+            release.countDown();
+        }
+        assertThat(eventsOn("node-a")).singleElement().satisfies(e -> assertThat(e.getReason()).isEqualTo("RemedyCordoned"));
+    }
+
     @Test
     void aRepeatCountsUpOnTheSameEvent() {
         RemedyEventRecorder events = recorder(Mode.APPLY, "r");
 
         events.record("node-a", RemedyReason.RemedyBlockedByBudget, "maxUnhealthy 2 reached");
+        // Each written before the next, so the repeats patch the Event rather than fold into its create.
+        scheduler.awaitQueued();
         clock.advance(Duration.ofMinutes(4));
         events.record("node-a", RemedyReason.RemedyBlockedByBudget, "maxUnhealthy 2 reached");
+        scheduler.awaitQueued();
         // client-go counts an exact repeat for as long as it remembers the Event, not only within a window.
         clock.advance(Duration.ofMinutes(40));
         events.record("node-a", RemedyReason.RemedyBlockedByBudget, "maxUnhealthy 2 reached");
@@ -107,6 +137,7 @@ class RemedyEventRecorderTest {
         try (CapturedLog log = new CapturedLog("dev.nodemedic.apiserver.events")) {
             RemedyEventRecorder events = recorder(Mode.APPLY, "r");
             events.record("node-a", RemedyReason.RemedyCordoned, "policy p cordoned node node-a");
+            scheduler.awaitQueued();
 
             assertThat(log.lines()).singleElement().asString().startsWith("WARNING RBAC forbids create events (403): the controller's ClusterRole lacks this verb");
             assertThat(events()).isEmpty();
@@ -156,6 +187,7 @@ class RemedyEventRecorderTest {
     void anEventTheApiServerExpiredIsCreatedAgainWithItsCount() {
         RemedyEventRecorder events = recorder(Mode.APPLY, "r");
         events.record("node-a", RemedyReason.RemedyDrainBlocked, "PodDisruptionBudget shop/web allows 0 disruptions");
+        scheduler.awaitQueued();
         client.v1().events().inNamespace("default").delete();
 
         clock.advance(Duration.ofMinutes(61));
@@ -174,6 +206,7 @@ class RemedyEventRecorderTest {
 
         for (int pod = 1; pod <= 12; pod++) {
             events.record("node-a", RemedyReason.RemedyDrainBlocked, "PodDisruptionBudget shop/web-" + pod + " allows 0 disruptions");
+            scheduler.awaitQueued();
             clock.advance(Duration.ofSeconds(10));
         }
 
@@ -193,8 +226,11 @@ class RemedyEventRecorderTest {
 
         for (int pass = 0; pass < 60; pass++) {
             events.record("node-a", RemedyReason.RemedyBlockedByBudget, pass % 2 == 0 ? "maxUnhealthy 2 reached" : "maxInFlight 1 reached");
+            // Each written before the next: a repeat folded into one not written yet would cost no call of its own.
+            scheduler.awaitQueued();
         }
         events.record("node-b", RemedyReason.RemedyBlockedByBudget, "maxUnhealthy 2 reached");
+        scheduler.awaitQueued();
 
         assertThat(ApiCalls.writes(server)).as("25 for node-a (client-go's burst), 1 for node-b").hasSize(26);
         assertThat(registry.get("nodemedic_remedy_events_dropped_total").tag("reason", "rate_limited").counter().count()).isEqualTo(35);
@@ -214,6 +250,7 @@ class RemedyEventRecorderTest {
         RemedyEventRecorder events = recorder(Mode.DRY_RUN, "r");
 
         events.record("node-a", RemedyReason.RemedyCordoned, "would cordon");
+        scheduler.awaitQueued();
 
         assertThat(server.getRequestCount()).isZero();
         assertThat(ApiCalls.take(server)).isEmpty();

@@ -13,7 +13,7 @@ class ExecutorSchedulerTest {
 
     @Test
     void closeLetsThePassUnderWayEndUninterruptedAndDropsWhatWaits() throws Exception {
-        ExecutorScheduler scheduler = new ExecutorScheduler(Clock.systemUTC());
+        ExecutorScheduler scheduler = new ExecutorScheduler(Clock.systemUTC(), "remedy-controller");
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();

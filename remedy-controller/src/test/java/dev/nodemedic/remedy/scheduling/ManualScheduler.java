@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The controller's thread is real; its timer follows a {@link ManualClock}: {@link #advance} moves the
@@ -63,6 +65,18 @@ public final class ManualScheduler implements Scheduler, AutoCloseable {
             timers.removeAll(due);
         }
         due.forEach(t -> execute(t.task()));
+    }
+
+    /** Waits until every task handed to the thread so far has run: what they write is read only then. */
+    public void awaitQueued() {
+        try {
+            thread.submit(() -> { }).get(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the queued tasks", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("the tasks queued on the scheduler's thread did not run within 20s", e);
+        }
     }
 
     /**

@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * core/v1 Events on Nodes: the thin part that calls the API server. {@link #offer} takes the
  * correlator's decision (on the emitter's thread) into {@link PendingEvents}; {@link #writeDue} writes
  * what is due, in order, on whichever thread the process gives it: the agent's scheduler, or the remedy
- * controller's own thread right after it records. What to write, what a failure means and when to try
+ * controller's thread for Events (not its passes') right after it records. What to write, what a failure means and when to try
  * again are {@link PendingEvents}' decisions; this class maps them to calls, log lines and counts.
  */
 public final class EventWriter {
