@@ -2,6 +2,7 @@ package dev.nodemedic.core;
 
 import dev.nodemedic.core.config.AgentConfigLoader;
 import dev.nodemedic.core.plugins.JarTrust;
+import dev.nodemedic.daemon.api.AgentConfigFile;
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import java.io.IOException;
@@ -21,17 +22,15 @@ import java.util.Set;
  * @param agentConfig the agent config whose {@code pluginDigests} apply, when there is one
  */
 record PluginCommandTrust(Optional<Path> agentConfig, JarTrust trust) {
-    /** Names the agent config for commands that have no {@code --config} of their own (a plugin's take their own arguments). */
-    static final String CONFIG_VARIABLE = "NODEMEDIC_CONFIG";
-
     /**
-     * The agent config is {@code $NODEMEDIC_CONFIG}, else the installation's {@code config/nodemedic.yaml}
+     * The agent config is {@code $NODEMEDIC_CONFIG} ({@link AgentConfigFile#ENVIRONMENT_VARIABLE}: these commands have no
+     * {@code --config} of their own, a plugin's take their own arguments), else the installation's {@code config/nodemedic.yaml}
      * when it exists, else none (no digest list, as {@code run} without {@code --config}).
      *
      * @throws ConfigException when that file does not load: its digest list cannot be told, so no jar may be trusted by it
      */
     static PluginCommandTrust of(Path home, Map<String, String> environment) throws ConfigException {
-        Optional<Path> file = Optional.ofNullable(environment.get(CONFIG_VARIABLE)).filter(v -> !v.isBlank()).map(Path::of)
+        Optional<Path> file = Optional.ofNullable(environment.get(AgentConfigFile.ENVIRONMENT_VARIABLE)).filter(v -> !v.isBlank()).map(Path::of)
                 .or(() -> Optional.of(home.resolve("config/nodemedic.yaml")).filter(Files::isRegularFile));
         return new PluginCommandTrust(file, JarTrust.forCommand(digests(file, home)));
     }
@@ -61,7 +60,7 @@ record PluginCommandTrust(Optional<Path> agentConfig, JarTrust trust) {
 
     /** Where a refusal for a digest points the reader: the file to add the digest to. */
     String configNote() {
-        return agentConfig.map(f -> "the agent config is " + f + " (set " + CONFIG_VARIABLE + " to name another)")
-                .orElse("no agent config applies (set " + CONFIG_VARIABLE + " to the agent's, to apply its pluginDigests)");
+        return agentConfig.map(f -> "the agent config is " + f + " (set " + AgentConfigFile.ENVIRONMENT_VARIABLE + " to name another)")
+                .orElse("no agent config applies (set " + AgentConfigFile.ENVIRONMENT_VARIABLE + " to the agent's, to apply its pluginDigests)");
     }
 }

@@ -5,6 +5,7 @@ import dev.nodemedic.core.config.AgentConfig.ReportConfig;
 import dev.nodemedic.core.config.AgentConfigLoader;
 import dev.nodemedic.core.plugins.AgentConfigReloads;
 import dev.nodemedic.core.remote.ReportSocket;
+import dev.nodemedic.daemon.api.AgentConfigFile;
 import dev.nodemedic.daemon.api.ConfigException;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import dev.nodemedic.reporter.kubernetes.BootTime;
@@ -126,18 +127,15 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Tells the agent's children which config it runs with: custom-plugin passes this to its scripts as
-     * {@code NODEMEDIC_CONFIG} ({@link PluginCommandTrust#CONFIG_VARIABLE}), so NPD's helpers it starts apply this
+     * Tells the agent's children which config it runs with ({@link AgentConfigFile}): custom-plugin passes this
+     * to its scripts as {@code NODEMEDIC_CONFIG}, so NPD's helpers it starts apply this
      * file's {@code pluginDigests}, not the installation's {@code config/nodemedic.yaml} (in a pod, the image's
      * while the agent runs the ConfigMap's). A property, as a JVM cannot change its own environment; absolute,
      * as a script may run in another directory.
      */
     static void exportConfig(Path config) {
-        System.setProperty(AGENT_CONFIG_PROPERTY, config.toAbsolutePath().normalize().toString());
+        System.setProperty(AgentConfigFile.SYSTEM_PROPERTY, config.toAbsolutePath().normalize().toString());
     }
-
-    /** Read by custom-plugin's ScriptEnvironment, which names it too (it cannot see this module). */
-    static final String AGENT_CONFIG_PROPERTY = "nodemedic.config";
 
     /** A reload binds the file's text and applies the same flags over it, so the same file gives the same effective config. */
     AgentConfigReloads.Source reloadSource(Path file, boolean local) {

@@ -2,6 +2,7 @@ package dev.nodemedic.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodemedic.daemon.api.AgentConfigFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -246,8 +247,8 @@ class MainTest {
     void runTellsItsChildrenTheAbsolutePathOfTheConfigItWasStartedWith() throws Exception {
         // custom-plugin hands this to its scripts as NODEMEDIC_CONFIG: NPD's helpers it starts then apply the
         // pluginDigests of the config the agent runs with (in a pod the ConfigMap's), not the installation's.
-        String before = System.getProperty(RunCommand.AGENT_CONFIG_PROPERTY);
-        System.clearProperty(RunCommand.AGENT_CONFIG_PROPERTY);
+        String before = System.getProperty(AgentConfigFile.SYSTEM_PROPERTY);
+        System.clearProperty(AgentConfigFile.SYSTEM_PROPERTY);
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Path agent = Files.writeString(home.resolve("agent.yaml"), "status:\n  port: " + taken.getLocalPort() + "\nmetrics:\n  port: 0\n");
             Files.createDirectories(home.resolve("sub"));
@@ -255,12 +256,12 @@ class MainTest {
             // The status port is taken: the agent stops at once, after the property is set for its daemons.
             assertThat(run("run", "--local", "--config", home.resolve("sub/../agent.yaml").toString(), "--stop-after", "1s")).isEqualTo(2);
 
-            assertThat(System.getProperty(RunCommand.AGENT_CONFIG_PROPERTY)).isEqualTo(agent.toAbsolutePath().normalize().toString());
+            assertThat(System.getProperty(AgentConfigFile.SYSTEM_PROPERTY)).isEqualTo(agent.toAbsolutePath().normalize().toString());
         } finally {
             if (before == null) {
-                System.clearProperty(RunCommand.AGENT_CONFIG_PROPERTY);
+                System.clearProperty(AgentConfigFile.SYSTEM_PROPERTY);
             } else {
-                System.setProperty(RunCommand.AGENT_CONFIG_PROPERTY, before);
+                System.setProperty(AgentConfigFile.SYSTEM_PROPERTY, before);
             }
         }
     }

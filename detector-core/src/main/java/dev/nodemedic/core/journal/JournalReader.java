@@ -91,12 +91,13 @@ final class JournalReader {
         Delivery[] made = new Delivery[1];
         Delivery delivery = new Delivery(query, Journalctl.micros(since), subscriber, queueEntries, () -> unsubscribe(made[0]));
         made[0] = delivery;
-        delivery.start("journal-subscriber");
         synchronized (this) {
             if (closed) {
-                delivery.unavailable("the agent is stopping", Duration.ZERO);
-                return delivery;
+                // Nothing is read for it again: it hears so once, on a thread that then ends. A delivery's thread
+                // would wait for more until the subscriber closed the subscription, which one told this may never do.
+                return Journal.unavailable("the agent is stopping").follow(query, from, subscriber);
             }
+            delivery.start("journal-subscriber");
             subscribed.add(delivery);
             if (!unavailable.isEmpty()) {
                 delivery.unavailable(unavailable, retryIn);

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -191,6 +192,28 @@ class HostJournalTest {
             throw new AssertionError(e);
         }
         assertThat(heard.unavailable.getFirst()).startsWith(missing + ": not there; install systemd's journalctl in the agent's image");
+    }
+
+    @Test
+    void aSubscriberOfAClosedJournalHearsTheAgentIsStoppingOnAThreadThatThenEnds() throws Exception {
+        journal(Journal.QUEUE_ENTRIES);
+        journal.follow(Journal.Query.kernel(), fromStart(), new Heard()); // the journal's reader, now closed with it
+        journal.close();
+        List<Thread> told = new CopyOnWriteArrayList<>();
+        Heard late = new Heard() {
+            @Override
+            public void unavailable(String why, Duration retryIn) {
+                super.unavailable(why, retryIn);
+                told.add(Thread.currentThread());
+            }
+        };
+
+        journal.follow(Journal.Query.kernel(), fromStart(), late);
+
+        awaitTrue("the late subscriber told", WAIT, () -> !told.isEmpty());
+        assertThat(late.unavailable).containsExactly("the agent is stopping | 0ms");
+        // Not closed by its subscriber (one told the agent stops may never close it): its thread must end by itself.
+        awaitTrue("the thread that told it to end", WAIT, () -> !told.getFirst().isAlive());
     }
 
     @Test

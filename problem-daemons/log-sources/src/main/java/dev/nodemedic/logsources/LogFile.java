@@ -484,12 +484,12 @@ public final class LogFile implements AutoCloseable {
     }
 
     /** Files that replaced the followed one (renamed away or deleted, and created again). */
-    public long rotations() {
+    long rotations() {
         return rotations.get();
     }
 
     /** Times the file was truncated in place. */
-    public long truncations() {
+    long truncations() {
         return truncations.get();
     }
 

@@ -1,5 +1,6 @@
 package dev.nodemedic.daemons.customplugin;
 
+import dev.nodemedic.daemon.api.AgentConfigFile;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,22 +24,10 @@ final class ScriptEnvironment {
      * {@code KUBEPROXY_PORT}: where health-checker asks), with {@code JAVA_HOME} for our launcher of them:
      * NPD's config files have no {@code environment} list to name them, and without them health-checker
      * would ask 127.0.0.1, find nothing and, with {@code --enable-repair=true}, kill a healthy kubelet.
-     * And {@link #AGENT_CONFIG_VARIABLE}, where those helpers find the agent config's {@code pluginDigests}.
+     * And {@link AgentConfigFile#ENVIRONMENT_VARIABLE}, where those helpers find the agent config's {@code pluginDigests}.
      */
     static final Set<String> ALWAYS = Set.of("PATH", "HOME", "TMPDIR", "LANG", "LANGUAGE", "TZ", "NODE_NAME",
-            "HOST_ADDRESS", "KUBELET_PORT", "KUBEPROXY_PORT", "JAVA_HOME", ScriptEnvironment.AGENT_CONFIG_VARIABLE);
-    /**
-     * Names the agent config for our helpers ({@code nodemedic log-counter}, {@code health-checker}, {@code rules test}):
-     * they apply its {@code pluginDigests} to the plugin jars they load, and without it they read the installation's
-     * {@code config/nodemedic.yaml}, which in a pod is the image's, not the ConfigMap's the agent runs with.
-     */
-    static final String AGENT_CONFIG_VARIABLE = "NODEMEDIC_CONFIG";
-    /**
-     * The system property {@code nodemedic run} sets to the absolute path of its {@code --config} (detector-core's
-     * RunCommand): a JVM cannot change its own environment, so the agent says it here and the scripts get it as
-     * {@link #AGENT_CONFIG_VARIABLE}, over whatever the agent's environment had there.
-     */
-    static final String AGENT_CONFIG_PROPERTY = "nodemedic.config";
+            "HOST_ADDRESS", "KUBELET_PORT", "KUBEPROXY_PORT", "JAVA_HOME", AgentConfigFile.ENVIRONMENT_VARIABLE);
     /** The locale categories (LC_ALL, LC_CTYPE, …) go with LANG. */
     private static final String LOCALE_PREFIX = "LC_";
     /** A portable environment variable name (POSIX.1-2017, 8.1). */
@@ -56,12 +45,13 @@ final class ScriptEnvironment {
 
     /** The environment of the agent this daemon runs in: its variables, and the config it was started with. */
     static ScriptEnvironment ofThisAgent(List<String> named) {
-        return new ScriptEnvironment(System.getenv(), Optional.ofNullable(System.getProperty(AGENT_CONFIG_PROPERTY)).filter(p -> !p.isBlank()), named);
+        return new ScriptEnvironment(System.getenv(), Optional.ofNullable(System.getProperty(AgentConfigFile.SYSTEM_PROPERTY)).filter(p -> !p.isBlank()), named);
     }
 
     /**
      * @param agent       the agent's environment ({@code System.getenv()})
-     * @param agentConfig the agent config the agent was started with ({@link #AGENT_CONFIG_PROPERTY}): the scripts' {@link #AGENT_CONFIG_VARIABLE}
+     * @param agentConfig the agent config the agent was started with ({@link AgentConfigFile#SYSTEM_PROPERTY}): the scripts'
+     *                    {@link AgentConfigFile#ENVIRONMENT_VARIABLE}, over whatever the agent's environment had there
      * @param named       the config's {@code environment}: more of the agent's variables to pass on, by name
      */
     ScriptEnvironment(Map<String, String> agent, Optional<String> agentConfig, List<String> named) {
@@ -71,7 +61,7 @@ final class ScriptEnvironment {
                 passed.put(name, value);
             }
         });
-        agentConfig.ifPresent(file -> passed.put(AGENT_CONFIG_VARIABLE, file));
+        agentConfig.ifPresent(file -> passed.put(AgentConfigFile.ENVIRONMENT_VARIABLE, file));
         this.variables = Map.copyOf(passed);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Healthy;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Problem;
 import dev.nodemedic.daemons.customplugin.CheckOutcome.Unknown;
+import dev.nodemedic.daemon.api.AgentConfigFile;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import dev.nodemedic.daemons.npdrules.RuleType;
 import java.nio.file.Files;
@@ -122,39 +123,39 @@ class ScriptRunnerTest {
         // NPD's helpers (nodemedic log-counter, health-checker) read the pluginDigests of the file this names; in a pod the
         // agent runs with the ConfigMap's config and nothing in the pod's env says so.
         Path config = dir.resolve("agent.yaml");
-        String before = System.getProperty(ScriptEnvironment.AGENT_CONFIG_PROPERTY);
-        System.setProperty(ScriptEnvironment.AGENT_CONFIG_PROPERTY, config.toString());
+        String before = System.getProperty(AgentConfigFile.SYSTEM_PROPERTY);
+        System.setProperty(AgentConfigFile.SYSTEM_PROPERTY, config.toString());
         ScriptEnvironment environment;
         try {
             environment = ScriptEnvironment.ofThisAgent(List.of());
         } finally {
             if (before == null) {
-                System.clearProperty(ScriptEnvironment.AGENT_CONFIG_PROPERTY);
+                System.clearProperty(AgentConfigFile.SYSTEM_PROPERTY);
             } else {
-                System.setProperty(ScriptEnvironment.AGENT_CONFIG_PROPERTY, before);
+                System.setProperty(AgentConfigFile.SYSTEM_PROPERTY, before);
             }
         }
         ScriptRunner agents = new ScriptRunner(THREADS, OrphanReaper.load(LOGGER), LOGGER, environment);
         Rule rule = new Rule(RuleType.PERMANENT, "TestProblem", "TestFailed", scripts.executable("env.sh").toString(), List.of(), Optional.empty());
 
         assertThat(((Healthy) agents.run(rule, Duration.ofSeconds(10), 65_536)).output().lines())
-                .contains(ScriptEnvironment.AGENT_CONFIG_VARIABLE + "=" + config);
+                .contains(AgentConfigFile.ENVIRONMENT_VARIABLE + "=" + config);
 
         ScriptRunner overridden = new ScriptRunner(THREADS, OrphanReaper.load(LOGGER), LOGGER, new ScriptEnvironment(
-                Map.of("PATH", System.getenv("PATH"), ScriptEnvironment.AGENT_CONFIG_VARIABLE, "/opt/image/config/nodemedic.yaml"), Optional.of(config.toString()), List.of()));
+                Map.of("PATH", System.getenv("PATH"), AgentConfigFile.ENVIRONMENT_VARIABLE, "/opt/image/config/nodemedic.yaml"), Optional.of(config.toString()), List.of()));
         assertThat(((Healthy) overridden.run(rule, Duration.ofSeconds(10), 65_536)).output().lines())
-                .contains(ScriptEnvironment.AGENT_CONFIG_VARIABLE + "=" + config).doesNotContain(ScriptEnvironment.AGENT_CONFIG_VARIABLE + "=/opt/image/config/nodemedic.yaml");
+                .contains(AgentConfigFile.ENVIRONMENT_VARIABLE + "=" + config).doesNotContain(AgentConfigFile.ENVIRONMENT_VARIABLE + "=/opt/image/config/nodemedic.yaml");
     }
 
     @Test
     void anAgentStartedWithoutAConfigPassesItsOwnVariableOn() throws Exception {
         // A local run: the operator's NODEMEDIC_CONFIG names the file, for the agent's helpers as for a shell's.
         ScriptRunner local = new ScriptRunner(THREADS, OrphanReaper.load(LOGGER), LOGGER, new ScriptEnvironment(
-                Map.of("PATH", System.getenv("PATH"), ScriptEnvironment.AGENT_CONFIG_VARIABLE, "/etc/nodemedic/agent.yaml"), Optional.empty(), List.of()));
+                Map.of("PATH", System.getenv("PATH"), AgentConfigFile.ENVIRONMENT_VARIABLE, "/etc/nodemedic/agent.yaml"), Optional.empty(), List.of()));
         Rule rule = new Rule(RuleType.PERMANENT, "TestProblem", "TestFailed", scripts.executable("env.sh").toString(), List.of(), Optional.empty());
 
         assertThat(((Healthy) local.run(rule, Duration.ofSeconds(10), 65_536)).output().lines())
-                .contains(ScriptEnvironment.AGENT_CONFIG_VARIABLE + "=/etc/nodemedic/agent.yaml");
+                .contains(AgentConfigFile.ENVIRONMENT_VARIABLE + "=/etc/nodemedic/agent.yaml");
     }
 
     @Test

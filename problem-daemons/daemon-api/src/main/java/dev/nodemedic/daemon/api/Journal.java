@@ -98,13 +98,13 @@ public interface Journal {
                 if (term.isEmpty()) {
                     throw new IllegalArgumentException("a journal match term needs at least one FIELD=value");
                 }
-                term.forEach(Query::requireField);
+                term.forEach(Query::requireMatch);
                 copied.add(Map.copyOf(term));
             }
             terms = List.copyOf(copied);
             directory = directory == null ? Optional.empty() : directory;
             fields = fields == null ? Set.of() : Set.copyOf(fields);
-            fields.forEach(field -> requireField(field, "x"));
+            fields.forEach(Query::requireFieldName);
         }
 
         /** The kernel's own lines, as {@code journalctl -k} (but of every boot the journal holds): {@code _TRANSPORT=kernel}. */
@@ -189,12 +189,16 @@ public interface Journal {
             return text + directory.map(dir -> " in " + dir).orElse("");
         }
 
+        private static void requireMatch(String name, String value) {
+            requireFieldName(name);
+            Objects.requireNonNull(value, () -> "journal field " + name + " needs a value");
+        }
+
         /** journald's rule for field names: upper case, digits and underscores, not starting with a digit. */
-        private static void requireField(String name, String value) {
+        private static void requireFieldName(String name) {
             if (name == null || !name.matches("_{0,2}[A-Z][A-Z0-9_]*")) {
                 throw new IllegalArgumentException("journal field \"" + name + "\" is not a journal field name (upper case, digits and _, such as SYSLOG_IDENTIFIER)");
             }
-            Objects.requireNonNull(value, () -> "journal field " + name + " needs a value");
         }
     }
 

@@ -18,7 +18,6 @@ import dev.nodemedic.daemons.kernellog.source.BootTime;
 import dev.nodemedic.daemons.kernellog.source.LineSink;
 import dev.nodemedic.daemons.kernellog.source.LogSource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,21 +76,33 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     private String unusableMessage;
     /** Counts the source's unusable() calls, so a late return to known conditions does not undo a newer one. Guarded by {@code raised}. */
     private long unusableSaid;
-    /** The reader thread's sink; counts are published when the source has caught up, at the latest per 4,096 lines. */
-    private final LineSink lines = new LineSink() {
-        @Override
-        public void line(Instant timestamp, String message) {
-            KernelLogDaemon.this.line(timestamp, message);
+    /** The reader thread's sink; made at start, with the config's skipList. */
+    private LineSink lines;
+
+    /**
+     * Runs on the reader thread only: the engine is not shared. Counts every line, skipped or not; counts are published
+     * when the source has caught up, at the latest per 4,096 lines.
+     */
+    private final class Lines extends SkipListSink {
+        Lines(List<String> skipList) {
+            super(skipList);
         }
 
         @Override
-        public void line(Instant timestamp, byte[] utf8, int offset, int length) {
-            if (skipList.isEmpty()) {
-                count();
-                engine.push(utf8, offset, length, timestamp, onMatch);
-            } else {
-                KernelLogDaemon.this.line(timestamp, new String(utf8, offset, length, StandardCharsets.UTF_8));
-            }
+        void kept(Instant timestamp, String message) {
+            count();
+            engine.push(message, timestamp, onMatch);
+        }
+
+        @Override
+        void kept(Instant timestamp, byte[] utf8, int offset, int length) {
+            count();
+            engine.push(utf8, offset, length, timestamp, onMatch);
+        }
+
+        @Override
+        void skipped() {
+            count();
         }
 
         @Override
@@ -114,7 +125,8 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         public void usable() {
             KernelLogDaemon.this.usable();
         }
-    };
+    }
+
     private volatile DaemonContext<KernelLogConfig> context;
     private volatile LogSource source;
     private volatile Thread reader;
@@ -123,7 +135,6 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     private final Object lifecycle = new Object();
     private final Map<String, DoubleConsumer> sourceUp = new HashMap<>();
     private RuleEngine engine;
-    private List<String> skipList;
     private SourceSelection selection;
     private BootTime boot;
     private Instant startTime;
@@ -163,7 +174,7 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         this.context = context;
         KernelLogConfig config = context.config();
         engine = new RuleEngine(config.rules(), config.bufferSize());
-        skipList = config.skipList();
+        lines = new Lines(config.skipList());
         Instant now = context.clock().instant();
         boot = BootTime.fromUptime(host.procUptime(), context.clock());
         // Fixed at start: a source found later is read from here, so a line written while none could be
@@ -298,17 +309,7 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         }
     }
 
-    /** Runs on the reader thread only: the engine is not shared. */
-    private void line(Instant timestamp, String message) {
-        count();
-        for (String skip : skipList) {
-            if (message.contains(skip)) {
-                return;
-            }
-        }
-        engine.push(message, timestamp, onMatch);
-    }
-
+    /** Runs on the reader thread only. */
     private void count() {
         if (++uncounted == 4096) {
             publishCount();

@@ -178,27 +178,11 @@ public final class RulesCommand implements DaemonCommand {
         private final PrintStream explain;
         private final Path log;
         private final Tally[] tallies;
-        private final List<String> skipList;
         /** The file line of each line in the engine's buffer, to report file line numbers. */
         private final long[] fileLines;
         private final Consumer<Match> onMatch = this::matched;
         /** Made once: the daemon's way, lines of a file reach the engine as bytes. */
-        private final LineSink onLine = new LineSink() {
-            @Override
-            public void line(Instant timestamp, String message) {
-                push(timestamp, message);
-            }
-
-            @Override
-            public void line(Instant timestamp, byte[] utf8, int offset, int length) {
-                if (skipList.isEmpty()) {
-                    fileLines[(int) (engine.lines() % fileLines.length)] = fileLine;
-                    engine.push(utf8, offset, length, timestamp, onMatch);
-                } else {
-                    push(timestamp, new String(utf8, offset, length, StandardCharsets.UTF_8));
-                }
-            }
-        };
+        private final LineSink onLine;
         private long fileLine;
         long linesRead;
         long linesSkipped;
@@ -213,8 +197,8 @@ public final class RulesCommand implements DaemonCommand {
             for (int i = 0; i < tallies.length; i++) {
                 tallies[i] = new Tally();
             }
-            this.skipList = config.skipList();
             this.fileLines = new long[config.bufferSize()];
+            this.onLine = new Lines(config.skipList());
         }
 
         void run(Format format, java.time.Clock clock) throws IOException {
@@ -251,22 +235,35 @@ public final class RulesCommand implements DaemonCommand {
         private boolean journal(String line) {
             try {
                 JournalLine entry = JournalLine.parse(line);
-                push(Instant.EPOCH.plusNanos(entry.realtimeMicros() * 1000), entry.message().strip());
+                onLine.line(Instant.EPOCH.plusNanos(entry.realtimeMicros() * 1000), entry.message().strip());
                 return true;
             } catch (IllegalArgumentException e) {
                 return false;
             }
         }
 
-        private void push(Instant timestamp, String message) {
-            for (String skip : skipList) {
-                if (message.contains(skip)) {
-                    linesSkipped++;
-                    return;
-                }
+        /** Notes each line's file line where the engine keeps it, for the tallies. */
+        private final class Lines extends SkipListSink {
+            Lines(List<String> skipList) {
+                super(skipList);
             }
-            fileLines[(int) (engine.lines() % fileLines.length)] = fileLine;
-            engine.push(message, timestamp, onMatch);
+
+            @Override
+            void kept(Instant timestamp, String message) {
+                fileLines[(int) (engine.lines() % fileLines.length)] = fileLine;
+                engine.push(message, timestamp, onMatch);
+            }
+
+            @Override
+            void kept(Instant timestamp, byte[] utf8, int offset, int length) {
+                fileLines[(int) (engine.lines() % fileLines.length)] = fileLine;
+                engine.push(utf8, offset, length, timestamp, onMatch);
+            }
+
+            @Override
+            void skipped() {
+                linesSkipped++;
+            }
         }
 
         private void matched(Match match) {

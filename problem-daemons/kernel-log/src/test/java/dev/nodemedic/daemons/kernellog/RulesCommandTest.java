@@ -62,6 +62,23 @@ class RulesCommandTest {
         assertThat(out).contains("5 lines read, 0 skipped", "4 matches", "lines/s");
     }
 
+    /** As in the daemon, a line the skipList names never reaches the rules; it is counted as skipped, and the lines after it keep their numbers. */
+    @Test
+    void skipListedLinesAreCountedAsSkippedAndNeverMatch() throws Exception {
+        JsonMapper mapper = JsonMapper.builder().build();
+        ObjectNode skipping = (ObjectNode) mapper.readTree(config.toFile());
+        skipping.putArray("skipList").add("docker:42");
+        Files.writeString(config, mapper.writeValueAsString(skipping));
+        Path log = kernLog("INFO: task docker:42 blocked for more than 120 seconds.", "chatter", "INFO: task java:7 blocked for more than 120 seconds.");
+
+        assertThat(command.run(context, List.of("test", "--config", config.toString(), "--log", log.toString()))).as(context::errors).isZero();
+
+        String out = context.printed();
+        assertThat(out).containsPattern("1  TaskHung\\s+temporary\\s+-\\s+1\\s+3\\s+3");
+        assertThat(out).containsPattern("10  DockerHung\\s+permanent\\s+KernelDeadlock\\s+0\\s+-\\s+-");
+        assertThat(out).contains("3 lines read, 1 skipped", "1 matches");
+    }
+
     /**
      * The replay splits the log as the agent's file source does, at newlines only (NPD's filelog too): a
      * CR before the newline is dropped, one inside a line is part of it; and a line of malformed UTF-8

@@ -12,16 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Keeps a {@link KubeletLogSource} following on its own thread: when the source fails (the file
  * vanished) it is started again after a backoff that doubles up to a bound and starts over once lines
- * flow again. Every failure is handed to the listener; it never ends the daemon. The journal does not
- * fail here: the agent's journal reader retries it and says so through {@link Listener#unavailable}.
+ * flow again. Every failure is handed to the sink; it never ends the daemon. The journal does not
+ * fail here: the agent's journal reader retries it and says so through {@link KubeletLogSource.Sink#unavailable}.
  */
 final class KubeletLogFollower {
-    /** What the follower reports: the source's lines, and whether it can be read. */
-    interface Listener extends KubeletLogSource.Sink {
-    }
-
     private final KubeletLogSource source;
-    private final Listener listener;
+    private final KubeletLogSource.Sink sink;
     private final Duration firstBackoff;
     private final Duration maxBackoff;
     private final System.Logger logger;
@@ -29,9 +25,9 @@ final class KubeletLogFollower {
     private final AtomicLong starts = new AtomicLong();
     private volatile Thread thread;
 
-    KubeletLogFollower(KubeletLogSource source, Listener listener, Duration firstBackoff, Duration maxBackoff, System.Logger logger) {
+    KubeletLogFollower(KubeletLogSource source, KubeletLogSource.Sink sink, Duration firstBackoff, Duration maxBackoff, System.Logger logger) {
         this.source = source;
-        this.listener = listener;
+        this.sink = sink;
         this.firstBackoff = firstBackoff;
         this.maxBackoff = maxBackoff;
         this.logger = logger;
@@ -49,7 +45,7 @@ final class KubeletLogFollower {
         boolean failing = false;
         while (stopped.getCount() > 0) {
             starts.incrementAndGet();
-            LineCount counted = new LineCount(listener);
+            LineCount counted = new LineCount(sink);
             String why;
             try {
                 source.follow(counted);
@@ -71,7 +67,7 @@ final class KubeletLogFollower {
                         source.describe(), why, GoDuration.formatShort(backoff));
             }
             failing = true;
-            listener.unavailable(why, backoff);
+            sink.unavailable(why, backoff);
             try {
                 if (stopped.await(backoff.toNanos(), TimeUnit.NANOSECONDS)) {
                     return;

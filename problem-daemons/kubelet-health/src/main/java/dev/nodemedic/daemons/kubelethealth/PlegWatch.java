@@ -18,7 +18,7 @@ import java.util.function.LongConsumer;
  * {@code PLEGUnhealthy}. Lines arrive on the follower's thread, {@link #tick} on the daemon's
  * scheduler; the methods are synchronized because both change the same state.
  */
-final class PlegWatch implements KubeletLogFollower.Listener {
+final class PlegWatch implements KubeletLogSource.Sink {
     static final String TYPE = "PLEGUnhealthy";
     /** The reason AKS's node-problem-detector gives its event for this line; the condition keeps it too, as NPD's KubeletUnhealthy does. */
     static final String REASON = "PLEGUnhealthy";

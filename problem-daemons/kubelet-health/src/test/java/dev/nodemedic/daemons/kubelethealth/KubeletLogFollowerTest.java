@@ -24,7 +24,7 @@ class KubeletLogFollowerTest {
     private KubeletLogFollower follower;
 
     /** Records what the follower reports. */
-    private final KubeletLogFollower.Listener listener = new KubeletLogFollower.Listener() {
+    private final KubeletLogSource.Sink sink = new KubeletLogSource.Sink() {
         @Override
         public void unavailable(String reason, Duration retryIn) {
             why.add(reason);
@@ -51,7 +51,7 @@ class KubeletLogFollowerTest {
         // Its directory is not there: every start fails at once.
         KubeletLogFile missing = new KubeletLogFile(dir.resolve("no-such-dir").resolve("kubelet.log"), Duration.ofMillis(10), Clock.systemUTC(),
                 System.getLogger("test.kubelet-log"));
-        follower = new KubeletLogFollower(missing, listener, first, max, System.getLogger("test.kubelet-log"));
+        follower = new KubeletLogFollower(missing, sink, first, max, System.getLogger("test.kubelet-log"));
         follower.start(Thread.ofPlatform().daemon()::unstarted);
     }
 

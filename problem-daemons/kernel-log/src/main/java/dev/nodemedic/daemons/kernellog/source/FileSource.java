@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads a log file as NPD's filelog plugin does: from its start, each line's stamp and message taken
@@ -43,7 +42,6 @@ public final class FileSource implements LogSource {
     private final Instant startTime;
     private final Clock clock;
     private final System.Logger logger;
-    private final AtomicLong unparsed = new AtomicLong();
     /** The run of lines not parsing, on the reader's thread: its length, when and where it began. */
     private long run;
     private Instant runSince;
@@ -145,7 +143,6 @@ public final class FileSource implements LogSource {
                 }
             }
         }
-        unparsed.incrementAndGet();
         sink.unparsed();
         if (run++ == 0) {
             runSince = clock.instant();
@@ -175,11 +172,6 @@ public final class FileSource implements LogSource {
             sink.usable();
         }
         run = 0;
-    }
-
-    /** Lines skipped because they did not parse. */
-    public long unparsedLines() {
-        return unparsed.get();
     }
 
     @Override

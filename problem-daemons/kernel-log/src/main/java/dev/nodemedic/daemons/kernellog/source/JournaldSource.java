@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Follows the systemd journal through the agent's one journal reader ({@code DaemonContext.journal()}),
@@ -30,7 +29,6 @@ public final class JournaldSource implements LogSource {
     private final CountDownLatch answered = new CountDownLatch(1);
     private final CountDownLatch sinkReady = new CountDownLatch(1);
     private final CountDownLatch ended = new CountDownLatch(1);
-    private final AtomicLong missed = new AtomicLong();
     private volatile Journal.Subscription subscription;
     private volatile LineSink sink;
     private volatile boolean following;
@@ -80,11 +78,6 @@ public final class JournaldSource implements LogSource {
         }
     }
 
-    /** Entries dropped for this source by the agent because the daemon fell behind. */
-    public long missed() {
-        return missed.get();
-    }
-
     @Override
     public void close() {
         closed = true;
@@ -102,6 +95,8 @@ public final class JournaldSource implements LogSource {
         private boolean answeredYet;
         /** The agent's words since the journal could not be read, to log only a change; empty while it is read. Only this thread touches it. */
         private String logged = "";
+        /** Whether the agent dropped entries for this source before: only the first drop is logged, the agent counts them all. Only this thread touches it. */
+        private boolean missedBefore;
 
         @Override
         public void following() {
@@ -171,7 +166,8 @@ public final class JournaldSource implements LogSource {
 
         @Override
         public void missed(long count) {
-            if (missed.getAndAdd(count) == 0) {
+            if (!missedBefore) {
+                missedBefore = true;
                 logger.log(Level.WARNING, "kernel-log fell behind the journal, entries dropped (first time; counted in nodemedic_journal_entries_missed_total) source=\"{0}\" dropped={1}",
                         describe(), count);
             }
