@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * to {@link ConnectionLimits}, so a flood of them cannot take the agent down.
  */
 public final class StatusServer extends VerticleBase {
-    /** The supervision loop runs several times a second; silence this long means the agent is stuck. */
+    /** The supervision loop runs once a second; silence this long means the agent is stuck. */
     static final Duration STALL = Duration.ofSeconds(10);
 
     private final String host;

@@ -188,7 +188,7 @@ public final class Supervisor {
     }
 
     /**
-     * Restarts what is due and forgives what has been stable. The loop calls it five times a second;
+     * Restarts what is due and forgives what has been stable. The loop calls it once a second;
      * tests call it with their clock. A restart publishes the statuses as every start and failure does;
      * a tick that changed nothing publishes nothing (it used to, five times a second: the most of an
      * idle agent's supervision CPU).
