@@ -110,7 +110,14 @@ public final class RemedyEventRecorder implements RemedyEvents {
      * after a failure of its own.
      */
     private void writeDue() {
-        Optional<Instant> next = writer.writeDue();
+        Optional<Instant> next;
+        try {
+            next = writer.writeDue();
+        } catch (RuntimeException e) {
+            // A task of the scheduler's executor keeps what it throws in its future, where nobody looks: said here.
+            log.error("remedy event write failed buffered={}", writer.buffered(), e);
+            return;
+        }
         if (next.isPresent() && next.get().equals(retryAt)) {
             return;
         }

@@ -57,11 +57,18 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
 
     /** One leadership term: what only the leader runs. */
     private record Term(ClusterPods pods, RemedyController controller, ExecutorScheduler events) implements AutoCloseable {
-        /** The Events' thread after the controller's: a pass ending now may still record what it did. */
+        /**
+         * The Events' thread after the controller's: a pass ending now may still record what it did. A thread that does
+         * not end is logged, and the pod informers are closed all the same: this replica no longer leads.
+         */
         @Override
         public void close() {
             controller.close();
-            events.close();
+            try {
+                events.close();
+            } catch (IllegalStateException e) {
+                log.warn("events thread did not close cleanly: {}", e.getMessage());
+            }
             pods.close();
         }
     }
@@ -191,15 +198,13 @@ public final class RemedyRuntime implements Probes, Leadership.Follower, AutoClo
         // One thread per term for the passes, closed with the controller, and one for the Events: an Event the API server is
         // slow to take holds its thread up to the request timeout, which a pass (a cordon's ledger, every other node) must not wait for.
         ExecutorScheduler scheduler = new ExecutorScheduler(clock, "remedy-controller");
-        ExecutorScheduler events = new ExecutorScheduler(clock, "remedy-events");
+        ExecutorScheduler events = ExecutorScheduler.interruptible(clock, "remedy-events");
         RemedyController controller = new RemedyController(client, scheduler, clock, metrics, actions(pods, events),
                 new ControllerSettings(options.paused(), options.maxInFlight()));
         try {
             controller.start();
         } catch (RuntimeException e) {
-            controller.close();
-            events.close();
-            pods.close();
+            new Term(pods, controller, events).close();
             String why = "cannot watch nodes, NodeRemedyPolicies and NodeRemedyLedgers (" + e.getMessage() + "); check that both CRDs"
                     + " (noderemedypolicies and noderemedyledgers.remedy.nodemedic.dev) are installed (helm upgrade does not install a new"
                     + " CRD: kubectl apply -f deploy/helm/nodemedic/crds/) and the service account may list and watch nodes, noderemedypolicies"

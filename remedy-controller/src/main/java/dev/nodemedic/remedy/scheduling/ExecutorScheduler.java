@@ -20,12 +20,37 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
      * can take it.
      */
     static final Duration UNINTERRUPTED = Duration.ofSeconds(3);
+    /** How long an interruptible scheduler's task under way has to end once interrupted, within the same bound. */
+    static final Duration INTERRUPTED_WITHIN = Duration.ofSeconds(2);
     private final ScheduledThreadPoolExecutor executor;
     private final Clock clock;
+    private final String thread;
+    private final Duration uninterrupted;
+    private final Duration stopWithin;
 
-    /** @param thread the thread's name, seen in thread dumps and log lines */
+    /**
+     * A scheduler whose task under way is let end on close ({@link #UNINTERRUPTED}), as a pass must.
+     *
+     * @param thread the thread's name, seen in thread dumps and log lines
+     */
     public ExecutorScheduler(Clock clock, String thread) {
+        this(clock, thread, UNINTERRUPTED, STOP_WITHIN);
+    }
+
+    /**
+     * A scheduler whose task under way is interrupted at once on close: for best-effort work (Events), so that
+     * closing it after a pass's scheduler still fits the runtime's stop bound ({@link #STOP_WITHIN} plus
+     * {@link #INTERRUPTED_WITHIN}, with room left for the pod informers).
+     */
+    public static ExecutorScheduler interruptible(Clock clock, String thread) {
+        return new ExecutorScheduler(clock, thread, Duration.ZERO, INTERRUPTED_WITHIN);
+    }
+
+    private ExecutorScheduler(Clock clock, String thread, Duration uninterrupted, Duration stopWithin) {
         this.clock = clock;
+        this.thread = thread;
+        this.uninterrupted = uninterrupted;
+        this.stopWithin = stopWithin;
         this.executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name(thread).daemon().factory());
         // On close, what waits for its time is dropped; only the task under way ends.
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -48,16 +73,17 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
      * Drops what is waiting for its time and lets the task under way (a pass, an Event write) end, so the next term
      * never overlaps it. A pass is not interrupted at once: an interrupt cuts its API call short, and a node cordoned
      * by a pass whose ledger write was cut off would stay cordoned with nothing saying the controller did it. A task
-     * still running after {@link #UNINTERRUPTED} is interrupted, and given the rest of {@link #STOP_WITHIN}.
+     * still running after {@link #UNINTERRUPTED} is interrupted, and given the rest of {@link #STOP_WITHIN}; an
+     * {@link #interruptible} scheduler's task is interrupted at once.
      */
     @Override
     public void close() {
         executor.shutdown();
         try {
-            if (!executor.awaitTermination(UNINTERRUPTED.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!executor.awaitTermination(uninterrupted.toMillis(), TimeUnit.MILLISECONDS)) {
                 executor.shutdownNow();
-                if (!executor.awaitTermination(STOP_WITHIN.minus(UNINTERRUPTED).toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("the remedy pass under way did not end within " + STOP_WITHIN.toSeconds() + "s");
+                if (!executor.awaitTermination(stopWithin.minus(uninterrupted).toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("the task under way on " + thread + " did not end within " + stopWithin.toSeconds() + "s");
                 }
             }
         } catch (InterruptedException e) {
