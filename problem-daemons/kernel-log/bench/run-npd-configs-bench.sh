@@ -11,7 +11,11 @@
 # pluginConfig of its kernel-monitor-filelog.json (`kernel: \[.*\] (.*)`), logPath set to the workload
 # and lookback widened to 24h (the workload's stamps are those of when it was generated).
 #
-# Agent: `nodemedic run --local` with one kernel-log instance on the file, read from its start; the time
+# Agent, three ways (AGENT_MODES picks): "npd-flags", NPD's rule file through NPD's own flag, as NPD's
+# DaemonSet passes it (`run --local --config.system-log-monitor=kernel-monitor.json`: only the monitors
+# named run, as in NPD); "npd", the same file as an instance in our agent config (every plugin of the
+# distribution runs its default instance beside it); "ours", our rewritten config the same way.
+# Each is `nodemedic run --local` with one kernel-log instance on the file, read from its start; the time
 # is from the launcher's start until nodemedic_kernel_log_lines_read_total, scraped from /metrics over one kept-open connection (every
 # 50 ms before the first line, 10 ms near the end, else 100 ms), counts every line ("to last line"), and the same from the first scrape that counts any line
 # ("steady": the reading alone, after start); and the CPU time the agent used until then (utime+stime,
@@ -55,8 +59,8 @@ PY
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== workload: $lines kern lines, $(wc -c < "$log") bytes; one core: taskset -c $cpu"
 
-agent_run() { # config-name run-number
-  local name=$1 n=$2 dir="$work/agent-$1-$2"
+agent_run() { # mode run-number; mode: npd-flags, npd or ours
+  local mode=$1 n=$2 dir="$work/agent-$1-$2" name=${1%-flags}
   mkdir -p "$dir"
   cat > "$dir/agent.yaml" <<YAML
 nodeName: bench-node
@@ -69,12 +73,26 @@ daemons:
     name: kernel-monitor
     config: $work/$name.json
 YAML
-  python3 - "$dist/bin/nodemedic" "$dir" "$cpu" "$lines" <<'PY'
-import http.client, os, re, subprocess, sys, time, urllib.parse
-launcher, d, cpu, lines = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+  python3 - "$dist/bin/nodemedic" "$dir" "$cpu" "$lines" "$mode" "$work/$name.json" <<'PY'
+import http.client, os, re, socket, subprocess, sys, time, urllib.parse
+launcher, d, cpu, lines, mode, rules = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
+if mode.endswith("-flags"):
+    # As NPD's DaemonSet runs it: the rule file named by NPD's flag (so only the monitors named run, as
+    # in NPD), on free ports in place of NPD's 20256 and 20257.
+    def free_port():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    # The file under NPD's name, so the instance (and its reader thread) is kernel-monitor as in NPD.
+    named = f"{d}/kernel-monitor.json"
+    with open(rules) as src, open(named, "w") as dst:
+        dst.write(src.read())
+    args = [f"--config.system-log-monitor={named}", f"--port={free_port()}", f"--prometheus-port={free_port()}"]
+else:
+    args = ["--config", f"{d}/agent.yaml"]
 out = open(f"{d}/agent.log", "w")
 t0, wall0 = time.monotonic(), time.time()
-p = subprocess.Popen(["taskset", "-c", cpu, launcher, "run", "--local", "--config", f"{d}/agent.yaml"], stdout=out, stderr=subprocess.STDOUT)
+p = subprocess.Popen(["taskset", "-c", cpu, launcher, "run", "--local"] + args, stdout=out, stderr=subprocess.STDOUT)
 def ticks(task=None):
     """utime+stime of the agent, or of its thread whose name starts with task."""
     if task is None:
@@ -157,8 +175,8 @@ finally:
 PY
 }
 
-for name in npd ours; do
-  echo "== agent, $name config (NODEMEDIC_JAVA_OPTS='${NODEMEDIC_JAVA_OPTS:-}')"
+for name in ${AGENT_MODES:-npd-flags npd ours}; do
+  echo "== agent, $name (NODEMEDIC_JAVA_OPTS='${NODEMEDIC_JAVA_OPTS:-}')"
   for n in $(seq 1 "$runs"); do
     # The live-rate runs append to the file: measure from a fresh copy each time.
     IDLE=$([[ $n == 1 && ${LIVE:-1} == 1 ]] && echo 1 || echo 0) agent_run "$name" "$n"
