@@ -79,15 +79,21 @@ launcher, d, cpu, lines, mode, rules = sys.argv[1], sys.argv[2], sys.argv[3], in
 if mode.endswith("-flags"):
     # As NPD's DaemonSet runs it: the rule file named by NPD's flag (so only the monitors named run, as
     # in NPD), on free ports in place of NPD's 20256 and 20257.
-    def free_port():
-        with socket.socket() as s:
+    def free_ports(n):
+        # All bound at once, so the two cannot be the same port.
+        held = [socket.socket() for _ in range(n)]
+        for s in held:
             s.bind(("127.0.0.1", 0))
-            return s.getsockname()[1]
+        ports = [s.getsockname()[1] for s in held]
+        for s in held:
+            s.close()
+        return ports
+    status_port, metrics_port = free_ports(2)
     # The file under NPD's name, so the instance (and its reader thread) is kernel-monitor as in NPD.
     named = f"{d}/kernel-monitor.json"
     with open(rules) as src, open(named, "w") as dst:
         dst.write(src.read())
-    args = [f"--config.system-log-monitor={named}", f"--port={free_port()}", f"--prometheus-port={free_port()}"]
+    args = [f"--config.system-log-monitor={named}", f"--port={status_port}", f"--prometheus-port={metrics_port}"]
 else:
     args = ["--config", f"{d}/agent.yaml"]
 out = open(f"{d}/agent.log", "w")
