@@ -27,6 +27,8 @@ public final class HostJournal implements Journal, AutoCloseable {
     private final Duration checkLimit;
     private final int queueEntries;
     private final Map<Optional<Path>, JournalReader> readers = new HashMap<>();
+    /** Set by {@link #close()}; guarded by {@link #readers}. */
+    private boolean closed;
 
     /**
      * @param firstBackoff the first wait before a journal that could not be read is tried again; doubling from there
@@ -59,6 +61,11 @@ public final class HostJournal implements Journal, AutoCloseable {
         synchronized (readers) {
             reader = readers.computeIfAbsent(query.directory(),
                     dir -> new JournalReader(journalctl, dir, clock, firstBackoff, maxBackoff, checkLimit, queueEntries));
+            if (closed) {
+                // A journal first followed after close(): closed as the others were, so no journalctl starts for an
+                // agent that is stopping, and its subscriber hears so.
+                reader.close();
+            }
         }
         return reader.subscribe(query, from, subscriber);
     }
@@ -91,6 +98,7 @@ public final class HostJournal implements Journal, AutoCloseable {
     public void close() {
         List<JournalReader> all;
         synchronized (readers) {
+            closed = true;
             all = List.copyOf(readers.values());
         }
         all.forEach(JournalReader::close);

@@ -217,6 +217,21 @@ class HostJournalTest {
     }
 
     @Test
+    void aJournalFirstFollowedAfterCloseStartsNoJournalctlAndItsSubscriberHearsTheAgentIsStopping() throws Exception {
+        journal(Journal.QUEUE_ENTRIES);
+        journalctl.write(T0, "one", KERNEL);
+        journal.close();
+        Heard late = new Heard();
+
+        journal.follow(Journal.Query.kernel(), fromStart(), late);
+
+        awaitTrue("the late subscriber told", WAIT, () -> !late.unavailable.isEmpty());
+        assertThat(late.unavailable).containsExactly("the agent is stopping | 0ms");
+        assertThat(late.messages).isEmpty();
+        assertThat(journal.starts()).as("journalctl followers started").isZero();
+    }
+
+    @Test
     void theLastUnsubscriptionEndsJournalctl() throws Exception {
         journal(Journal.QUEUE_ENTRIES);
         journalctl.write(T0, "one", KERNEL);
