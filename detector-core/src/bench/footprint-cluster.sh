@@ -13,22 +13,15 @@
 # DIST=<folder> measures another distribution (a copy of an older build, for an A/B) with this build's bench.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source src/bench/bench-java.sh
 idle=${1:-300}
 rate=${2:-10000}
 seconds=${3:-60}
 generator=$(cd .. && pwd)/../shared/bench/gen_kernlog.py
 work=$(mktemp -d)
 [ -n "${KEEP:-}" ] && echo "work dir: $work" >&2 || trap 'rm -rf "$work"' EXIT
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f target/bench-classpath.txt ]; then
-  # Every module of the reactor writes the file in turn; detector-core, built last, has the final word.
-  (cd .. && ./mvnw -B -q -pl detector-core -am -DskipTests package dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/detector-core/target/bench-classpath.txt" >/dev/null)
-fi
-java=""
-for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java; do
-  if "$candidate" -version 2>&1 | grep -q 'version "2[5-9]'; then java=$candidate; break; fi
-done
-[ -n "$java" ] || { echo "needs a Java 25" >&2; exit 1; }
+build_bench_classpath
+find_java25
 if [ -n "${NMT:-}" ]; then
   export NODEMEDIC_JAVA_OPTS="${NODEMEDIC_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary"
 fi

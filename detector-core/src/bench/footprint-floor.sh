@@ -9,17 +9,11 @@
 # SKIP_BUILD=1 reuses them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source src/bench/bench-java.sh
 idle=${1:-60}
 work=$(mktemp -d)
 [ -n "${KEEP:-}" ] && echo "work dir: $work" >&2 || trap 'rm -rf "$work"' EXIT
-if [ -z "${SKIP_BUILD:-}" ] || [ ! -f target/bench-classpath.txt ]; then
-  (cd .. && ./mvnw -B -q -pl detector-core -am -DskipTests package dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/detector-core/target/bench-classpath.txt" >/dev/null)
-fi
-java=""
-for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java; do
-  if "$candidate" -version 2>&1 | grep -q 'version "2[5-9]'; then java=$candidate; break; fi
-done
-[ -n "$java" ] || { echo "needs a Java 25" >&2; exit 1; }
+build_bench_classpath
+find_java25
 "$java" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.nodemedic.core.bench.LibraryFloor \
   target/nodemedic/bin/nodemedic target/bench-classpath.txt "$work" "$idle"

@@ -7,6 +7,7 @@
 # needs python3; the workload is shared/bench's generator.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source src/bench/bench-java.sh
 rate=${1:-50}
 seconds=${2:-60}
 match=${3:-0.1}
@@ -17,10 +18,6 @@ work=$(mktemp -d)
 # Every module of the reactor writes the file in turn; detector-core, built last, has the final word.
 (cd .. && ./mvnw -B -q -pl detector-core -am -DskipTests -Daot.skip package dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null)
-java=""
-for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java; do
-  if "$candidate" -version 2>&1 | grep -q 'version "2[5-9]'; then java=$candidate; break; fi
-done
-[ -n "$java" ] || { echo "needs a Java 25" >&2; exit 1; }
+find_java25
 "$java" -cp "target/test-classes:target/classes:$(cat "$work/cp.txt")" dev.nodemedic.core.bench.AppendToPatchLatency \
   target/nodemedic "$work/run" "$generator" "$rate" "$seconds" "$match" "$mode"

@@ -4,17 +4,14 @@
 # Needs a built tree (./mvnw -DskipTests install, then ./mvnw -pl detector-core test-compile).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source src/bench/bench-java.sh
 seconds=${1:-20}
 connections=${2:-8}
 daemons=${3:-8}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ../mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
-java=""
-for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java; do
-  if "$candidate" -version 2>&1 | grep -q 'version "2[5-9]'; then java=$candidate; break; fi
-done
-[ -n "$java" ] || { echo "needs a Java 25" >&2; exit 1; }
+find_java25
 # The agent's JIT and GC (bin/nodemedic: C1 only, serial GC); the heap holds the harness's timestamps too.
 "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m -cp "target/test-classes:target/classes:$(cat "$work/cp.txt")" \
   dev.nodemedic.core.bench.ReportThroughput "$work" "$seconds" "$connections" "$daemons"

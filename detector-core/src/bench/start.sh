@@ -8,6 +8,7 @@
 # copy of an older build, for an A/B).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source src/bench/bench-java.sh
 starts=${1:-7}
 work=$(mktemp -d)
 [ -n "${KEEP:-}" ] && echo "work dir: $work" >&2 || trap 'rm -rf "$work"' EXIT
@@ -16,9 +17,5 @@ if [ -f target/bench-classpath.txt ]; then
 else
   ../mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
 fi
-java=""
-for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java; do
-  if "$candidate" -version 2>&1 | grep -q 'version "2[5-9]'; then java=$candidate; break; fi
-done
-[ -n "$java" ] || { echo "needs a Java 25" >&2; exit 1; }
+find_java25
 "$java" -cp "target/test-classes:target/classes:$(cat "$work/cp.txt")" dev.nodemedic.core.bench.StartToHealthz "${DIST:-target/nodemedic}" "$work/run" "$starts"
