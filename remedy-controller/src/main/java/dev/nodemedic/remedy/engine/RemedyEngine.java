@@ -49,7 +49,8 @@ public final class RemedyEngine {
         // A node a person cordoned is not ours to count: it is out of service by their hand, not by a remedy.
         for (NodeSnapshot node : nodes) {
             if (node.unreadableLedger().isPresent() && policy.selection().selects(node.labels())) {
-                // It may carry this policy's remedy: counting it keeps the budgets from being exceeded while nobody knows.
+                // Its marks cannot be read, so it counts where it is selected: it may carry this policy's remedy, and
+                // counting it keeps the budgets from being exceeded while nobody knows (each selecting policy counts it).
                 tally.countInFlight(node.zone());
             } else if (!policy.leavesToPerson(node)) {
                 node.ledger().filter(l -> l.policy().equals(policy.name()) && l.inFlight()).ifPresent(l -> tally.countInFlight(node.zone()));
