@@ -1,6 +1,7 @@
 package dev.nodemedic.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nodemedic.apiserver.serving.ConnectionFlood;
 import dev.nodemedic.daemon.api.DaemonApi;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -35,11 +37,17 @@ class DistributionIT {
     }
 
     private Run launch(List<String> args) throws IOException, InterruptedException {
+        return launch(args, Map.of());
+    }
+
+    private Run launch(List<String> args, Map<String, String> environment) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>();
         command.add(DIST.resolve("bin/nodemedic").toString());
         command.addAll(args);
         Path log = work.resolve("output.txt");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the launcher finished").isTrue();
         return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
@@ -59,6 +67,22 @@ class DistributionIT {
         Run run = launch(List.of("version"));
         assertThat(run.exit()).isZero();
         assertThat(run.output()).startsWith("nodemedic " + version() + " (daemon-api " + DaemonApi.VERSION + ", Java 25");
+    }
+
+    /**
+     * picocli's classes come from the AOT cache: they are Java 5 class files, which the cache refuses, so
+     * the build rewrites them as Java 8 ones (src/build/ClassFileUpgrade.java). Before, every command read
+     * and verified them from the jar at start.
+     */
+    @Test
+    void picocliComesFromTheAotCacheNotFromItsJar() throws Exception {
+        assumeTrue(Files.isRegularFile(DIST.resolve("lib/nodemedic.aot")), "the distribution was built without its AOT cache (-Daot.skip)");
+
+        Run run = launch(List.of("version"), Map.of("NODEMEDIC_JAVA_OPTS", "-Xlog:class+load=info"));
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.output()).contains("picocli.CommandLine source: shared objects file")
+                .doesNotContainPattern("picocli\\.\\S+ source: (jar:)?file:");
     }
 
     @Test
