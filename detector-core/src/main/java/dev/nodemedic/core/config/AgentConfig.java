@@ -63,6 +63,15 @@ public record AgentConfig(String nodeName, Path pluginsDir, Path configDir, Stat
         this(nodeName, pluginsDir, configDir, status, metrics, kubernetes, daemons, supervision, report, false, null);
     }
 
+    /**
+     * Every field at its default, as with no config file: what binding {@code {}} gives
+     * (AgentConfigDefaultsTest holds the two equal), without building Jackson's deserializer for this
+     * record at a start that has no file to read (NPD's flags, the built-in default): ≈ 20-40 ms of CPU.
+     */
+    public static AgentConfig defaults() {
+        return new AgentConfig(null, null, null, null, null, null, null, null, null, null, null);
+    }
+
     public AgentConfig withReport(ReportConfig other) {
         return new AgentConfig(nodeName, pluginsDir, configDir, status, metrics, kubernetes, daemons, supervision, other, onlyListedDaemons, pluginDigests);
     }

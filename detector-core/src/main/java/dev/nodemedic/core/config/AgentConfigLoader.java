@@ -18,7 +18,7 @@ public final class AgentConfigLoader {
     }
 
     public AgentConfig load(Optional<Path> file, Path home) throws ConfigException {
-        return absolute(file.isPresent() ? binder.bind(file.get(), AgentConfig.class) : binder.defaults(AgentConfig.class), file, home);
+        return absolute(file.isPresent() ? binder.bind(file.get(), AgentConfig.class) : AgentConfig.defaults(), file, home);
     }
 
     /** The agent config {@code file} holds as {@code text}, already read: what was read is what is bound, with no second read between. */
