@@ -158,6 +158,32 @@ class HeldBackPluginsTest {
                 + " plugin.daemons [reboot-pending], without reboot-required — if the jar brings reboot-required, add it there");
     }
 
+    @Test
+    void aHeldBackJarReplacedIsLookedAtAgainAndOneRemovedIsForgotten() throws Exception {
+        TestPlugins.withProperties(TestPlugins.REBOOT_REQUIRED, text -> text.replace("plugin.daemons=reboot-required", "plugin.daemons=reboot-pending"),
+                root.resolve("plugins/reboot-required.jar"));
+        install(TestPlugins.DISK_PRESSURE);
+        publish(agentConfig(true, REBOOT));
+        start();
+        assertThat(running.metrics()).contains("nodemedic_daemon_missing{daemon=\"reboot-required\"} 1.0\n");
+
+        // The declaration fixed: the jar is replaced by one that declares what it brings.
+        TestPlugins.install(TestPlugins.REBOOT_REQUIRED, root.resolve("plugins"), TestPlugins.REBOOT_REQUIRED);
+
+        running.awaitStatus("RebootRequired", ConditionStatus.FALSE);
+        running.awaitMetrics("the entry no longer missing", text -> !text.contains("nodemedic_daemon_missing"));
+
+        // Removed while held back, then listed: nothing is left of it to load.
+        Files.delete(root.resolve("plugins/disk-pressure.jar"));
+        publish(agentConfig(true, REBOOT, "  - {daemon: disk-pressure}\n"));
+
+        running.awaitMetrics("disk-pressure listed and missing", text -> text.contains("nodemedic_daemon_missing{daemon=\"disk-pressure\"} 1.0\n"));
+        assertThat(running.get("/")).contains("daemons: instance disk-pressure names daemon disk-pressure, which no plugin in " + root.resolve("plugins")
+                + " brings; check the name");
+        assertThat(messages(Level.INFO, "no longer held back")).isEmpty();
+        assertThat(running.daemon("disk-pressure")).isEmpty();
+    }
+
     private static final String REBOOT = "  - {daemon: reboot-required, config: reboot.yaml}\n";
     private static final String FAULTY = "  - {daemon: faulty, config: faulty.yaml}\n";
 
