@@ -5,6 +5,7 @@ import dev.nodemedic.core.config.AgentConfigLoader;
 import dev.nodemedic.core.config.DaemonInstanceConfig;
 import dev.nodemedic.core.plugins.InstancePlanner;
 import dev.nodemedic.core.plugins.JarTrust;
+import dev.nodemedic.core.plugins.DeclaredDaemons;
 import dev.nodemedic.core.plugins.LoadOutcome;
 import dev.nodemedic.core.plugins.MissingDaemons;
 import dev.nodemedic.core.plugins.ConditionClaims;
@@ -80,6 +81,26 @@ final class CheckConfigCommand implements Callable<Integer> {
                 List.of(new DaemonInstanceConfig(daemon, null, file.toAbsolutePath(), true)), null, null);
     }
 
+    /**
+     * Says that the agent would hold the jar back, or, when the jar brings a daemon the agent config lists
+     * though its declaration does not say so, that this declaration would leave the daemon out: one error.
+     */
+    private static int heldBack(LoadOutcome.Loaded loaded, DeclaredDaemons declared, InstancePlanner planner, AgentConfig config, Set<String> planned,
+            PrintWriter out) {
+        List<String> brings = planner.make(loaded).probes().stream().map(InstancePlanner.Probe::name).toList();
+        List<DaemonInstanceConfig> left = config.daemons().stream().filter(entry -> brings.contains(entry.daemon())).toList();
+        if (left.isEmpty()) {
+            out.println("- " + loaded.jar() + " is held back by the agent, not loaded: " + declared.whyHeldBack());
+            return 0;
+        }
+        // Reported here, not once more as a daemon no plugin brings.
+        left.forEach(entry -> planned.add(entry.instanceName()));
+        out.println("✗ " + loaded.jar() + ": its plugin.properties declares " + DeclaredDaemons.KEY + " " + declared.names() + " but the jar brings "
+                + brings + ", which the agent config lists: the agent would hold the jar back and not run "
+                + left.stream().map(DaemonInstanceConfig::instanceName).toList() + " — set " + DeclaredDaemons.KEY + " to what the jar brings");
+        return 1;
+    }
+
     private int checkDaemons(Path file, AgentConfig config, ConfigBinder binder, PrintWriter out) {
         Path dir = pluginsDir != null ? pluginsDir.toAbsolutePath() : config.pluginsDir();
         int errors = 0;
@@ -99,6 +120,11 @@ final class CheckConfigCommand implements Callable<Integer> {
                     continue;
                 }
                 if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
+                    continue;
+                }
+                if (loaded.declared().isPresent() && planner.holdsBack(loaded.declared().get())) {
+                    // Loaded here to be checked; the agent would not load it (PluginsReconciler), so it runs nothing.
+                    errors += heldBack(loaded, loaded.declared().get(), planner, config, planned, out);
                     continue;
                 }
                 for (InstancePlanner.Planned instance : planner.plan(loaded)) {

@@ -169,6 +169,9 @@ final class PluginCommands {
         for (Path jar : jars(host)) {
             switch (host.load(jar)) {
                 case LoadOutcome.Refused no -> refused.add(no);
+                case LoadOutcome.HeldBack never -> {
+                    // load(jar) holds nothing back: only the agent leaves jars unloaded.
+                }
                 case LoadOutcome.Loaded loaded -> {
                     for (Class<?> type : loaded.commands()) {
                         DaemonCommand command = (DaemonCommand) host.create(type);
@@ -187,6 +190,9 @@ final class PluginCommands {
         for (Path jar : jars(host)) {
             switch (host.load(jar)) {
                 case LoadOutcome.Refused no -> refused.add(no);
+                case LoadOutcome.HeldBack never -> {
+                    // load(jar) holds nothing back: only the agent leaves jars unloaded.
+                }
                 case LoadOutcome.Loaded loaded -> loaded.commands().forEach(type -> commands.add((DaemonCommand) host.create(type)));
             }
         }

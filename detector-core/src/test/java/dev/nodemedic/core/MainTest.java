@@ -202,7 +202,28 @@ class MainTest {
                 """);
 
         assertThat(run("check-config", agent.toString())).as(out()).isZero();
-        assertThat(out()).contains("✓ " + counter + ": daemon instance systemd-monitor-counter owns").doesNotContain("kubelet-health", "container-runtime");
+        assertThat(out()).contains("✓ " + counter + ": daemon instance systemd-monitor-counter owns")
+                .doesNotContain("daemon instance kubelet-health", "daemon instance container-runtime")
+                .contains("- " + home.resolve("plugins/kubelet-health.jar") + " is held back by the agent, not loaded: onlyListedDaemons is set"
+                        + " (as NPD's flags set it) and the agent config names none of its daemons [kubelet-health]; it loads when a reloaded agent config lists one")
+                .contains("- " + home.resolve("plugins/container-runtime.jar") + " is held back by the agent, not loaded");
+    }
+
+    @Test
+    void checkConfigRefusesADeclarationThatWouldHoldBackAListedDaemon() throws Exception {
+        TestPlugins.withProperties(TestPlugins.REBOOT_REQUIRED, text -> text.replace("plugin.daemons=reboot-required", "plugin.daemons=reboot-pending"),
+                Files.createDirectories(home.resolve("plugins")).resolve("reboot-required.jar"));
+        Path agent = Files.writeString(home.resolve("agent.yaml"), """
+                pluginsDir: plugins
+                onlyListedDaemons: true
+                daemons:
+                  - daemon: reboot-required
+                """);
+
+        assertThat(run("check-config", agent.toString())).isEqualTo(1);
+        assertThat(out()).contains("✗ " + home.resolve("plugins/reboot-required.jar") + ": its plugin.properties declares plugin.daemons [reboot-pending]"
+                + " but the jar brings [reboot-required], which the agent config lists: the agent would hold the jar back and not run [reboot-required]"
+                + " — set plugin.daemons to what the jar brings").doesNotContain("which no plugin");
     }
 
     @Test

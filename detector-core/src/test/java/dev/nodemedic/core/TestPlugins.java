@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Enumeration;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -20,6 +22,10 @@ public final class TestPlugins {
     public static final String CUSTOM_PLUGIN = "custom-plugin.jar";
     public static final String SYSTEM_STATS = "system-stats.jar";
     public static final String KUBELET_HEALTH = "kubelet-health.jar";
+    public static final String DISK_PRESSURE = "disk-pressure.jar";
+    /** Every plugin the distribution ships, as this build copied them. */
+    public static final List<String> BUILT_IN = List.of(REBOOT_REQUIRED, KERNEL_LOG, CONTAINER_RUNTIME, CUSTOM_PLUGIN, SYSTEM_STATS, KUBELET_HEALTH,
+            DISK_PRESSURE);
     public static final String FAULTY = "fixture-faulty.jar";
     public static final String WRONG_API = "fixture-wrong-api.jar";
     public static final String CLAIMS_READY = "fixture-claims-ready.jar";
@@ -49,6 +55,11 @@ public final class TestPlugins {
 
     /** The same jar with plugin.properties' plugin.version changed: a new release of the plugin. */
     public static Path withVersion(String name, String version, Path target) throws IOException {
+        return withProperties(name, text -> text.replaceAll("plugin.version=.*", "plugin.version=" + version), target);
+    }
+
+    /** The same jar with its plugin.properties edited as a text: a jar built with another descriptor. */
+    public static Path withProperties(String name, UnaryOperator<String> edit, Path target) throws IOException {
         try (ZipFile in = new ZipFile(jar(name).toFile()); OutputStream file = Files.newOutputStream(target); ZipOutputStream out = new ZipOutputStream(file)) {
             Enumeration<? extends ZipEntry> entries = in.entries();
             while (entries.hasMoreElements()) {
@@ -56,7 +67,7 @@ public final class TestPlugins {
                 out.putNextEntry(new ZipEntry(entry.getName()));
                 try (InputStream data = in.getInputStream(entry)) {
                     if (entry.getName().equals("plugin.properties")) {
-                        String text = new String(data.readAllBytes(), StandardCharsets.ISO_8859_1).replaceAll("plugin.version=.*", "plugin.version=" + version);
+                        String text = edit.apply(new String(data.readAllBytes(), StandardCharsets.ISO_8859_1));
                         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
                     } else {
                         data.transferTo(out);

@@ -109,6 +109,15 @@ public final class InstancePlanner {
         return made.probes().stream().anyMatch(probe -> config.daemons().stream().anyMatch(d -> d.daemon().equals(probe.name())));
     }
 
+    /**
+     * Whether the agent config would run none of the daemons a jar declares: it has {@code onlyListedDaemons}
+     * and its {@code daemons} list names none of them, so the jar need not be loaded (an entry that is
+     * disabled still names its daemon: the jar loads, and the entry is logged as disabled).
+     */
+    public boolean holdsBack(DeclaredDaemons declared) {
+        return config.onlyListedDaemons() && declared.names().stream().noneMatch(name -> config.daemons().stream().anyMatch(d -> d.daemon().equals(name)));
+    }
+
     /** Plans a plugin's instances with new objects of its daemons ({@code check-config}, a reload of the agent config). */
     public List<Planned> plan(LoadOutcome.Loaded plugin) {
         return plan(make(plugin));

@@ -2,6 +2,7 @@ package dev.nodemedic.core.plugins;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** What became of a jar in the plugins folder. */
 public sealed interface LoadOutcome {
@@ -13,15 +14,30 @@ public sealed interface LoadOutcome {
      * @param version   from the descriptor
      * @param daemons   the daemon classes it brings
      * @param commands  the command-line sub-commands it brings
+     * @param declared  the daemons its plugin.properties says it brings, when it says
      */
-    record Loaded(Path jar, String pluginId, String version, List<Class<?>> daemons, List<Class<?>> commands) implements LoadOutcome {
+    record Loaded(Path jar, String pluginId, String version, List<Class<?>> daemons, List<Class<?>> commands, Optional<DeclaredDaemons> declared)
+            implements LoadOutcome {
         public Loaded {
             daemons = List.copyOf(daemons);
             commands = List.copyOf(commands);
+        }
+
+        /** A plugin whose jar declares nothing. */
+        public Loaded(Path jar, String pluginId, String version, List<Class<?>> daemons, List<Class<?>> commands) {
+            this(jar, pluginId, version, daemons, commands, Optional.empty());
         }
     }
 
     /** @param why a sentence that names the jar, what is wrong and what to do */
     record Refused(Path jar, String why) implements LoadOutcome {
+    }
+
+    /**
+     * Not loaded, not refused: the agent would run none of the daemons the jar declares (the agent
+     * config has {@code onlyListedDaemons} and lists none of them). Nothing of it but its
+     * plugin.properties was read; it loads when the agent config comes to list one.
+     */
+    record HeldBack(Path jar, DeclaredDaemons declared) implements LoadOutcome {
     }
 }

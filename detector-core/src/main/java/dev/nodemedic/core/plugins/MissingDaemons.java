@@ -64,13 +64,15 @@ public final class MissingDaemons {
      * Lists the enabled entries no loaded plugin brings and forgets those that now run (or left the list).
      *
      * @param brought the names of the daemons the loaded plugins bring
+     * @param heldBack the jars not loaded because they declare no daemon the agent config lists
      */
-    void update(List<DaemonInstanceConfig> listed, Set<String> brought, Map<Path, String> refusedJars, Path pluginsDir) {
+    void update(List<DaemonInstanceConfig> listed, Set<String> brought, Map<Path, String> refusedJars, Map<Path, DeclaredDaemons> heldBack, Path pluginsDir) {
         Map<String, String> now = new HashMap<>();
         for (DaemonInstanceConfig entry : listed) {
             // A disabled entry runs nothing whatever the folder holds (the shipped config disables one whose jar is not installed).
             if (entry.enabled() && !brought.contains(entry.daemon())) {
-                now.put(entry.instanceName(), why(entry, refusedJars, pluginsDir) + "; it does not run, the other daemons do");
+                now.put(entry.instanceName(), why(entry, refusedJars, pluginsDir) + heldBackNamedFor(entry.daemon(), heldBack)
+                        + "; it does not run, the other daemons do");
             }
         }
         for (String gone : Set.copyOf(missing.keySet())) {
@@ -92,6 +94,17 @@ public final class MissingDaemons {
                     .tag("daemon", instance).register(registry);
             missing.put(instance, new Listed(why, gauge));
         });
+    }
+
+    /**
+     * A jar held back is one whose declaration names no listed daemon, so it cannot be the one that brings
+     * it, unless its declaration is stale: then the jar named for the daemon is worth a word.
+     */
+    private static String heldBackNamedFor(String daemon, Map<Path, DeclaredDaemons> heldBack) {
+        return heldBack.entrySet().stream().filter(jar -> namedFor(jar.getKey(), daemon)).findFirst()
+                .map(jar -> "; " + jar.getKey() + " is held back, not loaded: its plugin.properties declares " + DeclaredDaemons.KEY + " "
+                        + jar.getValue().names() + ", without " + daemon + " — if the jar brings " + daemon + ", add it there")
+                .orElse("");
     }
 
     /** Whether the jar's file name is the daemon's, as the built-in jars' are ({@code kernel-log-0.1.0.jar}, {@code kernel-log.jar}). */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.zip.ZipFile;
 import org.pf4j.CompoundPluginDescriptorFinder;
 import org.pf4j.DefaultPluginManager;
@@ -43,14 +44,31 @@ public final class PluginHost implements AutoCloseable {
         manager.setSystemVersion(DaemonApi.VERSION);
     }
 
+    /** Loads the jar whatever it declares: commands and {@code check-config} look at every jar. */
     public LoadOutcome load(Path jar) {
+        return load(jar, declared -> false);
+    }
+
+    /**
+     * Loads the jar unless {@code holdsBack} says the daemons its plugin.properties declares would not
+     * run: then only that entry is read, after the trust check, and the outcome is {@link LoadOutcome.HeldBack}.
+     */
+    public LoadOutcome load(Path jar, Predicate<DeclaredDaemons> holdsBack) {
         Optional<String> untrusted = trust.refusal(pluginsDir, jar);
         if (untrusted.isPresent()) {
             return new LoadOutcome.Refused(jar, untrusted.get());
         }
-        Optional<String> unreadable = unreadable(jar);
-        if (unreadable.isPresent()) {
-            return new LoadOutcome.Refused(jar, jar + " is not a readable jar (" + unreadable.get() + "); the jar is skipped, the other daemons run — copy it again or rebuild it");
+        Optional<DeclaredDaemons> declared;
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            if (zip.size() == 0) {
+                return unreadable(jar, "it is empty");
+            }
+            declared = DeclaredDaemons.in(zip);
+        } catch (IOException e) {
+            return unreadable(jar, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+        if (declared.isPresent() && holdsBack.test(declared.get())) {
+            return new LoadOutcome.HeldBack(jar, declared.get());
         }
         PluginDescriptor descriptor;
         try {
@@ -89,7 +107,7 @@ public final class PluginHost implements AutoCloseable {
         }
         log.info("plugin loaded plugin={} version={} jar={} daemons={} commands={}", pluginId, descriptor.getVersion(), jar.getFileName(),
                 daemons.size(), commands.size());
-        return new LoadOutcome.Loaded(jar, pluginId, descriptor.getVersion(), daemons, commands);
+        return new LoadOutcome.Loaded(jar, pluginId, descriptor.getVersion(), daemons, commands, declared);
     }
 
     /** Stops and unloads a plugin and closes its class loader. Nothing of ours may keep its classes afterwards. */
@@ -125,12 +143,8 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    private static Optional<String> unreadable(Path jar) {
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
-            return zip.size() == 0 ? Optional.of("it is empty") : Optional.empty();
-        } catch (IOException e) {
-            return Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        }
+    private static LoadOutcome.Refused unreadable(Path jar, String why) {
+        return new LoadOutcome.Refused(jar, jar + " is not a readable jar (" + why + "); the jar is skipped, the other daemons run — copy it again or rebuild it");
     }
 
     private static int major(String version) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,13 @@ public final class PluginsReconciler {
     private final Map<Path, List<String>> daemonsOfJar = new HashMap<>();
     /** The jars refused, with why: a daemon the agent config lists may be in one. */
     private final Map<Path, String> refusedJars = new HashMap<>();
+    /**
+     * The jars not loaded because the agent config would run none of the daemons their plugin.properties
+     * declares ({@code onlyListedDaemons}, NPD's flags): each loaded plugin costs CPU at start, on the
+     * core the node's log reader starts on. A reload of the agent config that lists one loads it then.
+     * In file-name order, as jars load.
+     */
+    private final Map<Path, DeclaredDaemons> heldBack = new TreeMap<>();
 
     public PluginsReconciler(PluginsFolder folder, PluginHost host, InstancePlanner planner, Supervisor supervisor, Refusals refusals, Clock clock,
             ConfigReloads reloads, MissingDaemons missing) {
@@ -103,12 +111,13 @@ public final class PluginsReconciler {
     private void listMissing() {
         Set<String> brought = new HashSet<>();
         daemonsOfJar.values().forEach(brought::addAll);
-        missing.update(planner.listed(), brought, refusedJars, folder.dir());
+        missing.update(planner.listed(), brought, refusedJars, heldBack, folder.dir());
     }
 
     private void unload(Path jar) {
         daemonsOfJar.remove(jar);
         refusedJars.remove(jar);
+        heldBack.remove(jar);
         LoadOutcome.Loaded loaded = pluginOfJar.remove(jar);
         if (loaded != null) {
             String pluginId = loaded.pluginId();
@@ -119,10 +128,16 @@ public final class PluginsReconciler {
     }
 
     private Optional<LoadOutcome.Loaded> load(Path jar) {
-        return switch (host.load(jar)) {
+        return switch (host.load(jar, planner::holdsBack)) {
             case LoadOutcome.Refused refused -> {
                 refusals.refuse(jar.toString(), refused.why(), clock.instant());
                 refusedJars.put(jar, refused.why());
+                yield Optional.empty();
+            }
+            case LoadOutcome.HeldBack held -> {
+                // Once per jar held: a reload that keeps holding it back says nothing more.
+                heldBack.put(jar, held.declared());
+                log.info("plugin jar held back, not loaded jar={} why=\"{}\"", jar.getFileName(), held.declared().whyHeldBack());
                 yield Optional.empty();
             }
             case LoadOutcome.Loaded loaded -> {
@@ -134,7 +149,13 @@ public final class PluginsReconciler {
 
     private void startInstances(InstancePlanner.Made made) {
         LoadOutcome.Loaded loaded = made.plugin();
-        daemonsOfJar.put(loaded.jar(), made.probes().stream().map(InstancePlanner.Probe::name).toList());
+        List<String> brings = made.probes().stream().map(InstancePlanner.Probe::name).toList();
+        daemonsOfJar.put(loaded.jar(), brings);
+        loaded.declared().filter(declared -> !Set.copyOf(declared.names()).equals(Set.copyOf(brings))).ifPresent(declared ->
+                // A stale declaration holds the jar back when it should load, or loads it for nothing: say so, and trust the classes.
+                log.warn("plugin declares other daemons than it brings jar={} key={} declared={} brings={}; the agent goes on with what it brings"
+                        + " — set {} in the jar's plugin.properties to what it brings", loaded.jar().getFileName(), DeclaredDaemons.KEY,
+                        declared.names(), brings, DeclaredDaemons.KEY));
         for (InstancePlanner.Planned planned : planner.plan(made)) {
             switch (planned) {
                 case InstancePlanner.Planned.Ready ready -> start(loaded, ready);
@@ -150,7 +171,8 @@ public final class PluginsReconciler {
      * only the difference is applied. An instance no longer planned stops and its conditions leave the
      * node; one whose config file (or enablement) changed is replaced, keeping the conditions whose types
      * remain; a new one starts. Removals go first, so a condition type may move from one instance to
-     * another in one reload. An instance whose new plan is refused keeps running as it was.
+     * another in one reload. An instance whose new plan is refused keeps running as it was. A jar held back
+     * that the new config would use (it lists one of its daemons, or runs every daemon) loads last.
      */
     void replan(AgentConfig next) {
         planner.use(next);
@@ -187,6 +209,12 @@ public final class PluginsReconciler {
         }
         replacements.forEach(Runnable::run);
         additions.forEach(Runnable::run);
+        List<Path> released = heldBack.entrySet().stream().filter(held -> !planner.holdsBack(held.getValue())).map(Map.Entry::getKey).toList();
+        for (Path jar : released) {
+            heldBack.remove(jar);
+            log.info("plugin jar no longer held back, loading it jar={}", jar.getFileName());
+            load(jar).map(planner::make).ifPresent(this::startInstances);
+        }
         listMissing();
     }
 

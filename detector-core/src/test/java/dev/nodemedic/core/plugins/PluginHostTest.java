@@ -3,11 +3,14 @@ package dev.nodemedic.core.plugins;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodemedic.core.TestPlugins;
+import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.daemon.api.DaemonApi;
 import dev.nodemedic.daemon.api.ProblemDaemon;
+import dev.nodemedic.daemon.config.ConfigBinder;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -95,6 +98,66 @@ class PluginHostTest {
 
         assertThat(((LoadOutcome.Refused) outcome).why()).startsWith(jar + " has no usable PF4J descriptor")
                 .contains("plugin.properties or a manifest with Plugin-Id");
+    }
+
+    @Test
+    void aJarWhoseDeclaredDaemonsAreHeldBackIsNotLoaded() throws Exception {
+        Path jar = TestPlugins.install(TestPlugins.KERNEL_LOG, plugins, "kernel-log.jar");
+        List<DeclaredDaemons> asked = new ArrayList<>();
+
+        LoadOutcome outcome = host().load(jar, declared -> asked.add(declared));
+
+        assertThat(outcome).isEqualTo(new LoadOutcome.HeldBack(jar, new DeclaredDaemons(List.of("kernel-log"))));
+        assertThat(asked).containsExactly(new DeclaredDaemons(List.of("kernel-log")));
+        // Had PF4J loaded it, the same plugin id would now be refused as loaded already.
+        assertThat(host.load(jar)).isInstanceOf(LoadOutcome.Loaded.class);
+    }
+
+    @Test
+    void aJarThatDeclaresNothingLoadsWhateverIsHeldBack() throws Exception {
+        Path jar = TestPlugins.install(TestPlugins.FAULTY, plugins, "faulty.jar");
+
+        LoadOutcome outcome = host().load(jar, declared -> true);
+
+        assertThat(outcome).isInstanceOfSatisfying(LoadOutcome.Loaded.class, loaded -> assertThat(loaded.declared()).isEmpty());
+    }
+
+    @Test
+    void aJarIsCheckedForTrustBeforeItsDeclarationIsRead() throws Exception {
+        Path jar = TestPlugins.install(TestPlugins.KERNEL_LOG, plugins, "kernel-log.jar");
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        LoadOutcome outcome = host().load(jar, declared -> {
+            throw new AssertionError("the declaration of a jar not trusted was read: " + declared);
+        });
+
+        assertThat(outcome).isInstanceOf(LoadOutcome.Refused.class);
+    }
+
+    /**
+     * Every built-in plugin's {@code plugin.daemons} is what it brings, so a daemon added, renamed or
+     * removed without its declaration fails here rather than being held back on nodes. The built-ins are
+     * the problem-daemons modules with a plugin.properties; each must be among this build's test jars.
+     */
+    @Test
+    void everyBuiltInPluginDeclaresTheDaemonsItBrings() throws Exception {
+        List<String> modules;
+        try (var found = Files.list(Path.of("..", "problem-daemons"))) {
+            modules = found.filter(module -> Files.isRegularFile(module.resolve("src/main/resources/plugin.properties")))
+                    .map(module -> module.getFileName() + ".jar").sorted().toList();
+        }
+        assertThat(TestPlugins.BUILT_IN).as("the built-in plugins this test knows").containsExactlyInAnyOrderElementsOf(modules);
+        InstancePlanner planner = new InstancePlanner(host(), new ConfigBinder(),
+                new AgentConfig(null, plugins, plugins, null, null, null, null, null, null, null, null));
+        for (String name : TestPlugins.BUILT_IN) {
+            Path jar = TestPlugins.install(name, plugins, name);
+            LoadOutcome.Loaded loaded = (LoadOutcome.Loaded) host.load(jar);
+            List<String> brings = planner.make(loaded).probes().stream().map(InstancePlanner.Probe::name).toList();
+
+            assertThat(loaded.declared()).as(name + " " + DeclaredDaemons.KEY).hasValueSatisfying(declared ->
+                    assertThat(declared.names()).containsExactlyInAnyOrderElementsOf(brings));
+            assertThat(brings).as(name + " brings a daemon").isNotEmpty();
+        }
     }
 
     @Test
