@@ -67,6 +67,7 @@ public final class ClassFileUpgrade {
         Path rewritten = jar.resolveSibling(jar.getFileName() + ".upgrading");
         int upgraded = 0;
         // Stack maps need the common super class of two types: picocli's own classes are resolved from its jar, the JDK's from the JDK.
+        // Whatever fails, the half-written copy goes: a build that does not clean lib/ must not ship it.
         try (JarFile in = new JarFile(jar.toFile());
                 URLClassLoader classes = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
                 OutputStream file = Files.newOutputStream(rewritten);
@@ -98,10 +99,14 @@ public final class ClassFileUpgrade {
                 out.write(bytes);
                 out.closeEntry();
             }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(rewritten);
+            throw e;
         }
         if (!failures.isEmpty()) {
             Files.delete(rewritten);
-            failures.add(jar + " is left as it was; its classes stay out of the AOT cache");
+            failures.add("the build fails: " + jar + " is left as it was, and its old classes would stay out of the AOT cache (every start"
+                    + " reads them from the jar); a newer version of that library, or one compiled for Java 6 or later, needs no rewriting");
             return failures;
         }
         Files.move(rewritten, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
