@@ -337,6 +337,9 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
      */
     private void unusable(String reason, String why) {
         LogSource current = source;
+        // A log that cannot be read is not read; one read whose lines do not parse still is. Said before the
+        // conditions: whoever sees them Unknown finds the source down already.
+        sourceUp.get(current.kind()).accept(reason.equals(LineSink.SOURCE_UNAVAILABLE) ? 0 : 1);
         synchronized (raised) {
             unusableReason = reason;
             unusableMessage = context.instanceName() + ": " + why;
@@ -347,8 +350,6 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
                 }
             }
         }
-        // A log that cannot be read is not read; one read whose lines do not parse still is.
-        sourceUp.get(current.kind()).accept(reason.equals(LineSink.SOURCE_UNAVAILABLE) ? 0 : 1);
     }
 
     /**
