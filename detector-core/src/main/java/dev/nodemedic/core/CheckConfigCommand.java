@@ -82,23 +82,60 @@ final class CheckConfigCommand implements Callable<Integer> {
     }
 
     /**
-     * Says that the agent would hold the jar back, or, when the jar brings a daemon the agent config lists
-     * though its declaration does not say so, that this declaration would leave the daemon out: one error.
+     * Says that the agent would hold the jar back. It is loaded in full here, for this check only: when it
+     * brings a daemon the agent config lists and enables though its declaration does not say so, that
+     * declaration would leave the daemon out: one error.
      */
-    private static int heldBack(LoadOutcome.Loaded loaded, DeclaredDaemons declared, InstancePlanner planner, AgentConfig config, Set<String> planned,
+    private static int heldBack(PluginHost host, Path jar, DeclaredDaemons declared, InstancePlanner planner, AgentConfig config, Set<String> planned,
             PrintWriter out) {
-        List<String> brings = planner.make(loaded).probes().stream().map(InstancePlanner.Probe::name).toList();
-        List<DaemonInstanceConfig> left = config.daemons().stream().filter(entry -> brings.contains(entry.daemon())).toList();
-        if (left.isEmpty()) {
-            out.println("- " + loaded.jar() + " is held back by the agent, not loaded: " + declared.whyHeldBack());
+        String held = "- " + jar + " is held back by the agent, not loaded: " + declared.whyHeldBack();
+        LoadOutcome full = host.load(jar);
+        if (full instanceof LoadOutcome.Refused refused) {
+            // The agent reads no more of it than its plugin.properties: PF4J's refusal is no error of this config, only what listing it would meet.
+            out.println(held + "; if listed it would be refused: " + refused.why());
             return 0;
         }
-        // Reported here, not once more as a daemon no plugin brings.
-        left.forEach(entry -> planned.add(entry.instanceName()));
-        out.println("✗ " + loaded.jar() + ": its plugin.properties declares " + DeclaredDaemons.KEY + " " + declared.names() + " but the jar brings "
-                + brings + ", which the agent config lists: the agent would hold the jar back and not run "
-                + left.stream().map(DaemonInstanceConfig::instanceName).toList() + " — set " + DeclaredDaemons.KEY + " to what the jar brings");
-        return 1;
+        // load(jar) holds nothing back.
+        LoadOutcome.Loaded loaded = (LoadOutcome.Loaded) full;
+        try {
+            List<String> brings = planner.make(loaded).names();
+            // A disabled entry runs nothing whatever the declaration says, as the agent takes it (MissingDaemons).
+            List<DaemonInstanceConfig> left = config.daemons().stream().filter(DaemonInstanceConfig::enabled).filter(entry -> brings.contains(entry.daemon()))
+                    .toList();
+            if (left.isEmpty()) {
+                out.println(held);
+                return 0;
+            }
+            // Reported here, not once more as a daemon no plugin brings.
+            left.forEach(entry -> planned.add(entry.instanceName()));
+            out.println("✗ " + jar + ": its plugin.properties declares " + DeclaredDaemons.KEY + " " + declared.names() + " but the jar brings "
+                    + brings + ", which the agent config lists: the agent would hold the jar back and not run "
+                    + left.stream().map(DaemonInstanceConfig::instanceName).toList() + " — set " + DeclaredDaemons.KEY + " to what the jar brings");
+            return 1;
+        } finally {
+            // The agent does not load it: left loaded here, its plugin id would refuse a later jar of the same id that the agent loads.
+            host.unload(loaded.pluginId());
+        }
+    }
+
+    /** A jar's declaration that differs from what it brings but holds nothing back: the agent warns, and so does this. */
+    private static void warnIfDeclarationDiffers(LoadOutcome.Loaded loaded, List<String> brings, PrintWriter out) {
+        loaded.declared().filter(declared -> declared.differsFrom(brings)).ifPresent(declared -> out.println("! " + loaded.jar()
+                + ": its plugin.properties declares " + DeclaredDaemons.KEY + " " + declared.names() + " but the jar brings " + brings
+                + "; the agent warns and goes on with what it brings — set " + DeclaredDaemons.KEY + " to what the jar brings"));
+    }
+
+    /** The folder's jars in file-name order, as the agent loads them (PluginsFolder): of two jars with one plugin id, the second is refused. */
+    private static List<Path> jarsOf(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> sorted = new ArrayList<>();
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, "*.jar")) {
+            jars.forEach(sorted::add);
+        }
+        sorted.sort(null);
+        return sorted;
     }
 
     private int checkDaemons(Path file, AgentConfig config, ConfigBinder binder, PrintWriter out) {
@@ -108,10 +145,17 @@ final class CheckConfigCommand implements Callable<Integer> {
         List<DaemonSpec> specs = new ArrayList<>();
         Set<String> planned = new HashSet<>();
         Map<Path, String> refusedJars = new HashMap<>();
-        try (PluginHost host = new PluginHost(dir, JarTrust.forCommand(Set.copyOf(config.pluginDigests()))); DirectoryStream<Path> jars = Files.isDirectory(dir) ? Files.newDirectoryStream(dir, "*.jar") : null) {
+        Map<Path, DeclaredDaemons> heldBackJars = new HashMap<>();
+        try (PluginHost host = new PluginHost(dir, JarTrust.forCommand(Set.copyOf(config.pluginDigests())))) {
             InstancePlanner planner = new InstancePlanner(host, binder, config);
-            for (Path jar : jars == null ? List.<Path>of() : jars) {
-                LoadOutcome outcome = host.load(jar);
+            for (Path jar : jarsOf(dir)) {
+                // As the agent loads it (PluginsReconciler): a jar it would hold back is not refused for what PF4J finds in it.
+                LoadOutcome outcome = host.load(jar, planner::holdsBack);
+                if (outcome instanceof LoadOutcome.HeldBack held) {
+                    heldBackJars.put(jar, held.declared());
+                    errors += heldBack(host, jar, held.declared(), planner, config, planned, out);
+                    continue;
+                }
                 if (outcome instanceof LoadOutcome.Refused refused) {
                     // The agent would refuse it too: what it would have run is not checked, and must not pass silently.
                     errors++;
@@ -122,12 +166,9 @@ final class CheckConfigCommand implements Callable<Integer> {
                 if (!(outcome instanceof LoadOutcome.Loaded loaded)) {
                     continue;
                 }
-                if (loaded.declared().isPresent() && planner.holdsBack(loaded.declared().get())) {
-                    // Loaded here to be checked; the agent would not load it (PluginsReconciler), so it runs nothing.
-                    errors += heldBack(loaded, loaded.declared().get(), planner, config, planned, out);
-                    continue;
-                }
-                for (InstancePlanner.Planned instance : planner.plan(loaded)) {
+                InstancePlanner.Made made = planner.make(loaded);
+                warnIfDeclarationDiffers(loaded, made.names(), out);
+                for (InstancePlanner.Planned instance : planner.plan(made)) {
                     planned.add(instance.instanceName());
                     if (daemon != null && !(instance instanceof InstancePlanner.Planned.Ready || instance instanceof InstancePlanner.Planned.Refused)) {
                         continue;
@@ -161,8 +202,8 @@ final class CheckConfigCommand implements Callable<Integer> {
                 // A disabled entry runs nothing whatever the folder holds, as run treats it (MissingDaemons).
                 if (instance.enabled() && !planned.contains(instance.instanceName())) {
                     errors++;
-                    // A refused jar may bring it: then the refusal is what to fix, not a missing plugin.
-                    out.println("✗ " + file + ": " + MissingDaemons.why(instance, refusedJars, dir));
+                    // A refused jar may bring it, or a held-back one declare it wrongly: then that is what to fix, not a missing plugin.
+                    out.println("✗ " + file + ": " + MissingDaemons.why(instance, refusedJars, heldBackJars, dir));
                 }
             }
         }

@@ -159,6 +159,21 @@ class HeldBackPluginsTest {
     }
 
     @Test
+    void withNpdsFlagsAStaleDeclarationInAJarNotNamedForTheDaemonIsNamedWithWhatItDeclares() throws Exception {
+        TestPlugins.withProperties(TestPlugins.REBOOT_REQUIRED, text -> text.replace("plugin.daemons=reboot-required", "plugin.daemons=reboot-pending"),
+                root.resolve("plugins/acme.jar"));
+        install(TestPlugins.DISK_PRESSURE);
+        publish(agentConfig(true, REBOOT));
+
+        start();
+
+        assertThat(running.metrics()).contains("nodemedic_daemon_missing{daemon=\"reboot-required\"} 1.0\n");
+        assertThat(running.get("/")).contains("; held back, not loaded, as their plugin.properties declare none of the listed daemons: "
+                + root.resolve("plugins/acme.jar") + " declares plugin.daemons [reboot-pending], " + root.resolve("plugins/disk-pressure.jar")
+                + " declares plugin.daemons [disk-pressure] — if one of them brings reboot-required, add it to its plugin.daemons");
+    }
+
+    @Test
     void aHeldBackJarReplacedIsLookedAtAgainAndOneRemovedIsForgotten() throws Exception {
         TestPlugins.withProperties(TestPlugins.REBOOT_REQUIRED, text -> text.replace("plugin.daemons=reboot-required", "plugin.daemons=reboot-pending"),
                 root.resolve("plugins/reboot-required.jar"));

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -31,6 +32,14 @@ public record DeclaredDaemons(List<String> names) {
     public String whyHeldBack() {
         return "onlyListedDaemons is set (as NPD's flags set it) and the agent config names none of its daemons " + names
                 + "; it loads when a reloaded agent config lists one";
+    }
+
+    /**
+     * Whether this declaration names other daemons than the jar brings (order aside): a stale one holds the
+     * jar back when it should load, or loads it for nothing. The agent warns and trusts the classes.
+     */
+    public boolean differsFrom(List<String> brings) {
+        return !Set.copyOf(names).equals(Set.copyOf(brings));
     }
 
     /**

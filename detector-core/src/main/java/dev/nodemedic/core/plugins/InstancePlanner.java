@@ -75,6 +75,11 @@ public final class InstancePlanner {
             probes = List.copyOf(probes);
             unmade = List.copyOf(unmade);
         }
+
+        /** The names of the daemons made: what the plugin brings. */
+        public List<String> names() {
+            return probes.stream().map(Probe::name).toList();
+        }
     }
 
     /** One daemon class and the object made of it. */
@@ -106,7 +111,7 @@ public final class InstancePlanner {
 
     /** Whether the agent config's {@code daemons} list names a daemon of this plugin. */
     boolean listsADaemonOf(Made made) {
-        return made.probes().stream().anyMatch(probe -> config.daemons().stream().anyMatch(d -> d.daemon().equals(probe.name())));
+        return made.probes().stream().anyMatch(probe -> lists(probe.name()));
     }
 
     /**
@@ -115,7 +120,12 @@ public final class InstancePlanner {
      * disabled still names its daemon: the jar loads, and the entry is logged as disabled).
      */
     public boolean holdsBack(DeclaredDaemons declared) {
-        return config.onlyListedDaemons() && declared.names().stream().noneMatch(name -> config.daemons().stream().anyMatch(d -> d.daemon().equals(name)));
+        return config.onlyListedDaemons() && declared.names().stream().noneMatch(this::lists);
+    }
+
+    /** Whether an entry of the agent config's {@code daemons} list, enabled or not, names this daemon. */
+    private boolean lists(String daemon) {
+        return config.daemons().stream().anyMatch(entry -> entry.daemon().equals(daemon));
     }
 
     /** Plans a plugin's instances with new objects of its daemons ({@code check-config}, a reload of the agent config). */

@@ -22,11 +22,6 @@ public sealed interface LoadOutcome {
             daemons = List.copyOf(daemons);
             commands = List.copyOf(commands);
         }
-
-        /** A plugin whose jar declares nothing. */
-        public Loaded(Path jar, String pluginId, String version, List<Class<?>> daemons, List<Class<?>> commands) {
-            this(jar, pluginId, version, daemons, commands, Optional.empty());
-        }
     }
 
     /** @param why a sentence that names the jar, what is wrong and what to do */

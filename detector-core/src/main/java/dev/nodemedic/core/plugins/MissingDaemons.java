@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -43,8 +44,13 @@ public final class MissingDaemons {
      * Why {@code entry} does not run, its daemon being brought by no plugin loaded from {@code pluginsDir}.
      *
      * @param refusedJars the jars of the folder refused, with why
+     * @param heldBack the jars not loaded because they declare no daemon the agent config lists, with what they declare
      */
-    public static String why(DaemonInstanceConfig entry, Map<Path, String> refusedJars, Path pluginsDir) {
+    public static String why(DaemonInstanceConfig entry, Map<Path, String> refusedJars, Map<Path, DeclaredDaemons> heldBack, Path pluginsDir) {
+        return refusedFor(entry, refusedJars, pluginsDir) + heldBackFor(entry.daemon(), heldBack);
+    }
+
+    private static String refusedFor(DaemonInstanceConfig entry, Map<Path, String> refusedJars, Path pluginsDir) {
         String head = "daemons: instance " + entry.instanceName() + " names daemon " + entry.daemon() + ", which no plugin ";
         if (refusedJars.isEmpty()) {
             return head + "in " + pluginsDir + " brings; check the name, or add the plugin's jar";
@@ -71,7 +77,7 @@ public final class MissingDaemons {
         for (DaemonInstanceConfig entry : listed) {
             // A disabled entry runs nothing whatever the folder holds (the shipped config disables one whose jar is not installed).
             if (entry.enabled() && !brought.contains(entry.daemon())) {
-                now.put(entry.instanceName(), why(entry, refusedJars, pluginsDir) + heldBackNamedFor(entry.daemon(), heldBack)
+                now.put(entry.instanceName(), why(entry, refusedJars, heldBack, pluginsDir)
                         + "; it does not run, the other daemons do");
             }
         }
@@ -98,13 +104,23 @@ public final class MissingDaemons {
 
     /**
      * A jar held back is one whose declaration names no listed daemon, so it cannot be the one that brings
-     * it, unless its declaration is stale: then the jar named for the daemon is worth a word.
+     * it, unless its declaration is stale: then the jar named for the daemon is worth a word. When none is
+     * named for it, the stale declaration may be in any of them (a third-party {@code acme.jar}): each is
+     * named with what it declares.
      */
-    private static String heldBackNamedFor(String daemon, Map<Path, DeclaredDaemons> heldBack) {
-        return heldBack.entrySet().stream().filter(jar -> namedFor(jar.getKey(), daemon)).findFirst()
-                .map(jar -> "; " + jar.getKey() + " is held back, not loaded: its plugin.properties declares " + DeclaredDaemons.KEY + " "
-                        + jar.getValue().names() + ", without " + daemon + " — if the jar brings " + daemon + ", add it there")
-                .orElse("");
+    private static String heldBackFor(String daemon, Map<Path, DeclaredDaemons> heldBack) {
+        Optional<Map.Entry<Path, DeclaredDaemons>> named = heldBack.entrySet().stream().filter(jar -> namedFor(jar.getKey(), daemon)).findFirst();
+        if (named.isPresent()) {
+            return "; " + named.get().getKey() + " is held back, not loaded: its plugin.properties declares " + DeclaredDaemons.KEY + " "
+                    + named.get().getValue().names() + ", without " + daemon + " — if the jar brings " + daemon + ", add it there";
+        }
+        if (heldBack.isEmpty()) {
+            return "";
+        }
+        return "; held back, not loaded, as their plugin.properties declare none of the listed daemons: "
+                + heldBack.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .map(jar -> jar.getKey() + " declares " + DeclaredDaemons.KEY + " " + jar.getValue().names()).collect(Collectors.joining(", "))
+                + " — if one of them brings " + daemon + ", add it to its " + DeclaredDaemons.KEY;
     }
 
     /** Whether the jar's file name is the daemon's, as the built-in jars' are ({@code kernel-log-0.1.0.jar}, {@code kernel-log.jar}). */

@@ -149,9 +149,9 @@ public final class PluginsReconciler {
 
     private void startInstances(InstancePlanner.Made made) {
         LoadOutcome.Loaded loaded = made.plugin();
-        List<String> brings = made.probes().stream().map(InstancePlanner.Probe::name).toList();
+        List<String> brings = made.names();
         daemonsOfJar.put(loaded.jar(), brings);
-        loaded.declared().filter(declared -> !Set.copyOf(declared.names()).equals(Set.copyOf(brings))).ifPresent(declared ->
+        loaded.declared().filter(declared -> declared.differsFrom(brings)).ifPresent(declared ->
                 // A stale declaration holds the jar back when it should load, or loads it for nothing: say so, and trust the classes.
                 log.warn("plugin declares other daemons than it brings jar={} key={} declared={} brings={}; the agent goes on with what it brings"
                         + " — set {} in the jar's plugin.properties to what it brings", loaded.jar().getFileName(), DeclaredDaemons.KEY,

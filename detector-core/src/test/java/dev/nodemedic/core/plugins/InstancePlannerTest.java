@@ -13,6 +13,7 @@ import dev.nodemedic.daemon.api.ReasonDeclaration;
 import dev.nodemedic.daemon.config.ConfigBinder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -86,7 +87,7 @@ class InstancePlannerTest {
     }
 
     private static LoadOutcome.Loaded plugin(Class<?> daemon) {
-        return new LoadOutcome.Loaded(Path.of("plugins/gpu-health.jar"), "gpu-health", "1.4.0", List.of(daemon), List.of());
+        return new LoadOutcome.Loaded(Path.of("plugins/gpu-health.jar"), "gpu-health", "1.4.0", List.of(daemon), List.of(), Optional.empty());
     }
 
     private List<InstancePlanner.Planned> plan(Class<?> daemon) {

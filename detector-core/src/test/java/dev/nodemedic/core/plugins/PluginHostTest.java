@@ -152,7 +152,7 @@ class PluginHostTest {
         for (String name : TestPlugins.BUILT_IN) {
             Path jar = TestPlugins.install(name, plugins, name);
             LoadOutcome.Loaded loaded = (LoadOutcome.Loaded) host.load(jar);
-            List<String> brings = planner.make(loaded).probes().stream().map(InstancePlanner.Probe::name).toList();
+            List<String> brings = planner.make(loaded).names();
 
             assertThat(loaded.declared()).as(name + " " + DeclaredDaemons.KEY).hasValueSatisfying(declared ->
                     assertThat(declared.names()).containsExactlyInAnyOrderElementsOf(brings));
