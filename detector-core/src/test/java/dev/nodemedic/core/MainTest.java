@@ -31,7 +31,7 @@ class MainTest {
     @Test
     void versionNamesTheDaemonApiItHosts() {
         assertThat(run("version")).isZero();
-        assertThat(out()).matches("nodemedic \\S+ \\(daemon-api 1\\.5\\.0, Java .*\\)\\s*");
+        assertThat(out()).matches("nodemedic \\S+ \\(daemon-api 1\\.6\\.0, Java .*\\)\\s*");
     }
 
     @Test

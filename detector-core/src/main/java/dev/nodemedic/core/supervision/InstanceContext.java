@@ -63,7 +63,8 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
         this.logger = System.getLogger("daemon." + spec.instanceName());
         this.scheduler = new FailureReportingScheduler(Thread.ofVirtual().name(spec.instanceName() + "-scheduler").factory());
         scheduler.setRemoveOnCancelPolicy(true);
-        this.journal = new InstanceJournal(hostServices.journal(), this::fail, () -> counter("journal_entries_missed", Map.of()));
+        this.journal = new InstanceJournal(hostServices.journal(), this::fail, () -> counter("journal_entries_missed",
+                "journal entries dropped for the daemon instance because it fell behind the agent's journal reader", Map.of()));
     }
 
     @Override
@@ -126,34 +127,81 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
 
     @Override
     public LongConsumer counter(String name, Map<String, String> labels) {
+        // A plugin built against daemon-api 1.5.0 or older gives no help: its series has an empty # HELP line.
         requireMetricName("counter name", name);
-        Counter.Builder counter = Counter.builder("nodemedic_" + name).tag("daemon", spec.instanceName());
+        return registerCounter(name, null, labels);
+    }
+
+    @Override
+    public LongConsumer counter(String name, String help, Map<String, String> labels) {
+        requireMetricName("counter name", name);
+        requireMetricHelp("counter", name, help);
+        return registerCounter(name, help, labels);
+    }
+
+    private LongConsumer registerCounter(String name, String help, Map<String, String> labels) {
+        String meterName = "nodemedic_" + name;
+        Counter.Builder counter = Counter.builder(meterName).tag("daemon", spec.instanceName());
         labels.forEach((label, value) -> {
             requireMetricName("label", label);
             counter.tag(label, value);
         });
-        // Registering twice returns the same counter, so a restarted daemon keeps counting where it was.
-        Counter registered = counter.register(registry);
+        Counter registered;
+        synchronized (registry) {
+            // Registering twice returns the same counter, so a restarted daemon keeps counting where it was.
+            registered = counter.description(exportedHelp(meterName, help)).register(registry);
+        }
         return registered::increment;
     }
 
     @Override
     public DoubleConsumer gauge(String name, Map<String, String> labels) {
         requireMetricName("gauge name", name);
+        return registerGauge(name, null, labels);
+    }
+
+    @Override
+    public DoubleConsumer gauge(String name, String help, Map<String, String> labels) {
+        requireMetricName("gauge name", name);
+        requireMetricHelp("gauge", name, help);
+        return registerGauge(name, help, labels);
+    }
+
+    private DoubleConsumer registerGauge(String name, String help, Map<String, String> labels) {
+        String meterName = "nodemedic_" + name;
         AtomicLong bits = new AtomicLong(Double.doubleToLongBits(0));
-        Gauge.Builder<AtomicLong> gauge = Gauge.builder("nodemedic_" + name, bits, b -> Double.longBitsToDouble(b.get())).strongReference(true)
+        Gauge.Builder<AtomicLong> gauge = Gauge.builder(meterName, bits, b -> Double.longBitsToDouble(b.get())).strongReference(true)
                 .tag("daemon", spec.instanceName());
         labels.forEach((label, value) -> {
             requireMetricName("label", label);
             gauge.tag(label, value);
         });
-        // Registering the same name and labels again returns the gauge already there, reading the first holder.
-        Gauge registered = gauge.register(registry);
+        Gauge registered;
+        synchronized (registry) {
+            // Registering the same name and labels again returns the gauge already there, reading the first holder.
+            registered = gauge.description(exportedHelp(meterName, help)).register(registry);
+        }
         AtomicLong holder = gauges.computeIfAbsent(registered, g -> bits);
         if (closed) {
             registry.remove(registered);
         }
         return value -> holder.set(Double.doubleToLongBits(value));
+    }
+
+    /**
+     * The help to register {@code meterName} with: the one it is exported with already, if any, else {@code given}.
+     * Prometheus has one # HELP line per name, and when the meters of a name disagree Micrometer writes the
+     * help of whichever meter it meets first in a hash map: another instance's, or an old plugin's empty one.
+     * So the first help given stays. Callers hold the registry's lock from this call until they registered.
+     */
+    private String exportedHelp(String meterName, String given) {
+        Optional<String> exported = registry.find(meterName).meters().stream().map(meter -> meter.getId().getDescription())
+                .filter(help -> help != null && !help.isBlank()).findFirst();
+        if (exported.isPresent() && given != null && !exported.get().equals(given)) {
+            logger.log(System.Logger.Level.WARNING, "metric help differs from the one exported, the first stays daemon={0} metric={1} exported=\"{2}\" given=\"{3}\"",
+                    spec.instanceName(), meterName, exported.get(), given);
+        }
+        return exported.orElse(given);
     }
 
     @Override
@@ -176,6 +224,17 @@ final class InstanceContext implements DaemonContext<Object>, AutoCloseable {
     @Override
     public Journal journal() {
         return journal;
+    }
+
+    /** The # HELP line holds one line of text: a line break would end it, and a blank one tells a reader nothing. */
+    private static void requireMetricHelp(String kind, String name, String help) {
+        if (help == null || help.isBlank()) {
+            throw new IllegalArgumentException(kind + " " + name + " needs a help: one line saying what the series counts or means,"
+                    + " such as \"log lines read, per source kind\"; it was " + (help == null ? "null" : "blank"));
+        }
+        if (help.chars().anyMatch(c -> c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029')) {
+            throw new IllegalArgumentException(kind + " " + name + " has a help of more than one line; write it on one line, as Prometheus's # HELP line holds one");
+        }
     }
 
     /** Prometheus names: a typo here would be a new series forever, so refuse at start, where the daemon sees it. */

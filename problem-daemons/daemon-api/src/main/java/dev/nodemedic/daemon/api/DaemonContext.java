@@ -72,10 +72,28 @@ public interface DaemonContext<C> {
      * @param name   lower_snake_case, without the {@code nodemedic_} prefix and the {@code _total} suffix
      * @param labels lower_snake_case names; a few values each, never one per line or per pid
      * @since 1.1.0
+     * @see #counter(String, String, Map) the same with the help Prometheus shows for it, which is better
      */
     default LongConsumer counter(String name, Map<String, String> labels) {
         return added -> {
         };
+    }
+
+    /**
+     * {@link #counter(String, Map)} with its {@code help}: the {@code # HELP} line of
+     * {@code nodemedic_<name>_total}, what an operator reads in Prometheus or on a dashboard; such as
+     * {@code lines_read} with "log lines read, per source kind". One name has one help on a node: when
+     * instances give differing ones, the first given stays (a counter outlives its start, so a new
+     * version of a plugin changes it only with the agent's restart). The default drops the help and
+     * asks {@link #counter(String, Map)}, so a host or a test's context that implements only that one
+     * still counts.
+     *
+     * @param help one line saying what the series counts; a blank or multi-line help is refused
+     *             ({@code IllegalArgumentException}) by the agent
+     * @since 1.6.0
+     */
+    default LongConsumer counter(String name, String help, Map<String, String> labels) {
+        return counter(name, labels);
     }
 
     /**
@@ -89,10 +107,27 @@ public interface DaemonContext<C> {
      * @param name   lower_snake_case, without the {@code nodemedic_} prefix
      * @param labels lower_snake_case names; a few values each
      * @since 1.3.0
+     * @see #gauge(String, String, Map) the same with the help Prometheus shows for it, which is better
      */
     default DoubleConsumer gauge(String name, Map<String, String> labels) {
         return value -> {
         };
+    }
+
+    /**
+     * {@link #gauge(String, Map)} with its {@code help}: the {@code # HELP} line of
+     * {@code nodemedic_<name>}, what an operator reads in Prometheus or on a dashboard; such as
+     * {@code kernel_log_source_up} with "1 for the source kind the instance reads, 0 for the others".
+     * One name has one help on a node: when instances give differing ones, the first given stays while
+     * any of its gauges is exported. The default drops the help and asks {@link #gauge(String, Map)}, so
+     * a host or a test's context that implements only that one still works.
+     *
+     * @param help one line saying what the value means; a blank or multi-line help is refused
+     *             ({@code IllegalArgumentException}) by the agent
+     * @since 1.6.0
+     */
+    default DoubleConsumer gauge(String name, String help, Map<String, String> labels) {
+        return gauge(name, labels);
     }
 
     /**

@@ -40,6 +40,8 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    /** The help each counter or gauge name was first given, as the agent keeps it. */
+    private final Map<String, String> helps = new ConcurrentHashMap<>();
     private final Map<Class<?>, Object> hostServices = new ConcurrentHashMap<>();
     private volatile Journal journal = DaemonContext.super.journal();
     private final AtomicReference<List<MetricFamily>> published = new AtomicReference<>(List.of());
@@ -135,6 +137,15 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
         return total::addAndGet;
     }
 
+    @Override
+    public LongConsumer counter(String name, String help, Map<String, String> labels) {
+        // Recorded, not checked: the agent refuses a blank or multi-line help (a test can assert help(name)).
+        if (help != null) {
+            helps.putIfAbsent(name, help);
+        }
+        return counter(name, labels);
+    }
+
     /** What a counter of {@link #counter} has added up to; its key is the name followed by the labels map. */
     public long counted(String name, Map<String, String> labels) {
         AtomicLong total = counters.get(name + labels);
@@ -145,6 +156,19 @@ public final class RecordingDaemonContext<C> implements DaemonContext<C>, AutoCl
     public DoubleConsumer gauge(String name, Map<String, String> labels) {
         AtomicLong bits = gauges.computeIfAbsent(name + labels, key -> new AtomicLong(Double.doubleToLongBits(0)));
         return value -> bits.set(Double.doubleToLongBits(value));
+    }
+
+    @Override
+    public DoubleConsumer gauge(String name, String help, Map<String, String> labels) {
+        if (help != null) {
+            helps.putIfAbsent(name, help);
+        }
+        return gauge(name, labels);
+    }
+
+    /** The help the counter or gauge {@code name} was first given (its {@code # HELP} line on the agent's {@code /metrics}); empty if none. */
+    public Optional<String> help(String name) {
+        return Optional.ofNullable(helps.get(name));
     }
 
     /** The value a gauge of {@link #gauge} was last given; its key is the name followed by the labels map. */
