@@ -47,6 +47,9 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
     static final String NO_SOURCE = LineSink.SOURCE_UNAVAILABLE;
     /** The source kinds of {@link LogSource#kind()}: each has its {@code kernel_log_source_up} series from the start. */
     private static final List<String> KINDS = List.of("kmsg", "file", "journald");
+    /** The # HELP line of {@code kernel_log_source_up}, asked for with every kind's gauge. */
+    private static final String SOURCE_UP_HELP = "1 for the source kind the kernel-log instance reads, 0 for the others;"
+            + " all 0 while it can read none, or while the one it reads cannot be read for now";
     /** From opening a source after none could be read to trusting its silence: ample for a backlog of a ring's or a file's size. */
     private static final Duration RECOVERY_GRACE = Duration.ofSeconds(1);
 
@@ -182,7 +185,7 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
         startTime = boot.startTime(now, config.lookback(), config.delay());
         selection = new SourceSelection(host, context.clock(), context.logger(), context.journal());
         for (String kind : KINDS) {
-            sourceUp.put(kind, context.gauge("kernel_log_source_up", Map.of("source", kind)));
+            sourceUp.put(kind, context.gauge("kernel_log_source_up", SOURCE_UP_HELP, Map.of("source", kind)));
         }
         lookForSource();
         Duration shortest = config.rules().stream().map(Rule::clearAfter).filter(d -> !d.isZero()).min(Duration::compareTo).orElse(Duration.ZERO);
@@ -251,11 +254,16 @@ public final class KernelLogDaemon implements ProblemDaemon<KernelLogConfig> {
             source = found;
             // Per source kind (kmsg, file, journald), never per path or line: a few series at most.
             Map<String, String> labels = Map.of("source", found.kind());
-            linesRead = context.counter("kernel_log_lines_read", labels);
-            linesMatched = context.counter("kernel_log_rule_matches", labels);
+            linesRead = context.counter("kernel_log_lines_read",
+                    "log lines the kernel-log instance read, per source kind; a file's line its pluginConfig does not fit counts as unparsed instead",
+                    labels);
+            linesMatched = context.counter("kernel_log_rule_matches",
+                    "rule matches in the lines the kernel-log instance read, per source kind; a line two rules match counts twice", labels);
             if (found.kind().equals("file")) {
                 // Only a file's lines are parsed by pluginConfig's expressions; kmsg and journal records need none.
-                linesUnparsed = context.counter("kernel_log_lines_unparsed", labels);
+                linesUnparsed = context.counter("kernel_log_lines_unparsed",
+                        "lines of a followed file that the instance's pluginConfig does not fit (no stamp, a stamp not of timestampFormat,"
+                                + " no message), skipped as NPD skips them", labels);
             }
             sourceUp.get(found.kind()).accept(1);
             context.logger().log(Level.INFO, "kernel-log reading instance={0} source=\"{1}\" why=\"{2}\" rules={3} since={4}",

@@ -117,6 +117,10 @@ class KernelLogDaemonTest {
         // Lines read are published once the block they came in is handed on, just after its matches.
         awaitTrue("one line counted", WAIT, () -> context.counted("kernel_log_lines_read", Map.of("source", "file")) == 1);
         assertThat(context.counted("kernel_log_rule_matches", Map.of("source", "file"))).isEqualTo(2);
+        // Each with the help an operator reads on the agent's /metrics (its # HELP line).
+        for (String metric : List.of("kernel_log_lines_read", "kernel_log_rule_matches", "kernel_log_lines_unparsed", SOURCE_UP)) {
+            assertThat(context.help(metric)).as(metric).hasValueSatisfying(help -> assertThat(help).isNotBlank().doesNotContain("\n"));
+        }
     }
 
     @Test

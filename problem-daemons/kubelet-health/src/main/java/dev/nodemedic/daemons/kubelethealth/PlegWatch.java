@@ -47,7 +47,8 @@ final class PlegWatch implements KubeletLogSource.Sink {
         this.persistFor = config.persistFor();
         this.kubeletUnit = kubeletUnit;
         // Shows the source works even while the kubelet says nothing about PLEG.
-        this.linesRead = context.counter("kubelet_log_lines_read", Map.of("source", sourceKind));
+        this.linesRead = context.counter("kubelet_log_lines_read", "lines of the kubelet's log the kubelet-health instance read watching for PLEG"
+                + " trouble, per source kind", Map.of("source", sourceKind));
     }
 
     @Override

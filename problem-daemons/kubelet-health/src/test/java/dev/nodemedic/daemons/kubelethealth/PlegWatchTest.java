@@ -59,6 +59,8 @@ class PlegWatchTest {
             assertThat(event.message()).isEqualTo("PLEG is not healthy: pleg was last seen active 3m10.5s ago; threshold is 3m0s");
         });
         assertThat(context.counted("kubelet_log_lines_read", Map.of("source", "journald"))).isEqualTo(3);
+        assertThat(context.help("kubelet_log_lines_read")).as("its # HELP line on the agent's /metrics")
+                .hasValueSatisfying(help -> assertThat(help).startsWith("lines of the kubelet's log"));
     }
 
     @Test
