@@ -152,8 +152,7 @@ class AgentClusterTest {
         assertThat(event.getSource().getComponent()).isEqualTo("kernel-monitor");
         assertThat(event.getMessage()).contains("Killed process 4242 (java)");
 
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = AgentMetrics.scrape(agent);
         assertThat(metrics).contains("nodemedic_kernel_log_lines_read_total{daemon=\"kernel-monitor\",source=\"file\"} 2")
                 .contains("problem_counter{reason=\"OOMKilling\"} 1");
     }
@@ -260,8 +259,7 @@ class AgentClusterTest {
         assertThat(body).contains("\"type\":\"RebootRequired\"").contains("a reboot is required by linux-image-6.1.0-27-amd64 (nodemedic)")
                 .doesNotContain("Ready\"").doesNotContain("KubeletReady");
 
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = AgentMetrics.scrape(agent);
         assertThat(metrics).contains("problem_gauge{reason=\"RebootRequired\",type=\"RebootRequired\"} 1")
                 .contains("nodemedic_daemon_up{daemon=\"reboot-required\",plugin=\"reboot-required\"} 1");
     }

@@ -13,10 +13,6 @@ import dev.nodemedic.daemon.api.ConditionStatus;
 import dev.nodemedic.daemon.api.Journal;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
 import dev.nodemedic.reporter.OwnedCondition;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,7 +38,6 @@ class AgentJournalTest {
     @TempDir
     Path root;
     private Agent agent;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void stop() throws Exception {
@@ -60,15 +55,7 @@ class AgentJournalTest {
     }
 
     private String metrics() {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return AgentMetrics.scrape(agent);
     }
 
     /** Whether the series (its name and labels, then a space) stands at {@code count}. */

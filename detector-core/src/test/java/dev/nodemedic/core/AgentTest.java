@@ -160,8 +160,7 @@ class AgentTest {
         assertThat(daemon("kernel-monitor").orElseThrow().state()).as("running: looking for its log is its job").isEqualTo(DaemonState.RUNNING);
         assertThat(get("/").body()).contains("<td class=\"unk\">Unknown</td><td>LogSourceUnavailable</td><td>kernel-monitor reads no log: " + missing
                 + ": not there; check logPath");
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = AgentMetrics.scrape(agent);
         assertThat(metrics).contains("nodemedic_kernel_log_source_up{daemon=\"kernel-monitor\",source=\"file\"} 0")
                 .contains("nodemedic_kernel_log_source_up{daemon=\"kernel-monitor\",source=\"kmsg\"} 0")
                 .contains("nodemedic_daemon_up{daemon=\"kernel-monitor\",plugin=\"kernel-log\"} 1");

@@ -6,12 +6,6 @@ import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.config.DaemonInstanceConfig;
 import dev.nodemedic.core.supervision.DaemonState;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +29,6 @@ class PluginMetricHelpTest {
     Path root;
 
     private Agent agent;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void stop() throws Exception {
@@ -45,15 +38,7 @@ class PluginMetricHelpTest {
     }
 
     private String metrics() {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while scraping /metrics", e);
-        }
+        return AgentMetrics.scrape(agent);
     }
 
     private boolean running(String instance) {

@@ -87,9 +87,8 @@ class RemoteDaemonProcessTest {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    String metrics() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+    private String metrics() {
+        return AgentMetrics.scrape(agent);
     }
 
     Process example(String name, Path netfilter) throws IOException {

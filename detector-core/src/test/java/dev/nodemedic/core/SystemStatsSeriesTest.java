@@ -6,12 +6,6 @@ import dev.nodemedic.core.config.AgentConfig;
 import dev.nodemedic.core.config.DaemonInstanceConfig;
 import dev.nodemedic.core.supervision.DaemonState;
 import dev.nodemedic.daemon.api.RecordingDaemonContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +28,6 @@ class SystemStatsSeriesTest {
     Path root;
 
     private Agent agent;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void stop() throws Exception {
@@ -43,22 +36,12 @@ class SystemStatsSeriesTest {
         }
     }
 
-    private String metrics() throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+    private String metrics() {
+        return AgentMetrics.scrape(agent);
     }
 
     private void awaitMetrics(String what, Predicate<String> check) throws InterruptedException {
-        RecordingDaemonContext.awaitTrue(what, BOUND, () -> {
-            try {
-                return check.test(metrics());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        });
+        RecordingDaemonContext.awaitTrue(what, BOUND, () -> check.test(metrics()));
     }
 
     @Test
