@@ -7,6 +7,7 @@ import dev.nodemedic.core.http.StatusServer;
 import dev.nodemedic.core.journal.HostJournal;
 import dev.nodemedic.core.plugins.AgentConfigReloads;
 import dev.nodemedic.core.plugins.ConfigReloads;
+import dev.nodemedic.core.plugins.HeldBackJars;
 import dev.nodemedic.core.plugins.InstancePlanner;
 import dev.nodemedic.core.plugins.JarTrust;
 import dev.nodemedic.core.plugins.MissingDaemons;
@@ -136,8 +137,9 @@ public final class Agent implements AutoCloseable {
             JarTrust.Enforcement enforcement = "cluster".equals(mode) ? JarTrust.Enforcement.REFUSE : JarTrust.Enforcement.WARN;
             PluginHost host = new PluginHost(config.pluginsDir(), JarTrust.ofThisProcess(enforcement, Set.copyOf(config.pluginDigests())));
             Refusals refusals = new Refusals();
+            HeldBackJars heldBack = new HeldBackJars();
             InstancePlanner planner = new InstancePlanner(host, new ConfigBinder(), config);
-            PluginsReconciler reconciler = new PluginsReconciler(new PluginsFolder(config.pluginsDir()), host, planner, supervisor, refusals, clock,
+            PluginsReconciler reconciler = new PluginsReconciler(new PluginsFolder(config.pluginsDir()), host, planner, supervisor, refusals, heldBack, clock,
                     new ConfigReloads(planner, supervisor, refusals, prometheus.registry(), clock), new MissingDaemons(refusals, prometheus.registry(), clock));
             try {
                 loop.submit(() -> {
@@ -165,7 +167,7 @@ public final class Agent implements AutoCloseable {
             String reportAt = config.report().enabled() ? config.report().socketFile().map(Path::toString).orElse("") : "";
             AgentInfo info = new AgentInfo(nodeName, version, mode, config.pluginsDir().toString(), reportAt, clock.instant());
             StatusServer status = new StatusServer(config.status().address(), config.status().port(), info, reporter, supervisor, roster, refusals,
-                    clock, prometheus.registry());
+                    heldBack, clock, prometheus.registry());
             MetricsServer metrics = new MetricsServer(config.metrics().address(), config.metrics().port(), prometheus);
             await(vertx.deployVerticle(status), "status", config.status().address(), config.status().port());
             await(vertx.deployVerticle(metrics), "metrics", config.metrics().address(), config.metrics().port());

@@ -99,6 +99,9 @@ class HeldBackPluginsTest {
                 .hasSize(2).anySatisfy(line -> assertThat(line).startsWith("plugin loaded plugin=reboot-required "))
                 .anySatisfy(line -> assertThat(line).startsWith("plugin loaded plugin=fixture-faulty "));
         assertThat(running.metrics()).doesNotContain("nodemedic_daemon_missing");
+        assertThat(heldBackSection()).as("the status page lists the jars held back, with why, in file-name order").isEqualTo("<h2>Held back</h2><table>"
+                + "<tr><th>Jar</th><th>Why it is not loaded</th></tr>" + row("kernel-log.jar", "kernel-log") + row("system-stats.jar", "system-stats")
+                + "</table>");
     }
 
     @Test
@@ -109,6 +112,7 @@ class HeldBackPluginsTest {
         start();
         DaemonStatus faulty = running.daemon("faulty").orElseThrow();
         assertThat(running.daemon("reboot-required")).isEmpty();
+        assertThat(heldBackSection()).contains(row("disk-pressure.jar", "disk-pressure"), row("reboot-required.jar", "reboot-required"));
 
         publish(agentConfig(true, FAULTY, REBOOT));
 
@@ -117,10 +121,13 @@ class HeldBackPluginsTest {
         assertThat(messages(Level.INFO, "no longer held back")).containsExactly("plugin jar no longer held back, loading it jar=reboot-required.jar");
         assertThat(running.daemon("disk-pressure")).as("still named by no entry").isEmpty();
         assertThat(running.daemon("faulty").orElseThrow().since()).as("an instance the reload does not touch runs on").isEqualTo(faulty.since());
+        running.awaitPage("reboot-required.jar off the held back list", page -> !heldBackSection(page).contains("reboot-required.jar"));
+        assertThat(heldBackSection()).as("the jar no listed daemon needs stays").contains(row("disk-pressure.jar", "disk-pressure"));
 
         publish(agentConfig(false, FAULTY, REBOOT));
 
         RecordingDaemonContext.awaitTrue("disk-pressure's default instance started", ConfigReloadTest.BOUND, () -> running.daemon("disk-pressure").isPresent());
+        running.awaitPage("nothing held back without NPD's flags", page -> heldBackSection(page).contains("Nothing held back."));
         assertThat(messages(Level.INFO, "held back")).as("each jar said once when it was held and once when it loaded").containsExactly(
                 "plugin jar held back, not loaded jar=disk-pressure.jar why=\"onlyListedDaemons is set (as NPD's flags set it) and the agent config"
                         + " names none of its daemons [disk-pressure]; it loads when a reloaded agent config lists one\"",
@@ -187,6 +194,8 @@ class HeldBackPluginsTest {
 
         running.awaitStatus("RebootRequired", ConditionStatus.FALSE);
         running.awaitMetrics("the entry no longer missing", text -> !text.contains("nodemedic_daemon_missing"));
+        running.awaitPage("the replaced jar off the held back list", page -> !heldBackSection(page).contains("reboot-required.jar"));
+        assertThat(heldBackSection()).contains(root.resolve("plugins/disk-pressure.jar").toString());
 
         // Removed while held back, then listed: nothing is left of it to load.
         Files.delete(root.resolve("plugins/disk-pressure.jar"));
@@ -196,6 +205,7 @@ class HeldBackPluginsTest {
         assertThat(running.get("/")).contains("daemons: instance disk-pressure names daemon disk-pressure, which no plugin in " + root.resolve("plugins")
                 + " brings; check the name");
         assertThat(messages(Level.INFO, "no longer held back")).isEmpty();
+        assertThat(heldBackSection()).as("a jar removed leaves the list").contains("Nothing held back.");
         assertThat(running.daemon("disk-pressure")).isEmpty();
     }
 
@@ -206,6 +216,21 @@ class HeldBackPluginsTest {
         for (String jar : jars) {
             TestPlugins.install(jar, root.resolve("plugins"), jar);
         }
+    }
+
+    /** The status page's Held back section, from its heading to the next one's. */
+    private String heldBackSection() throws Exception {
+        return heldBackSection(running.get("/"));
+    }
+
+    private static String heldBackSection(String page) {
+        return page.substring(page.indexOf("<h2>Held back</h2>"), page.indexOf("<h2>Refused</h2>"));
+    }
+
+    /** The Held back row of a built-in jar that declares its one daemon, as the page escapes it. */
+    private String row(String jar, String daemon) {
+        return "<tr><td><code>" + root.resolve("plugins").resolve(jar) + "</code></td><td>onlyListedDaemons is set (as NPD&#39;s flags set it) and the"
+                + " agent config names none of its daemons [" + daemon + "]; it loads when a reloaded agent config lists one</td></tr>";
     }
 
     /** The formatted messages logged at {@code level} that contain {@code text}, in order. */

@@ -58,6 +58,17 @@ final class RunningAgent {
         });
     }
 
+    /** Waits until the status page {@code /} passes {@code test}: what the page shows is published by the supervision thread. */
+    void awaitPage(String what, Predicate<String> test) throws InterruptedException {
+        RecordingDaemonContext.awaitTrue(what, bound, () -> {
+            try {
+                return test.test(get("/"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     private String body(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }

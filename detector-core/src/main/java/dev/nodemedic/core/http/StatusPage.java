@@ -1,5 +1,6 @@
 package dev.nodemedic.core.http;
 
+import dev.nodemedic.core.plugins.HeldBackJars;
 import dev.nodemedic.core.plugins.Refusals;
 import dev.nodemedic.core.supervision.DaemonStatus;
 import dev.nodemedic.daemon.api.ConditionStatus;
@@ -19,7 +20,8 @@ final class StatusPage {
     private StatusPage() {
     }
 
-    static String render(AgentInfo agent, Instant now, List<DaemonStatus> daemons, List<Refusals.Refusal> refusals, BookSnapshot book,
+    static String render(AgentInfo agent, Instant now, List<DaemonStatus> daemons, List<HeldBackJars.HeldBackJar> heldBack,
+            List<Refusals.Refusal> refusals, BookSnapshot book,
             List<RecentEvents.Entry> events) {
         StringBuilder html = new StringBuilder(8192);
         html.append("""
@@ -73,6 +75,19 @@ final class StatusPage {
                 html.append("<tr><td>").append(esc(d.instanceName())).append("</td><td>").append(esc(d.pluginId())).append("</td><td>")
                         .append(esc(d.pluginVersion())).append("</td><td class=\"").append(css).append("\">").append(esc(state)).append("</td><td>")
                         .append(d.restarts()).append("</td><td>").append(esc(d.lastError().orElse("—"))).append("</td></tr>");
+            }
+            html.append("</table>");
+        }
+
+        // Not an error: the agent was told to run only the listed daemons (NPD's flags). Listed here because an
+        // operator looking for a daemon that does not run finds it nowhere else but the log and check-config.
+        html.append("<h2>Held back</h2>");
+        if (heldBack.isEmpty()) {
+            html.append("<p class=\"none\">Nothing held back.</p>");
+        } else {
+            html.append("<table><tr><th>Jar</th><th>Why it is not loaded</th></tr>");
+            for (HeldBackJars.HeldBackJar held : heldBack) {
+                html.append("<tr><td><code>").append(esc(held.jar())).append("</code></td><td>").append(esc(held.why())).append("</td></tr>");
             }
             html.append("</table>");
         }

@@ -2,6 +2,7 @@ package dev.nodemedic.core.http;
 
 import dev.nodemedic.apiserver.serving.ConnectionCap;
 import dev.nodemedic.apiserver.serving.ConnectionLimits;
+import dev.nodemedic.core.plugins.HeldBackJars;
 import dev.nodemedic.core.plugins.Refusals;
 import dev.nodemedic.core.supervision.DaemonRoster;
 import dev.nodemedic.core.supervision.Supervisor;
@@ -34,6 +35,7 @@ public final class StatusServer extends VerticleBase {
     private final Supervisor supervisor;
     private final DaemonRoster roster;
     private final Refusals refusals;
+    private final HeldBackJars heldBack;
     private final Clock clock;
     private final MeterRegistry registry;
     private final ConnectionLimits limits = ConnectionLimits.DEFAULT;
@@ -45,7 +47,7 @@ public final class StatusServer extends VerticleBase {
      * @param registry where the server counts its connections
      */
     public StatusServer(String host, int port, AgentInfo agent, Reporter reporter, Supervisor supervisor, DaemonRoster roster, Refusals refusals,
-            Clock clock, MeterRegistry registry) {
+            HeldBackJars heldBack, Clock clock, MeterRegistry registry) {
         this.host = host;
         this.port = port;
         this.agent = agent;
@@ -53,6 +55,7 @@ public final class StatusServer extends VerticleBase {
         this.supervisor = supervisor;
         this.roster = roster;
         this.refusals = refusals;
+        this.heldBack = heldBack;
         this.clock = clock;
         this.registry = registry;
     }
@@ -92,7 +95,7 @@ public final class StatusServer extends VerticleBase {
     }
 
     private void page(RoutingContext ctx) {
-        String body = StatusPage.render(agent, clock.instant(), roster.all(), refusals.all(), reporter.book().snapshot(),
+        String body = StatusPage.render(agent, clock.instant(), roster.all(), heldBack.all(), refusals.all(), reporter.book().snapshot(),
                 reporter.recentEvents().newestFirst());
         ctx.response().putHeader("content-type", "text/html; charset=utf-8").end(body);
     }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,17 +40,13 @@ public final class PluginsReconciler {
     private final Map<Path, List<String>> daemonsOfJar = new HashMap<>();
     /** The jars refused, with why: a daemon the agent config lists may be in one. */
     private final Map<Path, String> refusedJars = new HashMap<>();
-    /**
-     * The jars not loaded because the agent config would run none of the daemons their plugin.properties
-     * declares ({@code onlyListedDaemons}, NPD's flags): each loaded plugin costs CPU at start, on the
-     * core the node's log reader starts on. A reload of the agent config that lists one loads it then.
-     * In file-name order, as jars load.
-     */
-    private final Map<Path, DeclaredDaemons> heldBack = new TreeMap<>();
+    /** The jars not loaded because the agent config would run none of their daemons: a reload of the agent config that lists one loads it then. */
+    private final HeldBackJars heldBack;
 
-    public PluginsReconciler(PluginsFolder folder, PluginHost host, InstancePlanner planner, Supervisor supervisor, Refusals refusals, Clock clock,
-            ConfigReloads reloads, MissingDaemons missing) {
+    public PluginsReconciler(PluginsFolder folder, PluginHost host, InstancePlanner planner, Supervisor supervisor, Refusals refusals,
+            HeldBackJars heldBack, Clock clock, ConfigReloads reloads, MissingDaemons missing) {
         this.folder = folder;
+        this.heldBack = heldBack;
         this.missing = missing;
         this.host = host;
         this.planner = planner;
@@ -111,13 +106,13 @@ public final class PluginsReconciler {
     private void listMissing() {
         Set<String> brought = new HashSet<>();
         daemonsOfJar.values().forEach(brought::addAll);
-        missing.update(planner.listed(), brought, refusedJars, heldBack, folder.dir());
+        missing.update(planner.listed(), brought, refusedJars, heldBack.byJar(), folder.dir());
     }
 
     private void unload(Path jar) {
         daemonsOfJar.remove(jar);
         refusedJars.remove(jar);
-        heldBack.remove(jar);
+        heldBack.release(jar);
         LoadOutcome.Loaded loaded = pluginOfJar.remove(jar);
         if (loaded != null) {
             String pluginId = loaded.pluginId();
@@ -136,7 +131,7 @@ public final class PluginsReconciler {
             }
             case LoadOutcome.HeldBack held -> {
                 // Once per jar held: a reload that keeps holding it back says nothing more.
-                heldBack.put(jar, held.declared());
+                heldBack.hold(jar, held.declared());
                 log.info("plugin jar held back, not loaded jar={} why=\"{}\"", jar.getFileName(), held.declared().whyHeldBack());
                 yield Optional.empty();
             }
@@ -209,9 +204,9 @@ public final class PluginsReconciler {
         }
         replacements.forEach(Runnable::run);
         additions.forEach(Runnable::run);
-        List<Path> released = heldBack.entrySet().stream().filter(held -> !planner.holdsBack(held.getValue())).map(Map.Entry::getKey).toList();
+        List<Path> released = heldBack.byJar().entrySet().stream().filter(held -> !planner.holdsBack(held.getValue())).map(Map.Entry::getKey).toList();
         for (Path jar : released) {
-            heldBack.remove(jar);
+            heldBack.release(jar);
             log.info("plugin jar no longer held back, loading it jar={}", jar.getFileName());
             load(jar).map(planner::make).ifPresent(this::startInstances);
         }
