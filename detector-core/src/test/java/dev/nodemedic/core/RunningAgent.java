@@ -44,18 +44,12 @@ final class RunningAgent {
         return body(agent.get().statusPort(), path);
     }
 
-    String metrics() throws Exception {
-        return body(agent.get().metricsPort(), "/metrics");
+    String metrics() {
+        return AgentMetrics.scrape(agent.get());
     }
 
     void awaitMetrics(String what, Predicate<String> test) throws InterruptedException {
-        RecordingDaemonContext.awaitTrue(what, bound, () -> {
-            try {
-                return test.test(metrics());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        RecordingDaemonContext.awaitTrue(what, bound, () -> test.test(metrics()));
     }
 
     /** Waits until the status page {@code /} passes {@code test}: what the page shows is published by the supervision thread. */
